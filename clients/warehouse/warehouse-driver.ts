@@ -1,0 +1,93 @@
+import type { CompiledQuery, DialectName } from '../../schema/dialect/compiled-query.ts';
+
+/** A physical column to create: name plus the dialect's SQL type text (from `schema/record/sql-types.ts`). */
+export interface ColumnDefinition {
+  readonly name: string;
+  /** Dialect type, e.g. `INTEGER`, `TEXT`, `Nullable(Float64)`. */
+  readonly sqlType: string;
+  readonly nullable: boolean;
+}
+
+/** Index declaration; engines without secondary indexes may map it to their own mechanism. */
+export interface IndexDefinition {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly unique: boolean;
+}
+
+/** Options for `createTable`. `orderBy` becomes the sort key on engines that have one (ClickHouse). */
+export interface CreateTableOptions {
+  readonly orderBy?: readonly string[];
+  /** Do not fail when the table exists. Default false. */
+  readonly ifNotExists?: boolean;
+}
+
+/** Rows to append to one table, as arrays in `columns` order with values already encoded for the dialect. */
+export interface TableWrite {
+  readonly table: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly unknown[])[];
+}
+
+/** A raw result row keyed by column name, values as the engine returns them (not rehydrated). */
+export type RawRow = Record<string, unknown>;
+
+/** Options for streaming reads. */
+export interface StreamOptions {
+  /** Rows per yielded chunk. Default 1000. */
+  readonly chunkSize?: number;
+  /** Read 64-bit integers as `bigint` instead of `number` (needed for `bigint` columns). Default false. */
+  readonly bigints?: boolean;
+  /** Aborts the stream; the underlying cursor is closed. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The contract every warehouse (Data Memory backend) implements: embedded SQLite now,
+ * ClickHouse at scale. All methods are async so network engines fit; SQL comes from the
+ * dialect compilers in `schema/` and values are always bound parameters.
+ *
+ * Errors: implementations throw `WarehouseError` (code `WAREHOUSE_ERROR`) carrying the statement and
+ * parameters, or `TableNotFoundError` for a missing table.
+ */
+export interface WarehouseDriver {
+  /** Which SQL dialect this warehouse speaks; callers pick the matching compiler. */
+  readonly dialect: DialectName;
+  /** True when `writeAtomically` is a real transaction (SQLite); false where it is best-effort (ClickHouse). */
+  readonly transactional: boolean;
+
+  /** Runs a statement that returns no rows (DDL, DELETE, …). */
+  execute(query: CompiledQuery): Promise<void>;
+  /** Runs a query and returns all rows. Use only for bounded results; use `stream` for tables. */
+  query(query: CompiledQuery, options?: { bigints?: boolean }): Promise<RawRow[]>;
+  /** Streams a query's rows in chunks without loading the result into memory. */
+  stream(query: CompiledQuery, options?: StreamOptions): AsyncIterable<RawRow[]>;
+
+  /** Creates a table. */
+  createTable(table: string, columns: readonly ColumnDefinition[], options?: CreateTableOptions): Promise<void>;
+  /** Creates an index (after bulk loads, for speed). */
+  createIndex(table: string, index: IndexDefinition): Promise<void>;
+  /** Drops a table if it exists. */
+  dropTable(table: string): Promise<void>;
+  /** Renames a table (used to publish a fully written table under its final name). */
+  renameTable(from: string, to: string): Promise<void>;
+  /** True when the table exists. */
+  tableExists(table: string): Promise<boolean>;
+  /** Physical column names of a table, in order. */
+  tableColumns(table: string): Promise<string[]>;
+
+  /** Appends rows to one table in batched transactions; returns the number of rows written. */
+  insert(
+    table: string,
+    columns: readonly string[],
+    rows: AsyncIterable<readonly unknown[]> | Iterable<readonly unknown[]>,
+  ): Promise<number>;
+  /**
+   * Applies several writes (and optional statements) as one unit: all or nothing where the engine is
+   * transactional. Checkpoint commits use this: a batch's outputs and the ids of the inputs it covers.
+   */
+  writeAtomically(writes: readonly TableWrite[], statements?: readonly CompiledQuery[]): Promise<void>;
+
+  /** Closes connections; further calls fail. */
+  close(): Promise<void>;
+}
