@@ -1,0 +1,53 @@
+import type { SqliteUserFunction } from './sqlite-connection.ts';
+
+/** Options of `openSqliteWarehouse`. */
+export interface SqliteWarehouseOptions {
+  /**
+   * Database file (parent folders are created), or `':memory:'` for a private throw-away database.
+   * `':memory:'` is backed by a temporary file deleted on `close()`: SQLite's in-memory databases
+   * belong to one connection, and streams read on their own connections (see `stream`).
+   */
+  readonly path: string;
+  /** Open read-only: the file must exist; writes fail with WarehouseError. Default false. */
+  readonly readonly?: boolean;
+  /** Milliseconds to wait for a lock held by another connection/process. Default 5000. */
+  readonly busyTimeoutMs?: number;
+  /** Prepared statements kept per connection (LRU by SQL text). Default 256. */
+  readonly statementCacheSize?: number;
+  /** Rows per committed transaction in `insert`. Default 20000. */
+  readonly insertBatchRows?: number;
+  /** Stream connections kept open while idle. Default 4. */
+  readonly maxIdleReaders?: number;
+  /**
+   * SQL functions registered on every connection. Default: chainql's own `chainql_*` functions
+   * from `schema/dialect/sqlite/sqlite-functions.ts`; pass extra ones by concatenating.
+   */
+  readonly functions?: readonly SqliteUserFunction[];
+}
+
+/** Options with defaults applied. */
+export interface ResolvedSqliteWarehouseOptions {
+  readonly path: string;
+  readonly readonly: boolean;
+  readonly busyTimeoutMs: number;
+  readonly statementCacheSize: number;
+  readonly insertBatchRows: number;
+  readonly maxIdleReaders: number;
+  readonly functions: readonly SqliteUserFunction[];
+}
+
+/** Applies defaults; `functions` falls back to `defaultFunctions`. */
+export function resolveOptions(
+  options: SqliteWarehouseOptions,
+  defaultFunctions: readonly SqliteUserFunction[],
+): ResolvedSqliteWarehouseOptions {
+  return {
+    path: options.path,
+    readonly: options.readonly ?? false,
+    busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+    statementCacheSize: options.statementCacheSize ?? 256,
+    insertBatchRows: Math.max(1, Math.floor(options.insertBatchRows ?? 20_000)),
+    maxIdleReaders: Math.max(0, Math.floor(options.maxIdleReaders ?? 4)),
+    functions: options.functions ?? defaultFunctions,
+  };
+}

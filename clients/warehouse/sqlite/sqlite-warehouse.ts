@@ -1,0 +1,337 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type Database from 'better-sqlite3';
+import type { CompiledQuery, DialectName } from '../../../schema/dialect/compiled-query.ts';
+import type {
+  ColumnDefinition,
+  CreateTableOptions,
+  IndexDefinition,
+  RawRow,
+  StreamOptions,
+  TableWrite,
+  WarehouseDriver,
+} from '../warehouse-driver.ts';
+import { TableNotFoundError, WarehouseClosedError, WarehouseError } from '../warehouse-errors.ts';
+import { BatchInserter } from './batch-inserter.ts';
+import { openConnection, type SqliteUserFunction } from './sqlite-connection.ts';
+import { bindableAll, toWarehouseError } from './sqlite-error-mapping.ts';
+import { quoteIdentifier, quoteIdentifiers } from './sqlite-identifiers.ts';
+import {
+  type ResolvedSqliteWarehouseOptions,
+  resolveOptions,
+  type SqliteWarehouseOptions,
+} from './sqlite-warehouse-options.ts';
+import { ReadConnectionPool } from './read-connection-pool.ts';
+import { StatementCache, type StatementCacheStats } from './statement-cache.ts';
+
+/** The chainql_* SQL functions; wired to schema/dialect/sqlite/sqlite-functions.ts once it lands. */
+const DEFAULT_FUNCTIONS: readonly SqliteUserFunction[] = [];
+
+/**
+ * Opens (creating if needed) an SQLite warehouse: one write connection plus a pool of read
+ * connections for streams, all in WAL mode so readers, the writer and other processes coexist.
+ *
+ * @throws WarehouseError when the file cannot be opened (e.g. read-only on a missing file).
+ */
+export async function openSqliteWarehouse(options: SqliteWarehouseOptions): Promise<SqliteWarehouse> {
+  return new SqliteWarehouse(resolveOptions(options, DEFAULT_FUNCTIONS));
+}
+
+/**
+ * The embedded Data Memory: `WarehouseDriver` on better-sqlite3.
+ *
+ * better-sqlite3 is synchronous, so every method runs to completion on the calling thread; the async
+ * signatures are for the contract (ClickHouse). No transaction ever spans an `await`: `insert` buffers
+ * rows from async sources and commits each batch synchronously, so other callers sharing the warehouse
+ * never run inside someone else's transaction.
+ */
+export class SqliteWarehouse implements WarehouseDriver {
+  /** @inheritdoc */
+  readonly dialect: DialectName = 'sqlite';
+  /** @inheritdoc */
+  readonly transactional = true;
+  /** The database file (for `':memory:'`, the temporary file backing it). */
+  readonly path: string;
+
+  readonly #options: ResolvedSqliteWarehouseOptions;
+  readonly #db: Database.Database;
+  readonly #statements: StatementCache;
+  readonly #readers: ReadConnectionPool;
+  readonly #tempDir: string | undefined;
+  #closed = false;
+
+  /** Use `openSqliteWarehouse`; the constructor opens the write connection synchronously. */
+  constructor(options: ResolvedSqliteWarehouseOptions) {
+    this.#options = options;
+    if (options.path === ':memory:') {
+      this.#tempDir = mkdtempSync(join(tmpdir(), 'chainql-mem-'));
+      this.path = join(this.#tempDir, 'warehouse.db');
+    } else {
+      this.#tempDir = undefined;
+      this.path = options.path;
+      if (!options.readonly) mkdirSync(dirname(options.path), { recursive: true });
+    }
+    const open = (queryOnly: boolean) =>
+      openConnection({
+        path: this.path,
+        readonly: options.readonly,
+        queryOnly,
+        busyTimeoutMs: options.busyTimeoutMs,
+        functions: options.functions,
+      });
+    try {
+      this.#db = open(false);
+    } catch (error) {
+      this.#removeTempDir();
+      throw error;
+    }
+    this.#statements = new StatementCache(this.#db, options.statementCacheSize);
+    this.#readers = new ReadConnectionPool(() => open(true), options.maxIdleReaders, options.statementCacheSize);
+  }
+
+  /** @inheritdoc Multi-statement SQL without parameters is allowed (run with `exec`). */
+  async execute(query: CompiledQuery): Promise<void> {
+    this.#assertOpen('execute');
+    this.#execute(query);
+  }
+
+  /** @inheritdoc Statements that return no rows run and yield `[]`. */
+  async query(query: CompiledQuery, options?: { bigints?: boolean }): Promise<RawRow[]> {
+    this.#assertOpen('query');
+    const parameters = bindableAll(query.parameters);
+    try {
+      const statement = this.#statements.get(query.sql);
+      if (!statement.reader) {
+        statement.run(parameters);
+        return [];
+      }
+      statement.safeIntegers(options?.bigints ?? false);
+      return statement.all(parameters) as RawRow[];
+    } catch (cause) {
+      throw toWarehouseError(cause, query.sql, query.parameters);
+    }
+  }
+
+  /**
+   * @inheritdoc Each open stream holds its own read connection (returned to the pool when the loop
+   * ends, breaks, throws or the signal aborts), reading a consistent snapshot taken at its first row.
+   * Aborting rejects the next `next()` with the signal's reason.
+   * @throws WarehouseError for a bad `chunkSize`, a failing statement or one that returns no rows.
+   */
+  async *stream(query: CompiledQuery, options?: StreamOptions): AsyncGenerator<RawRow[], void, undefined> {
+    this.#assertOpen('stream');
+    const chunkSize = options?.chunkSize ?? 1000;
+    if (!Number.isInteger(chunkSize) || chunkSize < 1) {
+      throw new WarehouseError(`stream chunkSize must be a positive integer, got ${chunkSize}.`);
+    }
+    const signal = options?.signal;
+    signal?.throwIfAborted();
+    const reader = this.#readers.acquire();
+    let rows: IterableIterator<unknown> | undefined;
+    try {
+      try {
+        const statement = reader.statements.get(query.sql);
+        statement.safeIntegers(options?.bigints ?? false);
+        rows = statement.iterate(bindableAll(query.parameters));
+      } catch (cause) {
+        throw toWarehouseError(cause, query.sql, query.parameters);
+      }
+      let chunk: RawRow[] = [];
+      while (true) {
+        let next: IteratorResult<unknown>;
+        try {
+          next = rows.next();
+        } catch (cause) {
+          throw toWarehouseError(cause, query.sql, query.parameters);
+        }
+        if (next.done) break;
+        chunk.push(next.value as RawRow);
+        if (chunk.length >= chunkSize) {
+          signal?.throwIfAborted();
+          yield chunk;
+          chunk = [];
+          signal?.throwIfAborted();
+        }
+      }
+      if (chunk.length > 0) {
+        signal?.throwIfAborted();
+        yield chunk;
+      }
+    } finally {
+      // Closing the iterator resets the statement and ends the read transaction (also on break/abort),
+      // so the pooled connection is idle and its cached statement reusable.
+      rows?.return?.();
+      this.#readers.release(reader);
+    }
+  }
+
+  /** @inheritdoc `orderBy` is ignored (SQLite tables are unordered heaps keyed by rowid). */
+  async createTable(
+    table: string,
+    columns: readonly ColumnDefinition[],
+    options?: CreateTableOptions,
+  ): Promise<void> {
+    this.#assertOpen('createTable');
+    if (columns.length === 0) throw new WarehouseError(`createTable '${table}' needs at least one column.`);
+    const body = columns
+      .map((c) => `${quoteIdentifier(c.name)} ${c.sqlType}${c.nullable ? '' : ' NOT NULL'}`)
+      .join(', ');
+    const ifNotExists = options?.ifNotExists ? 'IF NOT EXISTS ' : '';
+    this.#execute({ sql: `CREATE TABLE ${ifNotExists}${quoteIdentifier(table)} (${body})`, parameters: [] });
+  }
+
+  /** @inheritdoc A unique index fails with WarehouseError when existing rows hold duplicates. */
+  async createIndex(table: string, index: IndexDefinition): Promise<void> {
+    this.#assertOpen('createIndex');
+    const unique = index.unique ? 'UNIQUE ' : '';
+    this.#execute({
+      sql: `CREATE ${unique}INDEX ${quoteIdentifier(index.name)} ON ${quoteIdentifier(table)} (${quoteIdentifiers(index.columns)})`,
+      parameters: [],
+    });
+  }
+
+  /** @inheritdoc */
+  async dropTable(table: string): Promise<void> {
+    this.#assertOpen('dropTable');
+    this.#execute({ sql: `DROP TABLE IF EXISTS ${quoteIdentifier(table)}`, parameters: [] });
+  }
+
+  /** @inheritdoc @throws TableNotFoundError when `from` does not exist; WarehouseError when `to` does. */
+  async renameTable(from: string, to: string): Promise<void> {
+    this.#assertOpen('renameTable');
+    this.#execute({ sql: `ALTER TABLE ${quoteIdentifier(from)} RENAME TO ${quoteIdentifier(to)}`, parameters: [] });
+  }
+
+  /** @inheritdoc Table names are case-insensitive in SQLite, so is this check. Views count as tables. */
+  async tableExists(table: string): Promise<boolean> {
+    const rows = await this.query({
+      sql: `SELECT 1 AS found FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ? COLLATE NOCASE`,
+      parameters: [table],
+    });
+    return rows.length > 0;
+  }
+
+  /** @inheritdoc @throws TableNotFoundError when the table does not exist. */
+  async tableColumns(table: string): Promise<string[]> {
+    const sql = 'SELECT name FROM pragma_table_info(?) ORDER BY cid';
+    const rows = await this.query({ sql, parameters: [table] });
+    if (rows.length === 0) throw new TableNotFoundError(table, { sql, parameters: [table] });
+    return rows.map((r) => String(r.name));
+  }
+
+  /**
+   * @inheritdoc Rows are committed in transactions of `insertBatchRows` rows (multi-row INSERTs inside),
+   * so a failure part-way leaves the earlier batches committed: write into a fresh table and publish it
+   * with `renameTable`, or use `writeAtomically`, when all-or-nothing matters.
+   * @throws WarehouseError (the failing statement and values attached) or TableNotFoundError.
+   */
+  async insert(
+    table: string,
+    columns: readonly string[],
+    rows: AsyncIterable<readonly unknown[]> | Iterable<readonly unknown[]>,
+  ): Promise<number> {
+    this.#assertOpen('insert');
+    const inserter = new BatchInserter(this.#statements, table, columns);
+    const commit = (batch: readonly (readonly unknown[])[]) => {
+      this.#assertOpen('insert');
+      this.#transaction(() => inserter.write(batch));
+    };
+    const limit = this.#options.insertBatchRows;
+    if (Array.isArray(rows)) {
+      const all = rows as readonly (readonly unknown[])[];
+      for (let i = 0; i < all.length; i += limit) commit(all.length <= limit ? all : all.slice(i, i + limit));
+      return all.length;
+    }
+    let total = 0;
+    let batch: (readonly unknown[])[] = [];
+    const add = (row: readonly unknown[]) => {
+      batch.push(row);
+      if (batch.length >= limit) {
+        commit(batch);
+        total += batch.length;
+        batch = [];
+      }
+    };
+    if (Symbol.iterator in rows) {
+      for (const row of rows) add(row);
+    } else {
+      for await (const row of rows) add(row);
+    }
+    if (batch.length > 0) {
+      commit(batch);
+      total += batch.length;
+    }
+    return total;
+  }
+
+  /**
+   * @inheritdoc One SQLite transaction: every write (in order), then every statement (in order);
+   * if any fails, nothing is committed and the error is rethrown.
+   */
+  async writeAtomically(writes: readonly TableWrite[], statements: readonly CompiledQuery[] = []): Promise<void> {
+    this.#assertOpen('writeAtomically');
+    this.#transaction(() => {
+      for (const write of writes) new BatchInserter(this.#statements, write.table, write.columns).write(write.rows);
+      for (const statement of statements) this.#execute(statement);
+    });
+  }
+
+  /** Statement-cache counters of the write connection and the number of open stream connections. */
+  stats(): { statementCache: StatementCacheStats; readConnections: number } {
+    return { statementCache: this.#statements.stats(), readConnections: this.#readers.size };
+  }
+
+  /** True once `close()` has been called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * @inheritdoc Idempotent. Open streams keep their connection until they finish, then it is closed.
+   * For `':memory:'` the backing temporary file is deleted.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#readers.close();
+    this.#statements.clear();
+    this.#db.close();
+    this.#removeTempDir();
+  }
+
+  #execute(query: CompiledQuery): void {
+    const parameters = bindableAll(query.parameters);
+    try {
+      let statement: ReturnType<StatementCache['get']>;
+      try {
+        statement = this.#statements.get(query.sql);
+      } catch (cause) {
+        if (parameters.length === 0 && /more than one statement/.test((cause as Error).message)) {
+          this.#db.exec(query.sql);
+          return;
+        }
+        throw cause;
+      }
+      statement.run(parameters);
+    } catch (cause) {
+      throw toWarehouseError(cause, query.sql, query.parameters);
+    }
+  }
+
+  #transaction(work: () => void): void {
+    try {
+      this.#db.transaction(work)();
+    } catch (cause) {
+      throw toWarehouseError(cause, '', []);
+    }
+  }
+
+  #assertOpen(what: string): void {
+    if (this.#closed) throw new WarehouseClosedError(what);
+  }
+
+  #removeTempDir(): void {
+    if (this.#tempDir !== undefined) rmSync(this.#tempDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,40 @@
+import { ChainqlError } from '../../schema/errors.ts';
+
+/**
+ * A statement the warehouse could not run. Carries the statement text and its bound parameters
+ * (never spliced into the message's SQL) and the engine's error as `cause`, so logs show what ran.
+ * Subclasses narrow the meaning (`TableNotFoundError`, `WarehouseClosedError`); catch this class to
+ * handle every warehouse failure.
+ */
+export class WarehouseError extends ChainqlError {
+  /** The SQL text that failed; empty when the failure was not tied to one statement. */
+  readonly sql: string;
+  /** The parameters bound to `sql`, in placeholder order. */
+  readonly parameters: readonly unknown[];
+
+  constructor(
+    message: string,
+    details: { sql?: string; parameters?: readonly unknown[]; cause?: unknown; code?: string } = {},
+  ) {
+    super(details.code ?? 'WAREHOUSE_ERROR', message, { cause: details.cause });
+    this.sql = details.sql ?? '';
+    this.parameters = details.parameters ?? [];
+  }
+}
+
+/** A statement referenced a table that does not exist; `table` names it. */
+export class TableNotFoundError extends WarehouseError {
+  constructor(
+    readonly table: string,
+    details: { sql?: string; parameters?: readonly unknown[]; cause?: unknown } = {},
+  ) {
+    super(`Table '${table}' does not exist in the warehouse.`, { ...details, code: 'TABLE_NOT_FOUND' });
+  }
+}
+
+/** A method was called after `close()`. */
+export class WarehouseClosedError extends WarehouseError {
+  constructor(what: string) {
+    super(`The warehouse is closed (${what} called after close()).`, { code: 'WAREHOUSE_CLOSED' });
+  }
+}
