@@ -1,0 +1,237 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Bucket, Storage } from '@google-cloud/storage';
+import { withRetry, type RetryPolicy } from './retry.ts';
+import {
+  checkRange,
+  type ListOptions,
+  type OpOptions,
+  type StorageDriver,
+  type StorageEntry,
+  type WriteOptions,
+} from './storage-driver.ts';
+import {
+  BucketNotFoundError,
+  classifyStorageFailure,
+  type StorageError,
+  StorageNotFoundError,
+} from './storage-errors.ts';
+
+/** Options of {@link GcsDriver}. Unset fields fall back to Application Default Credentials. */
+export interface GcsDriverOptions {
+  readonly bucket: string;
+  /** Project id. Default: from the credentials / `GOOGLE_CLOUD_PROJECT`. */
+  readonly projectId?: string;
+  /**
+   * Custom API endpoint (emulators, fakes): `http://127.0.0.1:4443`. Requests to a custom endpoint
+   * are not authenticated (the SDK's rule). Default: `CHAINQL_GCS_ENDPOINT`, else the SDK's own
+   * `STORAGE_EMULATOR_HOST` handling, else Google.
+   */
+  readonly apiEndpoint?: string;
+  /** Service-account key file. Default: `GOOGLE_APPLICATION_CREDENTIALS` / gcloud ADC. */
+  readonly keyFilename?: string;
+  /** Unauthenticated requests (public buckets). Default false. */
+  readonly anon?: boolean;
+  /** Transient-failure retries (the SDK's own auto-retry is disabled). */
+  readonly retry?: RetryPolicy;
+}
+
+interface GcsErrorShape {
+  code?: number | string;
+  status?: number;
+  response?: { statusCode?: number };
+}
+
+interface GcsObjectMetadata {
+  name?: string;
+  size?: string | number;
+  etag?: string;
+  generation?: string | number;
+  updated?: string;
+  contentType?: string;
+}
+
+/** Google Cloud Storage via `@google-cloud/storage` (JSON API), imported on first use. */
+export class GcsDriver implements StorageDriver {
+  readonly name = 'gcs' as const;
+  readonly bucket: string;
+  readonly #options: GcsDriverOptions;
+  #ready: Promise<{ storage: Storage; bucket: Bucket }> | undefined;
+
+  constructor(options: GcsDriverOptions) {
+    this.bucket = options.bucket;
+    this.#options = options;
+  }
+
+  #init(): Promise<{ storage: Storage; bucket: Bucket }> {
+    this.#ready ??= (async () => {
+      const { Storage } = await import('@google-cloud/storage');
+      const o = this.#options;
+      // An endpoint that differs textually from the default makes the SDK skip authentication.
+      const endpoint = o.apiEndpoint ?? process.env.CHAINQL_GCS_ENDPOINT ?? (o.anon ? 'https://storage.googleapis.com:443' : undefined);
+      const storage = new Storage({
+        ...(endpoint !== undefined ? { apiEndpoint: endpoint } : {}),
+        ...(o.projectId !== undefined ? { projectId: o.projectId } : endpoint !== undefined ? { projectId: 'anonymous' } : {}),
+        ...(o.keyFilename !== undefined ? { keyFilename: o.keyFilename } : {}),
+        retryOptions: { autoRetry: false, maxRetries: 0 },
+      });
+      return { storage, bucket: storage.bucket(this.bucket) };
+    })();
+    return this.#ready;
+  }
+
+  async *list(prefix: string, options: ListOptions = {}): AsyncIterable<StorageEntry[]> {
+    const { bucket } = await this.#init();
+    let pageToken: string | undefined;
+    do {
+      const [files, , response] = await this.#call(prefix, 'bucket', options.signal, () =>
+        bucket.getFiles({
+          prefix,
+          autoPaginate: false,
+          maxResults: options.pageSize ?? 1000,
+          ...(options.recursive === false ? { delimiter: '/' } : {}),
+          ...(pageToken !== undefined ? { pageToken } : {}),
+          ...(options.startAfter !== undefined ? { startOffset: options.startAfter } : {}),
+        }),
+      );
+      const page: StorageEntry[] = [];
+      for (const f of files) {
+        if (options.startAfter !== undefined && f.name <= options.startAfter) continue;
+        page.push(toEntry(f.name, f.metadata as GcsObjectMetadata));
+      }
+      const body = (response ?? {}) as { prefixes?: string[]; nextPageToken?: string };
+      for (const p of body.prefixes ?? []) page.push({ kind: 'prefix', key: p, size: 0 });
+      if (body.prefixes?.length) page.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      if (page.length > 0) yield page;
+      pageToken = body.nextPageToken;
+    } while (pageToken !== undefined && pageToken !== '');
+  }
+
+  async stat(key: string, options?: OpOptions): Promise<StorageEntry> {
+    const { bucket } = await this.#init();
+    const [metadata] = await this.#objectCall(key, options?.signal, () => bucket.file(key).getMetadata());
+    return toEntry(key, metadata as GcsObjectMetadata);
+  }
+
+  async read(key: string, options?: OpOptions): Promise<Buffer> {
+    const { bucket } = await this.#init();
+    const [data] = await this.#objectCall(key, options?.signal, () => bucket.file(key).download());
+    return data;
+  }
+
+  async readRange(key: string, start: number, end: number, options?: OpOptions): Promise<Buffer> {
+    checkRange(start, end);
+    const size = (await this.stat(key, options)).size;
+    const last = Math.min(end, size) - 1;
+    if (start > last) return Buffer.alloc(0);
+    const { bucket } = await this.#init();
+    const [data] = await this.#objectCall(key, options?.signal, () =>
+      bucket.file(key).download({ start, end: last, validation: false }),
+    );
+    return data;
+  }
+
+  async stream(key: string, options: OpOptions & { start?: number; end?: number } = {}): Promise<Readable> {
+    if (options.end !== undefined) {
+      checkRange(options.start ?? 0, options.end);
+      if ((options.start ?? 0) >= options.end) return Readable.from([]);
+    }
+    await this.stat(key, options); // NOT_FOUND before handing out a stream
+    const { bucket } = await this.#init();
+    return bucket.file(key).createReadStream({
+      ...(options.start !== undefined ? { start: options.start } : {}),
+      ...(options.end !== undefined ? { end: options.end - 1 } : {}),
+      ...(options.start !== undefined || options.end !== undefined ? { validation: false } : {}),
+    });
+  }
+
+  async write(key: string, body: Buffer | Readable, options: WriteOptions = {}): Promise<StorageEntry> {
+    const { bucket } = await this.#init();
+    const contentType = options.contentType ?? 'application/octet-stream';
+    const file = bucket.file(key);
+    if (Buffer.isBuffer(body)) {
+      await this.#call(key, 'bucket', options.signal, () => file.save(body, { resumable: false, contentType }));
+    } else {
+      // Simple (multipart) upload: streams are not replayable, so no retry here.
+      await this.#call(
+        key,
+        'bucket',
+        options.signal,
+        () => pipeline(body, file.createWriteStream({ resumable: false, contentType }), { signal: options.signal }),
+        false,
+      );
+    }
+    return { ...toEntry(key, file.metadata as GcsObjectMetadata), contentType };
+  }
+
+  async delete(key: string, options?: OpOptions): Promise<void> {
+    const { bucket } = await this.#init();
+    try {
+      await this.#objectCall(key, options?.signal, () => bucket.file(key).delete());
+    } catch (err) {
+      if (err instanceof StorageNotFoundError) return;
+      throw err;
+    }
+  }
+
+  async #objectCall<T>(key: string, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await this.#call(key, 'object', signal, fn);
+    } catch (err) {
+      if (err instanceof StorageNotFoundError) {
+        const { bucket } = await this.#init();
+        const exists = await this.#call('', 'bucket', signal, () => bucket.exists()).then(
+          ([e]) => e,
+          () => true,
+        );
+        if (!exists) throw new BucketNotFoundError(this.#at(key), { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  #call<T>(
+    key: string,
+    notFound: 'object' | 'bucket',
+    signal: AbortSignal | undefined,
+    fn: () => Promise<T>,
+    retry = true,
+  ): Promise<T> {
+    return withRetry(
+      async () => {
+        try {
+          return await fn();
+        } catch (err) {
+          throw this.#classify(err, key, notFound);
+        }
+      },
+      retry ? this.#options.retry : { retries: 0 },
+      signal,
+    );
+  }
+
+  #classify(err: unknown, key: string, notFound: 'object' | 'bucket'): StorageError {
+    const e = (err ?? {}) as GcsErrorShape;
+    const status = typeof e.code === 'number' ? e.code : (e.response?.statusCode ?? e.status);
+    const facts: { status?: number; code?: string; notFound: 'object' | 'bucket' } = { notFound };
+    if (status !== undefined) facts.status = status;
+    if (typeof e.code === 'string') facts.code = e.code;
+    return classifyStorageFailure(err, this.#at(key), facts);
+  }
+
+  #at(key: string): { driver: 'gcs'; bucket: string; key: string } {
+    return { driver: 'gcs', bucket: this.bucket, key };
+  }
+}
+
+function toEntry(key: string, m: GcsObjectMetadata): StorageEntry {
+  return {
+    kind: 'object',
+    key,
+    size: Number(m.size ?? 0),
+    ...(m.etag !== undefined ? { etag: m.etag } : {}),
+    ...(m.generation !== undefined ? { version: String(m.generation) } : {}),
+    ...(m.updated !== undefined ? { lastModified: new Date(m.updated) } : {}),
+    ...(m.contentType !== undefined ? { contentType: m.contentType } : {}),
+  };
+}
