@@ -64,7 +64,11 @@ export interface WarehouseDriver {
   stream(query: CompiledQuery, options?: StreamOptions): AsyncIterable<RawRow[]>;
 
   /** Creates a table. */
-  createTable(table: string, columns: readonly ColumnDefinition[], options?: CreateTableOptions): Promise<void>;
+  createTable(
+    table: string,
+    columns: readonly ColumnDefinition[],
+    options?: CreateTableOptions,
+  ): Promise<void>;
   /** Creates an index (after bulk loads, for speed). */
   createIndex(table: string, index: IndexDefinition): Promise<void>;
   /** Drops a table if it exists. */

@@ -1,7 +1,7 @@
-import type { StatementCache } from './statement-cache.ts';
 import { WarehouseError } from '../warehouse-errors.ts';
 import { toWarehouseError } from './sqlite-error-mapping.ts';
 import { quoteIdentifier, quoteIdentifiers } from './sqlite-identifiers.ts';
+import type { StatementCache } from './statement-cache.ts';
 
 /** SQLite's default SQLITE_MAX_VARIABLE_NUMBER (since 3.32): bound parameters per statement. */
 export const SQLITE_MAX_VARIABLES = 32766;

@@ -6,7 +6,11 @@ const NO_SUCH_TABLE = /no such table: (?:main\.)?(.+)$/;
  * Wraps an error thrown by better-sqlite3 into the warehouse's coded errors, keeping the statement,
  * its parameters and the original error as `cause`. Already-wrapped errors pass through unchanged.
  */
-export function toWarehouseError(cause: unknown, sql: string, parameters: readonly unknown[]): WarehouseError {
+export function toWarehouseError(
+  cause: unknown,
+  sql: string,
+  parameters: readonly unknown[],
+): WarehouseError {
   if (cause instanceof WarehouseError) return cause;
   const message = cause instanceof Error ? cause.message : String(cause);
   const missing = NO_SUCH_TABLE.exec(message);

@@ -14,6 +14,7 @@ import type {
 } from '../warehouse-driver.ts';
 import { TableNotFoundError, WarehouseClosedError, WarehouseError } from '../warehouse-errors.ts';
 import { BatchInserter } from './batch-inserter.ts';
+import { ReadConnectionPool } from './read-connection-pool.ts';
 import { openConnection, type SqliteUserFunction } from './sqlite-connection.ts';
 import { bindableAll, toWarehouseError } from './sqlite-error-mapping.ts';
 import { quoteIdentifier, quoteIdentifiers } from './sqlite-identifiers.ts';
@@ -22,7 +23,6 @@ import {
   resolveOptions,
   type SqliteWarehouseOptions,
 } from './sqlite-warehouse-options.ts';
-import { ReadConnectionPool } from './read-connection-pool.ts';
 import { StatementCache, type StatementCacheStats } from './statement-cache.ts';
 
 /** The chainql_* SQL functions; wired to schema/dialect/sqlite/sqlite-functions.ts once it lands. */
@@ -87,7 +87,11 @@ export class SqliteWarehouse implements WarehouseDriver {
       throw error;
     }
     this.#statements = new StatementCache(this.#db, options.statementCacheSize);
-    this.#readers = new ReadConnectionPool(() => open(true), options.maxIdleReaders, options.statementCacheSize);
+    this.#readers = new ReadConnectionPool(
+      () => open(true),
+      options.maxIdleReaders,
+      options.statementCacheSize,
+    );
   }
 
   /** @inheritdoc Multi-statement SQL without parameters is allowed (run with `exec`). */
@@ -200,7 +204,10 @@ export class SqliteWarehouse implements WarehouseDriver {
   /** @inheritdoc @throws TableNotFoundError when `from` does not exist; WarehouseError when `to` does. */
   async renameTable(from: string, to: string): Promise<void> {
     this.#assertOpen('renameTable');
-    this.#execute({ sql: `ALTER TABLE ${quoteIdentifier(from)} RENAME TO ${quoteIdentifier(to)}`, parameters: [] });
+    this.#execute({
+      sql: `ALTER TABLE ${quoteIdentifier(from)} RENAME TO ${quoteIdentifier(to)}`,
+      parameters: [],
+    });
   }
 
   /** @inheritdoc Table names are case-insensitive in SQLite, so is this check. Views count as tables. */
@@ -269,10 +276,14 @@ export class SqliteWarehouse implements WarehouseDriver {
    * @inheritdoc One SQLite transaction: every write (in order), then every statement (in order);
    * if any fails, nothing is committed and the error is rethrown.
    */
-  async writeAtomically(writes: readonly TableWrite[], statements: readonly CompiledQuery[] = []): Promise<void> {
+  async writeAtomically(
+    writes: readonly TableWrite[],
+    statements: readonly CompiledQuery[] = [],
+  ): Promise<void> {
     this.#assertOpen('writeAtomically');
     this.#transaction(() => {
-      for (const write of writes) new BatchInserter(this.#statements, write.table, write.columns).write(write.rows);
+      for (const write of writes)
+        new BatchInserter(this.#statements, write.table, write.columns).write(write.rows);
       for (const statement of statements) this.#execute(statement);
     });
   }
