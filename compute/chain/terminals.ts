@@ -1,0 +1,167 @@
+import { ExpressionTypeError } from '../../schema/errors.ts';
+import { agg, columnNode, type ExprNode } from '../../schema/expr/index.ts';
+import type { SelectQuery } from '../../schema/query/index.ts';
+import { createRowDecoder, flattenSchema } from '../../schema/record/index.ts';
+import type { DatasetVersion } from '../registry/dataset-registry.ts';
+import type { Session } from '../session.ts';
+import { ChainRun, chainHash } from './chain-run.ts';
+import { expressionLeafType } from './expr-types.ts';
+import { compileInsertSelect } from './insert-select.ts';
+import type { ChainPlan } from './plan.ts';
+import { scopeColumns } from './planner.ts';
+import type { Relation } from './relation.ts';
+import { createRowTable } from './table-writer.ts';
+
+/** Options of `save()`. */
+export interface SaveOptions {
+  /** Explicit semver version; default: patch bump of the latest version (first save: 1.0.0). */
+  readonly version?: string;
+  readonly description?: string;
+  /** Recompute even when a version with the same chain hash exists. Default false. */
+  readonly force?: boolean;
+}
+
+async function withRun<T>(session: Session, fn: (run: ChainRun) => Promise<T>): Promise<T> {
+  const run = new ChainRun(session);
+  try {
+    return await fn(run);
+  } finally {
+    await run.dispose();
+  }
+}
+
+/**
+ * Saves the chain's rows as a new dataset version. All row work happens in the warehouse
+ * (`INSERT … SELECT`); a materialised source with no steps is published without copying.
+ * When the latest version with the same chain hash exists it is returned at once (unless `force`).
+ */
+export async function saveChain(
+  plan: ChainPlan,
+  session: Session,
+  name: string,
+  options: SaveOptions,
+): Promise<DatasetVersion> {
+  const hash = await chainHash(plan, session);
+  if (!options.force) {
+    const existing = await session.registry.findVersionByHash(name, hash);
+    if (existing) return existing;
+  }
+  return withRun(session, async (run) => {
+    const relation = await run.relation(plan);
+    const { warehouse, registry } = session;
+    const table = await registry.reserveTableName(name);
+    try {
+      if (relation.ownedTable) {
+        await warehouse.renameTable(relation.ownedTable, table);
+        run.adopt(relation.ownedTable);
+      } else {
+        await createRowTable(warehouse, table, relation.schema);
+        await warehouse.execute(compileInsertSelect(warehouse.dialect, table, relation, run.orderedQuery(relation)));
+      }
+      const counted = await warehouse.query(run.compile(countQuery({ kind: 'table', name: table })));
+      return await registry.createVersion({
+        name,
+        version: options.version,
+        description: options.description,
+        table,
+        schema: relation.schema,
+        rows: Number(counted[0]?.n ?? 0),
+        chainHash: hash,
+        lineage: relation.lineage,
+      });
+    } catch (error) {
+      await warehouse.dropTable(table);
+      throw error;
+    }
+  });
+}
+
+function countQuery(from: SelectQuery['from']): SelectQuery {
+  return { kind: 'select', from, selections: [{ expr: agg.count().node, alias: 'n' }] };
+}
+
+/** Streams the chain's rows as rehydrated nested objects, in chain order, chunk by chunk. */
+export async function* streamChain(
+  plan: ChainPlan,
+  session: Session,
+  limit?: number,
+): AsyncGenerator<Record<string, unknown>> {
+  const run = new ChainRun(session);
+  try {
+    const relation = await run.relation(plan);
+    const columns = flattenSchema(relation.schema);
+    const decode = createRowDecoder(columns, session.warehouse.dialect);
+    const bigints = columns.some((column) => column.type.kind === 'bigint');
+    const query = run.orderedQuery(relation);
+    const compiled = run.compile(limit === undefined ? query : { ...query, limit });
+    for await (const chunk of session.warehouse.stream(compiled, { bigints })) {
+      for (const raw of chunk) yield decode(raw);
+    }
+  } finally {
+    await run.dispose();
+  }
+}
+
+/** Number of rows of the chain (one `COUNT(*)` in the warehouse). */
+export async function countChain(plan: ChainPlan, session: Session): Promise<number> {
+  return withRun(session, async (run) => {
+    const relation = await run.relation(plan);
+    const rows = await session.warehouse.query(
+      run.compile(countQuery({ kind: 'subquery', query: relation.query, alias: 'c' })),
+    );
+    return Number(rows[0]?.n ?? 0);
+  });
+}
+
+/** Numeric aggregates a chain can compute in one statement. */
+export type NumericAggregate = 'sum' | 'avg' | 'min' | 'max';
+
+/**
+ * Computes one aggregate over a column path in the warehouse. Type-checked first: `sum`/`avg` of a
+ * non-numeric column throw `ExpressionTypeError` before any SQL runs. Returns null over no rows.
+ */
+export async function aggregateChain(
+  plan: ChainPlan,
+  session: Session,
+  fn: NumericAggregate,
+  path: string,
+): Promise<number | bigint | string | Date | boolean | null> {
+  return withRun(session, async (run) => {
+    const relation = await run.relation(plan);
+    const expr = aggregateOf(fn, path);
+    const { type } = expressionLeafType(expr, scopeColumns(relation.schema));
+    const rows = await session.warehouse.query(
+      run.compile({
+        kind: 'select',
+        from: { kind: 'subquery', query: relation.query, alias: 'a' },
+        selections: [{ expr, alias: 'value' }],
+      }),
+      { bigints: type.kind === 'bigint' },
+    );
+    const value = rows[0]?.value ?? null;
+    if (value === null || value === undefined) return null;
+    const decode = createRowDecoder([{ path: 'value', name: 'value', type, nullable: true }], session.warehouse.dialect);
+    return (decode({ value }) as { value: number | bigint | string | Date | boolean | null }).value;
+  });
+}
+
+function aggregateOf(fn: NumericAggregate, path: string): ExprNode {
+  const column = columnNode(path);
+  switch (fn) {
+    case 'sum':
+      return agg.sum(column).node;
+    case 'avg':
+      return agg.avg(column).node;
+    case 'min':
+      return agg.min(column).node;
+    case 'max':
+      return agg.max(column).node;
+    default:
+      throw new ExpressionTypeError(`Unknown aggregate '${String(fn)}'.`);
+  }
+}
+
+/** The schema and row count of the planned chain (for `show`). */
+export async function describeRelation(plan: ChainPlan, session: Session): Promise<Relation> {
+  return withRun(session, (run) => run.relation(plan));
+}

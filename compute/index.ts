@@ -1,0 +1,32 @@
+/**
+ * chainql — the package root: sources, the lazy chain, expressions and sessions.
+ *
+ * ```ts
+ * import { readRecords, C } from 'chainql';
+ * await readRecords(rows, Photo).filter(C('det.confidence').gt(0.9)).save('confident');
+ * ```
+ */
+export { and, C, caseWhen, func, lit, not, or } from '../schema/expr/index.ts';
+export { agg, avg, count, max, min, sum } from '../schema/expr/index.ts';
+export type { Expr, ExprNode } from '../schema/expr/index.ts';
+export { vector } from '../schema/record/index.ts';
+export type { DatasetSchema } from '../schema/record/field-type.ts';
+export { ChainqlError, ExpressionTypeError, SchemaError, UnknownColumnError } from '../schema/errors.ts';
+export { Chain } from './chain/chain.ts';
+export type { JoinOn, JoinOptions, OrderInput, PathOrExpr, Row } from './chain/chain.ts';
+export { InvalidArgumentError } from './chain/chain-errors.ts';
+export type { ChainSettings } from './chain/plan.ts';
+export type { SaveOptions } from './chain/terminals.ts';
+export {
+  readCsv,
+  readDataset,
+  readJson,
+  readJsonl,
+  readParquet,
+  readRecords,
+  readValues,
+  type SourceOptions,
+} from './chain/read.ts';
+export { closeDefaultSession, defaultDataDir, getDefaultSession, openSession } from './session.ts';
+export type { Session, SessionOptions } from './session.ts';
+export type { DatasetVersion } from './registry/dataset-registry.ts';

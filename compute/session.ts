@@ -1,0 +1,72 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { openSqliteWarehouse } from '../clients/warehouse/sqlite/sqlite-warehouse.ts';
+import type { WarehouseDriver } from '../clients/warehouse/warehouse-driver.ts';
+import { DatasetRegistry } from './registry/dataset-registry.ts';
+
+/**
+ * Everything a chain needs to run: the warehouse (Data Memory) and the dataset registry on top of it.
+ * Pass a session explicitly (`chain.session(s)`, `readDataset(name, { session })`) or let terminals use
+ * the process default session, opened lazily from `CHAINQL_DATA_DIR` (default `./.chainql`).
+ */
+export interface Session {
+  readonly dataDir: string;
+  readonly warehouse: WarehouseDriver;
+  readonly registry: DatasetRegistry;
+  /** Closes the warehouse connections. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Options for {@link openSession}. */
+export interface SessionOptions {
+  /** Directory holding the embedded SQLite file `chainql.db`. Default: `CHAINQL_DATA_DIR` or `./.chainql`. */
+  readonly dataDir?: string;
+  /** Use this warehouse instead of opening the embedded SQLite one (e.g. ClickHouse). */
+  readonly warehouse?: WarehouseDriver;
+}
+
+/** The data directory chainql uses when none is given: `CHAINQL_DATA_DIR` or `./.chainql`. */
+export function defaultDataDir(): string {
+  return resolve(process.env.CHAINQL_DATA_DIR ?? '.chainql');
+}
+
+/** Opens a session: creates the data directory and the registry tables when missing. */
+export async function openSession(options: SessionOptions = {}): Promise<Session> {
+  const dataDir = resolve(options.dataDir ?? defaultDataDir());
+  let warehouse = options.warehouse;
+  if (!warehouse) {
+    mkdirSync(dataDir, { recursive: true });
+    warehouse = await openSqliteWarehouse({ path: join(dataDir, 'chainql.db') });
+  }
+  const registry = await DatasetRegistry.open(warehouse);
+  let closed = false;
+  const ownsWarehouse = !options.warehouse;
+  return {
+    dataDir,
+    warehouse,
+    registry,
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (ownsWarehouse) await warehouse.close();
+    },
+  };
+}
+
+let defaultSession: Promise<Session> | undefined;
+
+/**
+ * The process-wide default session, opened on first use. It is the only implicit context chainql keeps,
+ * so scripts can write `readDataset('x').count()` without plumbing; libraries should pass sessions.
+ */
+export function getDefaultSession(): Promise<Session> {
+  defaultSession ??= openSession();
+  return defaultSession;
+}
+
+/** Closes the default session (if opened) so the process can exit; the next use reopens it. */
+export async function closeDefaultSession(): Promise<void> {
+  const pending = defaultSession;
+  defaultSession = undefined;
+  if (pending) await (await pending).close();
+}
