@@ -13,6 +13,21 @@ export interface Column {
   /** True when the leaf itself or any enclosing object is nullable. */
   readonly nullable: boolean;
   readonly description?: string;
+  /**
+   * Nullability of every path segment, outermost first; the last entry is the leaf itself
+   * (`det.box.w` → 3 entries). Row decoders use it to tell "absent" from "null" and to turn an
+   * all-NULL nullable object back into `null`. Absent (columns built by hand or by a query):
+   * enclosing objects count as required and the leaf as `{ nullable, optional: false }`.
+   */
+  readonly segments?: readonly SegmentNullability[];
+}
+
+/** Whether one segment of a column path (an enclosing object or the leaf) may be `null` or absent. */
+export interface SegmentNullability {
+  /** The value may be `null`. */
+  readonly nullable: boolean;
+  /** The key may be absent (`undefined`). */
+  readonly optional: boolean;
 }
 
 /** `det.confidence` → `det__confidence`. */

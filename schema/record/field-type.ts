@@ -15,8 +15,18 @@ export type LeafType =
   | { readonly kind: 'enum'; readonly values: readonly string[] }
   | { readonly kind: 'literal'; readonly value: string | number | boolean }
   | { readonly kind: 'vector'; readonly dimensions?: number }
-  | { readonly kind: 'array'; readonly items: FieldType }
-  | { readonly kind: 'record'; readonly values: FieldType };
+  | {
+      readonly kind: 'array';
+      readonly items: FieldType;
+      /** Items may be `null` (`z.array(z.string().nullable())`). Absent means false. */
+      readonly itemsNullable?: boolean;
+    }
+  | {
+      readonly kind: 'record';
+      readonly values: FieldType;
+      /** Values may be `null` (`z.record(z.string(), z.number().nullable())`). Absent means false. */
+      readonly valuesNullable?: boolean;
+    };
 
 /** A nested object: flattened into one column per leaf (`det.confidence` → `det__confidence`). */
 export interface ObjectType {
