@@ -1,6 +1,12 @@
 import type { DatasetSchema, FieldSpec, FieldType } from '../../schema/record/field-type.ts';
 import { type FilePosition, ValueMismatchError } from './format-errors.ts';
-import { parseBigIntText, parseBooleanText, parseFloatText, parseIntText, parseIsoDate } from './text-values.ts';
+import {
+  parseBigIntText,
+  parseBooleanText,
+  parseFloatText,
+  parseIntText,
+  parseIsoDate,
+} from './text-values.ts';
 
 /** Where a row came from, for error messages, and how its strings are to be read. */
 export interface CoerceContext {
@@ -109,12 +115,22 @@ function coerceValue(value: unknown, type: FieldType, path: string, ctx: CoerceC
   switch (type.kind) {
     case 'string':
       if (typeof value === 'string') return value;
-      if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+      if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+        return String(value);
       if (value instanceof Date) return value.toISOString();
+      // Parquet JSON columns arrive parsed; a string field keeps their JSON text.
+      if (ctx.source === 'native' && typeof value === 'object')
+        return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
       return fail();
     case 'int': {
       if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-      if (typeof value === 'bigint' && ctx.source !== 'csv' && value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)) return Number(value);
+      if (
+        typeof value === 'bigint' &&
+        ctx.source !== 'csv' &&
+        value <= BigInt(Number.MAX_SAFE_INTEGER) &&
+        value >= BigInt(Number.MIN_SAFE_INTEGER)
+      )
+        return Number(value);
       const parsed = text ? parseIntText(value) : undefined;
       return parsed ?? fail();
     }
@@ -168,7 +184,10 @@ function coerceValue(value: unknown, type: FieldType, path: string, ctx: CoerceC
       const itemCtx: CoerceContext = text ? { ...ctx, source: 'json' } : ctx;
       const out: Record<string, unknown> = {};
       for (const [key, item] of Object.entries(entries)) {
-        out[key] = item === null || item === undefined ? null : coerceValue(item, type.values, `${path}.${key}`, itemCtx);
+        out[key] =
+          item === null || item === undefined
+            ? null
+            : coerceValue(item, type.values, `${path}.${key}`, itemCtx);
       }
       return out;
     }

@@ -32,7 +32,13 @@ export class FormatError extends ChainqlError {
   /** Where in the file, when the error is tied to a place. */
   readonly position: FilePosition | undefined;
 
-  constructor(code: string, file: string, message: string, position?: FilePosition, options?: { cause?: unknown }) {
+  constructor(
+    code: string,
+    file: string,
+    message: string,
+    position?: FilePosition,
+    options?: { cause?: unknown },
+  ) {
     super(code, `${file}${describePosition(position)}: ${message}`, options);
     this.file = file;
     this.position = position;
@@ -83,7 +89,12 @@ export class ValueMismatchError extends FormatError {
     expected: string,
     position?: FilePosition,
   ) {
-    super('VALUE_MISMATCH', file, `field '${field}': expected ${expected}, got ${previewValue(value)}`, position);
+    super(
+      'VALUE_MISMATCH',
+      file,
+      `field '${field}': expected ${expected}, got ${previewValue(value)}`,
+      position,
+    );
   }
 }
 
@@ -92,7 +103,8 @@ export function previewValue(value: unknown): string {
   let text: string;
   if (typeof value === 'string') text = JSON.stringify(value);
   else if (typeof value === 'bigint') text = `${value}n`;
-  else if (value instanceof Date) text = `Date(${Number.isNaN(value.getTime()) ? 'invalid' : value.toISOString()})`;
+  else if (value instanceof Date)
+    text = `Date(${Number.isNaN(value.getTime()) ? 'invalid' : value.toISOString()})`;
   else if (value === undefined) text = 'undefined (missing)';
   else {
     try {

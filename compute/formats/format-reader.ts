@@ -53,7 +53,8 @@ export async function assertReadableFile(file: string): Promise<number> {
     return info.size;
   } catch (error) {
     if (error instanceof InvalidFileError) throw error;
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new FileNotFoundError(file, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new FileNotFoundError(file, { cause: error });
     throw new InvalidFileError(file, `cannot read: ${(error as Error).message}`, undefined, { cause: error });
   }
 }
@@ -74,7 +75,10 @@ export interface TextReaderSource {
  * `inferRows` records (one partial pass, stopped early) and infers one.
  * @throws whatever the scanner throws for the sampled records; InconsistentTypesError from inference.
  */
-export async function createTextReader(src: TextReaderSource, options: InferenceOptions): Promise<FormatReader> {
+export async function createTextReader(
+  src: TextReaderSource,
+  options: InferenceOptions,
+): Promise<FormatReader> {
   let schema = options.schema;
   if (schema === undefined) {
     const limit = options.inferRows ?? DEFAULT_INFER_ROWS;
@@ -97,7 +101,11 @@ export async function createTextReader(src: TextReaderSource, options: Inference
     schema: fixed,
     async *rows() {
       for await (const record of src.scan()) {
-        yield coerceRow(record.value, fixed, { file: src.file, position: record.position, source: src.source });
+        yield coerceRow(record.value, fixed, {
+          file: src.file,
+          position: record.position,
+          source: src.source,
+        });
       }
     },
   };

@@ -137,8 +137,10 @@ function shapeName(node: Node): string {
 function unify(a: Node, b: Node, path: string, ctx: Ctx): Node {
   if (a.kind === 'null') return b;
   if (b.kind === 'null') return a;
-  if (a.kind === 'scalar' && b.kind === 'scalar') return { kind: 'scalar', scalar: widenScalar(a.scalar, b.scalar) };
-  if (a.kind === 'array' && b.kind === 'array') return { kind: 'array', items: unify(a.items, b.items, `${path}[]`, ctx) };
+  if (a.kind === 'scalar' && b.kind === 'scalar')
+    return { kind: 'scalar', scalar: widenScalar(a.scalar, b.scalar) };
+  if (a.kind === 'array' && b.kind === 'array')
+    return { kind: 'array', items: unify(a.items, b.items, `${path}[]`, ctx) };
   if (a.kind === 'object' && b.kind === 'object') {
     const fields = new Map<string, NodeField>();
     for (const [key, fa] of a.fields) {
@@ -181,7 +183,11 @@ function toFieldType(node: Node): FieldType {
 function toFields(fields: ReadonlyMap<string, NodeField>): Record<string, FieldSpec> {
   const out: Record<string, FieldSpec> = {};
   for (const [key, field] of fields) {
-    out[key] = { type: toFieldType(field.node), nullable: field.nullable || field.node.kind === 'null', optional: false };
+    out[key] = {
+      type: toFieldType(field.node),
+      nullable: field.nullable || field.node.kind === 'null',
+      optional: false,
+    };
   }
   return out;
 }

@@ -49,9 +49,14 @@ export async function openJson(file: string, options: JsonReadOptions = {}): Pro
     try {
       value = JSON.parse(text);
     } catch (error) {
-      throw new InvalidFileError(file, `invalid JSON: ${jsonReason(error)}`, parsePosition(text, jsonReason(error)), {
-        cause: error,
-      });
+      throw new InvalidFileError(
+        file,
+        `invalid JSON: ${jsonReason(error)}`,
+        parsePosition(text, jsonReason(error)),
+        {
+          cause: error,
+        },
+      );
     }
     const path = options.jsonPath;
     if (path !== undefined && path !== '') {
@@ -63,7 +68,10 @@ export async function openJson(file: string, options: JsonReadOptions = {}): Pro
       }
     }
     if (!Array.isArray(value)) {
-      throw new InvalidFileError(file, `expected an array of objects${path ? ` at '${path}'` : ' at the top level'}`);
+      throw new InvalidFileError(
+        file,
+        `expected an array of objects${path ? ` at '${path}'` : ' at the top level'}`,
+      );
     }
     return value;
   }

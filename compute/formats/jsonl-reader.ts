@@ -52,7 +52,11 @@ export async function openJsonl(file: string, options: JsonlReadOptions = {}): P
           throw new InvalidFileError(file, `invalid JSON: ${jsonReason(error)}`, { line }, { cause: error });
         }
         if (!isJsonObject(value)) {
-          throw new InvalidFileError(file, `expected a JSON object per line, got ${Array.isArray(value) ? 'an array' : typeof value}`, { line });
+          throw new InvalidFileError(
+            file,
+            `expected a JSON object per line, got ${Array.isArray(value) ? 'an array' : typeof value}`,
+            { line },
+          );
         }
         row += 1;
         yield { value, position: { line, row } };

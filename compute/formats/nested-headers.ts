@@ -15,30 +15,47 @@ export function headerToPath(header: string, nested: boolean): readonly string[]
  * a leaf and a parent (`det` next to `det.confidence`).
  * @throws InvalidFileError naming the offending header.
  */
-export function checkHeaderPaths(file: string, headers: readonly string[], paths: readonly (readonly string[])[]): void {
+export function checkHeaderPaths(
+  file: string,
+  headers: readonly string[],
+  paths: readonly (readonly string[])[],
+): void {
   const leaves = new Set<string>();
   const parents = new Set<string>();
   paths.forEach((path, i) => {
     const header = headers[i] ?? '';
     if (path.some((segment) => segment === '')) {
-      throw new InvalidFileError(file, `header '${header}' (column ${i + 1}) has an empty name or path segment`, { line: 1 });
+      throw new InvalidFileError(
+        file,
+        `header '${header}' (column ${i + 1}) has an empty name or path segment`,
+        { line: 1 },
+      );
     }
     const key = path.join('.');
     if (leaves.has(key) || parents.has(key)) {
-      throw new InvalidFileError(file, `header '${header}' (column ${i + 1}) repeats or clashes with another column`, { line: 1 });
+      throw new InvalidFileError(
+        file,
+        `header '${header}' (column ${i + 1}) repeats or clashes with another column`,
+        { line: 1 },
+      );
     }
     leaves.add(key);
     for (let d = 1; d < path.length; d++) parents.add(path.slice(0, d).join('.'));
   });
   for (const key of leaves) {
     if (parents.has(key)) {
-      throw new InvalidFileError(file, `column '${key}' is both a value and the parent of nested columns`, { line: 1 });
+      throw new InvalidFileError(file, `column '${key}' is both a value and the parent of nested columns`, {
+        line: 1,
+      });
     }
   }
 }
 
 /** Builds a nested object from cells and their field paths (`['det','confidence']` → `{det:{confidence}}`). */
-export function nestCells(paths: readonly (readonly string[])[], cells: readonly unknown[]): Record<string, unknown> {
+export function nestCells(
+  paths: readonly (readonly string[])[],
+  cells: readonly unknown[],
+): Record<string, unknown> {
   const root: Record<string, unknown> = {};
   paths.forEach((path, i) => {
     let node = root;

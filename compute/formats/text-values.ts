@@ -12,7 +12,8 @@ const SPECIAL_FLOATS: Readonly<Record<string, number>> = {
   '-Infinity': Number.NEGATIVE_INFINITY,
 };
 /** `YYYY-MM-DD`, optionally followed by `THH:MM[:SS[.fff…]]` and `Z` or `±HH:MM`. */
-const ISO_DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_DATE_RE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** The scalar kinds text can be read as, narrowest first. */
 export type TextKind = 'int' | 'bigint' | 'float' | 'boolean' | 'datetime' | 'string';
@@ -69,7 +70,8 @@ export function parseIsoDate(text: string): Date | undefined {
   const date = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}${ms}${normalisedZone}`);
   if (Number.isNaN(date.getTime())) return undefined;
   // Date rolls 2024-02-30 over to March: reject dates that do not exist (only checkable in UTC).
-  if (zone === 'Z' && (date.getUTCMonth() + 1 !== Number(mo) || date.getUTCDate() !== Number(d))) return undefined;
+  if (zone === 'Z' && (date.getUTCMonth() + 1 !== Number(mo) || date.getUTCDate() !== Number(d)))
+    return undefined;
   return date;
 }
 

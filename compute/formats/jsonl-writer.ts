@@ -1,0 +1,44 @@
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { DatasetSchema } from '../../schema/record/field-type.ts';
+import { FormatError, InvalidFileError } from './format-errors.ts';
+import { jsonReplacer, toJsonValue } from './json-values.ts';
+
+/**
+ * Writes rows as JSON Lines (one object per line, `\n` separated), streaming with backpressure.
+ * Each line holds exactly the schema's fields in schema order (absent → `null`); nested objects
+ * stay nested; Dates are ISO-8601 strings; bigints are decimal strings (so `openJsonl` infers them
+ * as strings — pass the schema back to read them as bigint).
+ *
+ * @returns the number of rows written.
+ * @throws InvalidFileError when the file cannot be written; errors thrown by `rows` propagate unchanged.
+ */
+export async function writeJsonl(
+  file: string,
+  schema: DatasetSchema,
+  rows: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>,
+): Promise<number> {
+  let count = 0;
+  const objectType = { kind: 'object', fields: schema.fields } as const;
+  async function* lines(): AsyncIterable<string> {
+    for await (const row of rows) {
+      count += 1;
+      yield `${JSON.stringify(toJsonValue(row, objectType), jsonReplacer)}\n`;
+    }
+  }
+  try {
+    await pipeline(Readable.from(lines()), createWriteStream(file));
+  } catch (error) {
+    if (error instanceof FormatError || !isFsError(error)) throw error;
+    throw new InvalidFileError(file, `cannot write: ${(error as Error).message}`, undefined, {
+      cause: error,
+    });
+  }
+  return count;
+}
+
+/** True for Node file-system errors (they carry a `syscall`). */
+export function isFsError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'syscall' in error;
+}
