@@ -1,0 +1,210 @@
+/**
+ * SQL shared by every dialect. Dialects subclass `BaseCompiler` and supply small hooks: identifier quoting,
+ * parameter placeholders, function and aggregate SQL, division, pattern matching. The expression visitor is a
+ * `NodeVisitor`, so a new node kind does not compile until it is handled here.
+ *
+ * Every compound expression is parenthesised, so precedence never depends on the dialect. Sub-expressions are
+ * compiled strictly left to right in the order they appear in the SQL text, which keeps positional parameters in
+ * order; hooks that repeat an argument's SQL text must only do so with named placeholders (ClickHouse).
+ */
+import type { AggregateFunction } from '../expr/aggregate-node.ts';
+import { type ExprNode, type NodeVisitor, visitNode } from '../expr/expr-node.ts';
+import type { FunctionName } from '../expr/function-nodes.ts';
+import type { LiteralValue } from '../expr/literal-node.ts';
+import type { ComparisonOp, MatchNode } from '../expr/predicate-nodes.ts';
+import { pathToColumnName } from '../record/column.ts';
+import { effectiveNulls, type Query, type SelectQuery, type Source } from '../query/query-node.ts';
+import type { CompiledQuery, DialectName } from './compiled-query.ts';
+import type { DialectCapabilities, DialectCompiler } from './dialect-compiler.ts';
+import { DialectUnsupportedError, InvalidQueryError } from './dialect-errors.ts';
+
+/** Per-call compilation state: the parameters bound so far (placeholder N refers to `parameters[N]`). */
+export interface CompileContext {
+  readonly parameters: unknown[];
+}
+
+/** Turns compiled argument SQL into a function call; one entry per function name. */
+export type FunctionSqlMap = Readonly<Record<FunctionName, (args: readonly string[]) => string>>;
+
+/** Turns a compiled aggregate argument (and separator) into SQL; one entry per aggregate. */
+export type AggregateSqlMap = Readonly<Record<AggregateFunction, (arg: string, separator: string | undefined) => string>>;
+
+const COMPARISON_SQL: Readonly<Record<ComparisonOp, string>> = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };
+const ARITHMETIC_SQL = { add: '+', sub: '-', mul: '*', div: '/', mod: '%' } as const;
+
+/** The shared compiler; see the file comment for the hook contract. */
+export abstract class BaseCompiler implements DialectCompiler {
+  abstract readonly dialect: DialectName;
+  abstract readonly capabilities: DialectCapabilities;
+  /** SQL per scalar function. */
+  protected abstract readonly functions: FunctionSqlMap;
+  /** SQL per aggregate. */
+  protected abstract readonly aggregates: AggregateSqlMap;
+
+  /** Quotes an identifier (table, column or alias name). */
+  protected abstract quoteIdentifier(name: string): string;
+  /** Binds a non-null literal and returns its placeholder. */
+  protected abstract bindValue(value: Exclude<LiteralValue, null>, ctx: CompileContext): string;
+  /** Binds a LIMIT/OFFSET row count and returns its placeholder. */
+  protected abstract bindRowCount(count: number, ctx: CompileContext): string;
+  /** SQL for a constant boolean (`in` with an empty list, `and()`/`or()` without operands). */
+  protected abstract booleanConstant(value: boolean): string;
+  /** Floating-point division, NULL when dividing by zero. */
+  protected abstract divide(left: string, right: string): string;
+  /** Remainder, NULL when dividing by zero. */
+  protected abstract remainder(left: string, right: string): string;
+  /** `OFFSET` clause when no `LIMIT` is given. */
+  protected abstract offsetWithoutLimit(offset: string): string;
+  /** Glob match when `capabilities.nativeGlob` is false. */
+  protected abstract globMatch(node: MatchNode, operand: string, ctx: CompileContext): string;
+  /** Regular-expression search. */
+  protected abstract regexpMatch(operand: string, pattern: string): string;
+
+  private readonly visitor: NodeVisitor<string, CompileContext> = {
+    column: (n) => (n.table ? `${this.quoteIdentifier(n.table)}.` : '') + this.quoteIdentifier(pathToColumnName(n.path)),
+    star: () => '*',
+    literal: (n, ctx) => (n.value === null ? 'NULL' : this.bindValue(n.value, ctx)),
+    comparison: (n, ctx) => `(${this.expr(n.left, ctx)} ${COMPARISON_SQL[n.op]} ${this.expr(n.right, ctx)})`,
+    logical: (n, ctx) => {
+      if (n.operands.length === 0) return this.booleanConstant(n.op === 'and');
+      const [only] = n.operands;
+      if (n.operands.length === 1 && only) return this.expr(only, ctx);
+      return `(${n.operands.map((o) => this.expr(o, ctx)).join(n.op === 'and' ? ' AND ' : ' OR ')})`;
+    },
+    not: (n, ctx) => `(NOT ${this.expr(n.operand, ctx)})`,
+    in: (n, ctx) => {
+      if (n.values.length === 0) return this.booleanConstant(n.negated);
+      const operand = this.expr(n.operand, ctx);
+      const values = n.values.map((v) => this.expr(v, ctx)).join(', ');
+      return `(${operand} ${n.negated ? 'NOT IN' : 'IN'} (${values}))`;
+    },
+    isNull: (n, ctx) => `(${this.expr(n.operand, ctx)} ${n.negated ? 'IS NOT NULL' : 'IS NULL'})`,
+    match: (n, ctx) => this.match(n, ctx),
+    arithmetic: (n, ctx) => {
+      const left = this.expr(n.left, ctx);
+      const right = this.expr(n.right, ctx);
+      if (n.op === 'div') return this.divide(left, right);
+      if (n.op === 'mod') return this.remainder(left, right);
+      return `(${left} ${ARITHMETIC_SQL[n.op]} ${right})`;
+    },
+    negate: (n, ctx) => `(-${this.expr(n.operand, ctx)})`,
+    function: (n, ctx) => this.functions[n.name](n.args.map((a) => this.expr(a, ctx))),
+    case: (n, ctx) => {
+      const arms = n.whens.map((w) => `WHEN ${this.expr(w.condition, ctx)} THEN ${this.expr(w.value, ctx)}`);
+      const otherwise = n.else ? ` ELSE ${this.expr(n.else, ctx)}` : '';
+      return `(CASE ${arms.join(' ')}${otherwise} END)`;
+    },
+    aggregate: (n, ctx) => {
+      const arg = this.expr(n.arg, ctx);
+      const separator = n.separator ? this.expr(n.separator, ctx) : undefined;
+      return this.aggregates[n.fn](arg, separator);
+    },
+  };
+
+  /** Compiles one expression within a larger statement. */
+  protected expr(node: ExprNode, ctx: CompileContext): string {
+    return visitNode(this.visitor, node, ctx);
+  }
+
+  private match(n: MatchNode, ctx: CompileContext): string {
+    const operand = this.expr(n.operand, ctx);
+    const not = n.negated ? 'NOT ' : '';
+    const escape = this.capabilities.likeNeedsEscapeClause ? " ESCAPE '\\'" : '';
+    switch (n.op) {
+      case 'like':
+        return `(${operand} ${not}LIKE ${this.expr(n.pattern, ctx)}${escape})`;
+      case 'ilike':
+        if (this.capabilities.nativeIlike) return `(${operand} ${not}ILIKE ${this.expr(n.pattern, ctx)})`;
+        return `(lower(${operand}) ${not}LIKE lower(${this.expr(n.pattern, ctx)})${escape})`;
+      case 'glob': {
+        if (this.capabilities.nativeGlob) return `(${operand} ${not}GLOB ${this.expr(n.pattern, ctx)})`;
+        const sql = this.globMatch(n, operand, ctx);
+        return n.negated ? `(NOT ${sql})` : sql;
+      }
+      case 'regexp': {
+        const sql = this.regexpMatch(operand, this.expr(n.pattern, ctx));
+        return n.negated ? `(NOT ${sql})` : sql;
+      }
+    }
+  }
+
+  /** See DialectCompiler.compileExpression. */
+  compileExpression(node: ExprNode): CompiledQuery {
+    const ctx: CompileContext = { parameters: [] };
+    const sql = this.expr(node, ctx);
+    return Object.freeze({ sql, parameters: Object.freeze(ctx.parameters) });
+  }
+
+  /** See DialectCompiler.compileQuery. */
+  compileQuery(query: Query): CompiledQuery {
+    const ctx: CompileContext = { parameters: [] };
+    const sql = this.query(query, ctx);
+    return Object.freeze({ sql, parameters: Object.freeze(ctx.parameters) });
+  }
+
+  /** Compiles a query (select or set operation). */
+  protected query(q: Query, ctx: CompileContext): string {
+    if (q.kind === 'select') return this.select(q, ctx);
+    const left = this.query(q.left, ctx);
+    const right = this.query(q.right, ctx);
+    const op = q.op === 'unionAll' ? 'UNION ALL' : this.capabilities.exceptKeyword;
+    // Each side is wrapped so ORDER BY/LIMIT inside a side stay legal in every dialect.
+    return `SELECT * FROM (${left}) ${op} SELECT * FROM (${right})`;
+  }
+
+  /** Compiles a SELECT, clause by clause in SQL text order (parameter order). */
+  protected select(q: SelectQuery, ctx: CompileContext): string {
+    const parts: string[] = [q.distinct ? 'SELECT DISTINCT' : 'SELECT'];
+    parts.push(
+      q.selections === 'all'
+        ? '*'
+        : q.selections.map((s) => `${this.expr(s.expr, ctx)} AS ${this.quoteIdentifier(s.alias)}`).join(', '),
+    );
+    parts.push('FROM', this.source(q.from, ctx));
+    if (q.where) parts.push('WHERE', this.expr(q.where, ctx));
+    if (q.groupBy && q.groupBy.length > 0) parts.push('GROUP BY', q.groupBy.map((g) => this.expr(g, ctx)).join(', '));
+    if (q.having) parts.push('HAVING', this.expr(q.having, ctx));
+    if (q.orderBy && q.orderBy.length > 0) {
+      const keys = q.orderBy.map(
+        (o) => `${this.expr(o.expr, ctx)} ${o.direction === 'asc' ? 'ASC' : 'DESC'} NULLS ${effectiveNulls(o) === 'first' ? 'FIRST' : 'LAST'}`,
+      );
+      parts.push('ORDER BY', keys.join(', '));
+    }
+    if (q.limit !== undefined) {
+      parts.push('LIMIT', this.bindRowCount(checkRowCount(this.dialect, 'limit', q.limit), ctx));
+      if (q.offset !== undefined) parts.push('OFFSET', this.bindRowCount(checkRowCount(this.dialect, 'offset', q.offset), ctx));
+    } else if (q.offset !== undefined) {
+      parts.push(this.offsetWithoutLimit(this.bindRowCount(checkRowCount(this.dialect, 'offset', q.offset), ctx)));
+    }
+    if (this.capabilities.joinNullsSetting && hasOuterJoin(q.from)) parts.push(this.capabilities.joinNullsSetting);
+    return parts.join(' ');
+  }
+
+  /** Compiles a FROM source. Joins must be left-deep (the right side a table or subquery). */
+  protected source(s: Source, ctx: CompileContext): string {
+    switch (s.kind) {
+      case 'table':
+        return this.quoteIdentifier(s.name) + (s.alias ? ` AS ${this.quoteIdentifier(s.alias)}` : '');
+      case 'subquery':
+        return `(${this.query(s.query, ctx)}) AS ${this.quoteIdentifier(s.alias)}`;
+      case 'join': {
+        if (s.right.kind === 'join') {
+          throw new DialectUnsupportedError(this.dialect, 'the right side of a join must be a table or a subquery, not another join.');
+        }
+        const left = this.source(s.left, ctx);
+        const right = this.source(s.right, ctx);
+        const type = s.joinType === 'inner' ? 'INNER JOIN' : s.joinType === 'left' ? 'LEFT JOIN' : 'FULL OUTER JOIN';
+        return `${left} ${type} ${right} ON ${this.expr(s.on, ctx)}`;
+      }
+    }
+  }
+}
+
+function checkRowCount(dialect: DialectName, what: string, n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidQueryError(`${dialect}: ${what} must be a non-negative integer, got ${n}.`);
+  return n;
+}
+
+function hasOuterJoin(s: Source): boolean {
+  return s.kind === 'join' && (s.joinType !== 'inner' || hasOuterJoin(s.left));
+}

@@ -1,0 +1,90 @@
+/**
+ * The ClickHouse compiler. Identifiers in backticks, typed named placeholders `{pN:Type}` where `pN` is
+ * `parameters[N]` (the driver passes them as `query_params` with keys `p0`, `p1`, …): String, Int64 (safe
+ * integers and bigints), Float64, Bool, DateTime64(3) (Date values), Array(Float64)/Array(String)/Array(Bool);
+ * LIMIT/OFFSET as UInt64. LIKE is case-sensitive, ILIKE native, GLOB becomes `match()` on a translated regex.
+ * Queries with outer joins carry `SETTINGS join_use_nulls = 1` so missing sides are NULL, not default values.
+ */
+import type { LiteralValue } from '../../expr/literal-node.ts';
+import type { MatchNode } from '../../expr/predicate-nodes.ts';
+import { type AggregateSqlMap, BaseCompiler, type CompileContext, type FunctionSqlMap } from '../base-compiler.ts';
+import type { DialectName } from '../compiled-query.ts';
+import type { DialectCapabilities } from '../dialect-compiler.ts';
+import { DialectUnsupportedError } from '../dialect-errors.ts';
+import { quoteIdentifier } from '../quote-identifier.ts';
+import { globToRegex } from './clickhouse-glob.ts';
+import { CLICKHOUSE_AGGREGATES, CLICKHOUSE_FUNCTIONS } from './clickhouse-sql-functions.ts';
+
+const CAPABILITIES: DialectCapabilities = Object.freeze({
+  nativeIlike: true,
+  nativeGlob: false,
+  likeNeedsEscapeClause: false,
+  exceptKeyword: 'EXCEPT DISTINCT',
+  joinNullsSetting: 'SETTINGS join_use_nulls = 1',
+});
+
+/** The ClickHouse parameter type of a literal value. */
+export function clickhouseParameterType(value: Exclude<LiteralValue, null>): string {
+  if (typeof value === 'string') return 'String';
+  if (typeof value === 'boolean') return 'Bool';
+  if (typeof value === 'bigint') return 'Int64';
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? 'Int64' : 'Float64';
+  if (value instanceof Date) return 'DateTime64(3)';
+  const first = value[0];
+  if (typeof first === 'string') return 'Array(String)';
+  if (typeof first === 'boolean') return 'Array(Bool)';
+  return 'Array(Float64)';
+}
+
+/** Compiles expression and query nodes to ClickHouse SQL. */
+export class ClickhouseCompiler extends BaseCompiler {
+  readonly dialect: DialectName = 'clickhouse';
+  readonly capabilities: DialectCapabilities = CAPABILITIES;
+  protected readonly functions: FunctionSqlMap = CLICKHOUSE_FUNCTIONS;
+  protected readonly aggregates: AggregateSqlMap = CLICKHOUSE_AGGREGATES;
+
+  protected quoteIdentifier(name: string): string {
+    return quoteIdentifier('clickhouse', name);
+  }
+
+  private placeholder(value: unknown, type: string, ctx: CompileContext): string {
+    ctx.parameters.push(value);
+    return `{p${ctx.parameters.length - 1}:${type}}`;
+  }
+
+  protected bindValue(value: Exclude<LiteralValue, null>, ctx: CompileContext): string {
+    return this.placeholder(value, clickhouseParameterType(value), ctx);
+  }
+
+  protected bindRowCount(count: number, ctx: CompileContext): string {
+    return this.placeholder(count, 'UInt64', ctx);
+  }
+
+  protected booleanConstant(value: boolean): string {
+    return value ? 'true' : 'false';
+  }
+
+  protected divide(left: string, right: string): string {
+    // nullIf: NULL on division by zero (as SQLite), instead of inf/nan.
+    return `(${left} / nullIf(${right}, 0))`;
+  }
+
+  protected remainder(left: string, right: string): string {
+    return `(${left} % nullIf(${right}, 0))`;
+  }
+
+  protected offsetWithoutLimit(offset: string): string {
+    return `OFFSET ${offset} ROWS`;
+  }
+
+  protected globMatch(node: MatchNode, operand: string, ctx: CompileContext): string {
+    if (node.pattern.kind !== 'literal' || typeof node.pattern.value !== 'string') {
+      throw new DialectUnsupportedError(this.dialect, 'glob() needs a literal string pattern (it is translated to a regex).');
+    }
+    return `match(${operand}, ${this.placeholder(globToRegex(node.pattern.value), 'String', ctx)})`;
+  }
+
+  protected regexpMatch(operand: string, pattern: string): string {
+    return `match(${operand}, ${pattern})`;
+  }
+}

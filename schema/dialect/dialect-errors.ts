@@ -1,0 +1,20 @@
+/** Errors raised by dialect compilers. */
+import { ChainqlError } from '../errors.ts';
+import type { DialectName } from './compiled-query.ts';
+
+/** A construct the target dialect cannot express; `dialect` names it. */
+export class DialectUnsupportedError extends ChainqlError {
+  constructor(
+    readonly dialect: DialectName,
+    message: string,
+  ) {
+    super('DIALECT_UNSUPPORTED', `${dialect}: ${message}`);
+  }
+}
+
+/** A query node with invalid content (negative or fractional LIMIT/OFFSET, …). */
+export class InvalidQueryError extends ChainqlError {
+  constructor(message: string) {
+    super('INVALID_QUERY', message);
+  }
+}

@@ -1,0 +1,4 @@
+/** SQLite dialect. */
+export * from './sqlite-compiler.ts';
+export * from './sqlite-functions.ts';
+export * from './sqlite-sql-functions.ts';

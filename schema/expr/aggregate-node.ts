@@ -1,0 +1,36 @@
+/** Aggregate function calls. Aggregates ignore NULL inputs; over no (non-NULL) rows they return NULL, except counts (0). */
+import type { ExprNode } from './expr-node.ts';
+import { InvalidExpressionError } from './expr-errors.ts';
+
+/**
+ * - `count(x)`: non-NULL values (`count(*)` with a star argument: rows);
+ * - `countDistinct(x)`: distinct non-NULL values;
+ * - `sum`, `avg`, `min`, `max`: NULL over no values;
+ * - `anyValue(x)`: some non-NULL value of the group;
+ * - `collect(x)`: the group's values as an array (JSON array text on SQLite);
+ * - `concat(x, separator)`: the group's strings joined with `separator`.
+ */
+export type AggregateFunction = 'count' | 'countDistinct' | 'sum' | 'avg' | 'min' | 'max' | 'anyValue' | 'collect' | 'concat';
+
+/** `fn(arg[, separator])`. */
+export interface AggregateNode {
+  readonly kind: 'aggregate';
+  readonly fn: AggregateFunction;
+  /** The aggregated expression; a `star` node for `count(*)`. */
+  readonly arg: ExprNode;
+  /** Only for `concat`: the separator (a literal string in practice). */
+  readonly separator?: ExprNode;
+}
+
+/**
+ * Creates a frozen aggregate node.
+ * @throws InvalidExpressionError when `concat` lacks a separator, or a star is given to anything but `count`.
+ */
+export function aggregateNode(fn: AggregateFunction, arg: ExprNode, separator?: ExprNode): AggregateNode {
+  if (arg.kind === 'star' && fn !== 'count') throw new InvalidExpressionError(`Only count() accepts '*', not ${fn}().`);
+  if (fn === 'concat') {
+    if (separator === undefined) throw new InvalidExpressionError('agg.concat(x, separator) needs a separator.');
+    return Object.freeze({ kind: 'aggregate', fn, arg, separator });
+  }
+  return Object.freeze({ kind: 'aggregate', fn, arg });
+}

@@ -1,0 +1,108 @@
+/**
+ * The expression tree: the union of all node kinds and an exhaustive visitor.
+ * Adding a node kind to `ExprNode` makes every `NodeVisitor` implementation fail to compile until it handles it.
+ */
+import type { AggregateNode } from './aggregate-node.ts';
+import type { ArithmeticNode, NegateNode } from './arithmetic-nodes.ts';
+import type { ColumnNode, StarNode } from './column-node.ts';
+import type { CaseNode, FunctionNode } from './function-nodes.ts';
+import type { LiteralNode } from './literal-node.ts';
+import type { ComparisonNode, InNode, IsNullNode, LogicalNode, MatchNode, NotNode } from './predicate-nodes.ts';
+
+/** Any expression node. */
+export type ExprNode =
+  | ColumnNode
+  | StarNode
+  | LiteralNode
+  | ComparisonNode
+  | LogicalNode
+  | NotNode
+  | InNode
+  | IsNullNode
+  | MatchNode
+  | ArithmeticNode
+  | NegateNode
+  | FunctionNode
+  | CaseNode
+  | AggregateNode;
+
+/** The literal `kind` of every node. */
+export type NodeKind = ExprNode['kind'];
+
+/** The node type for one kind. */
+export type NodeOfKind<K extends NodeKind> = Extract<ExprNode, { kind: K }>;
+
+/** One handler per node kind; `C` is a per-call context (e.g. a compiler's parameter list). */
+export type NodeVisitor<R, C = void> = { readonly [K in NodeKind]: (node: NodeOfKind<K>, context: C) => R };
+
+/** Dispatches `node` to the handler for its kind. */
+export function visitNode<R, C>(visitor: NodeVisitor<R, C>, node: ExprNode, context: C): R {
+  const handler = visitor[node.kind] as (n: ExprNode, c: C) => R;
+  return handler(node, context);
+}
+
+const NODE_KINDS: Readonly<Record<NodeKind, true>> = {
+  column: true,
+  star: true,
+  literal: true,
+  comparison: true,
+  logical: true,
+  not: true,
+  in: true,
+  isNull: true,
+  match: true,
+  arithmetic: true,
+  negate: true,
+  function: true,
+  case: true,
+  aggregate: true,
+};
+
+/** Every node kind (handy for tests that must cover them all). */
+export const NODE_KINDS_LIST: readonly NodeKind[] = Object.freeze(Object.keys(NODE_KINDS) as NodeKind[]);
+
+/** True when `value` looks like an expression node (an object with a known `kind`). */
+export function isExprNode(value: unknown): value is ExprNode {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Date) &&
+    typeof (value as { kind?: unknown }).kind === 'string' &&
+    Object.hasOwn(NODE_KINDS, (value as { kind: string }).kind)
+  );
+}
+
+/** The direct children of a node, in evaluation (and parameter) order. */
+export function childNodes(node: ExprNode): readonly ExprNode[] {
+  switch (node.kind) {
+    case 'column':
+    case 'star':
+    case 'literal':
+      return [];
+    case 'comparison':
+    case 'arithmetic':
+      return [node.left, node.right];
+    case 'logical':
+      return node.operands;
+    case 'not':
+    case 'negate':
+    case 'isNull':
+      return [node.operand];
+    case 'in':
+      return [node.operand, ...node.values];
+    case 'match':
+      return [node.operand, node.pattern];
+    case 'function':
+      return node.args;
+    case 'case':
+      return [...node.whens.flatMap((w) => [w.condition, w.value]), ...(node.else ? [node.else] : [])];
+    case 'aggregate':
+      return node.separator ? [node.arg, node.separator] : [node.arg];
+  }
+}
+
+/** True when the tree contains an aggregate (used to reject aggregates in `where`). */
+export function containsAggregate(node: ExprNode): boolean {
+  return node.kind === 'aggregate' || childNodes(node).some(containsAggregate);
+}

@@ -1,0 +1,2 @@
+/** Query nodes. */
+export * from './query-node.ts';
