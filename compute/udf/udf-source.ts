@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import type { UdfStep } from './udf-step.ts';
+
+/**
+ * The text that identifies a UDF step for checkpoints: hashed by the chain, so changing the body,
+ * setup, teardown, output shape or any option starts the step over. Contains the kind, the function
+ * source (`fn.toString()`), setup/teardown sources, the output shape as JSON Schema and the options
+ * (retries, rateLimit, onError, rowsPerCall, partitionBy) as JSON. Deterministic for a given step.
+ */
+export function udfSourceText(step: UdfStep): string {
+  const { setup, teardown, name: _name, ...plainOptions } = step.options;
+  const parts = [
+    `kind:${step.kind}`,
+    `fn:${step.fn.toString()}`,
+    `setup:${setup ? setup.toString() : ''}`,
+    `teardown:${teardown ? teardown.toString() : ''}`,
+    `output:${shapeJson(step)}`,
+    `options:${stableJson(plainOptions)}`,
+  ];
+  if (step.kind === 'agg') parts.push(`partitionBy:${step.partitionBy.join(',')}`);
+  return parts.join('\n');
+}
+
+const shapeCache = new WeakMap<object, string>();
+
+function shapeJson(step: UdfStep): string {
+  const cached = shapeCache.get(step.outputShape);
+  if (cached !== undefined) return cached;
+  const json = stableJson(z.toJSONSchema(z.object(step.outputShape), { unrepresentable: 'any', io: 'input' }));
+  shapeCache.set(step.outputShape, json);
+  return json;
+}
+
+/** JSON with object keys sorted, so equal values give equal text. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)));
+    }
+    return v;
+  });
+}
