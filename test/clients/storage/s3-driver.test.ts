@@ -1,0 +1,25 @@
+import { S3Driver } from '../../../clients/storage/s3-driver.ts';
+import { S3RVER_CREDENTIALS, startOrSkip, startS3rver } from '../../fakes/emulators.ts';
+import { conformanceSuite } from './conformance.ts';
+
+conformanceSuite('s3 (s3rver)', async () => {
+  const server = await startOrSkip('s3rver', () => startS3rver(['conformance']));
+  if (server === undefined) return undefined;
+  const options = { endpoint: server.endpoint, region: 'us-east-1', credentials: { ...S3RVER_CREDENTIALS } };
+  const driver = new S3Driver({ ...options, bucket: 'conformance' });
+  const missingBucket = new S3Driver({ ...options, bucket: 'no-such-bucket' });
+  const badCredentials = new S3Driver({
+    ...options,
+    bucket: 'conformance',
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'wrong-secret' },
+  });
+  return {
+    driver,
+    missingBucket,
+    badCredentials,
+    close: async () => {
+      for (const d of [driver, missingBucket, badCredentials]) await d.close();
+      await server.stop();
+    },
+  };
+});
