@@ -44,12 +44,14 @@ export interface RawRecord {
 
 /**
  * Fails early with a coded error when `file` is missing or not a regular file.
+ * Returns the size in bytes (0 for a named pipe).
  * @throws FileNotFoundError when the path does not exist; InvalidFileError when it is a directory.
  */
 export async function assertReadableFile(file: string): Promise<number> {
   try {
     const info = await stat(file);
-    if (!info.isFile()) throw new InvalidFileError(file, 'not a regular file');
+    // Named pipes are accepted so a producer can stream into a reader.
+    if (!info.isFile() && !info.isFIFO()) throw new InvalidFileError(file, 'not a regular file');
     return info.size;
   } catch (error) {
     if (error instanceof InvalidFileError) throw error;
