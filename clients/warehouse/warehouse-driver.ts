@@ -15,7 +15,10 @@ export interface IndexDefinition {
   readonly unique: boolean;
 }
 
-/** Options for `createTable`. `orderBy` becomes the sort key on engines that have one (ClickHouse). */
+/**
+ * Options for `createTable`. `orderBy` is the table's sort key: ClickHouse's `ORDER BY`; on SQLite a single
+ * INTEGER key column becomes the rowid (`INTEGER PRIMARY KEY`), numbered in insertion order when omitted.
+ */
 export interface CreateTableOptions {
   readonly orderBy?: readonly string[];
   /** Do not fail when the table exists. Default false. */

@@ -46,11 +46,14 @@ export class ChainRun {
 
   /** The relation's rows in chain order (`sys__id` order when the chain set none). */
   orderedQuery(relation: Relation): SelectQuery {
-    const orderBy = relation.order?.map((key) => ({
+    // `sys.id` breaks ties so equal keys come back in a stable order run after run.
+    const byId = { expr: columnNode('sys.id'), direction: 'asc' as const, nulls: 'last' as const };
+    const keys = relation.order?.map((key) => ({
       expr: key.expr,
       direction: key.direction,
       nulls: key.nulls ?? (key.direction === 'asc' ? ('last' as const) : ('first' as const)),
-    })) ?? [{ expr: columnNode('sys__id'), direction: 'asc' as const, nulls: 'last' as const }];
+    }));
+    const orderBy = keys ? [...keys, byId] : [byId];
     return {
       kind: 'select',
       from: { kind: 'subquery', query: relation.query, alias: 'o' },

@@ -27,8 +27,8 @@ export function joinRelations(
     joinType === 'full',
   );
   const selections: Selection[] = [
-    { expr: systemColumn('sys__id', joinType), alias: 'sys__id' },
-    { expr: systemColumn('sys__rand', joinType), alias: 'sys__rand' },
+    { expr: systemColumn('sys.id', joinType), alias: 'sys__id' },
+    { expr: systemColumn('sys.rand', joinType), alias: 'sys__rand' },
   ];
   for (const column of flattenSchema(left.schema)) {
     selections.push({ expr: columnNode(column.path, 'l'), alias: column.name });

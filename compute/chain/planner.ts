@@ -94,12 +94,12 @@ export function applySqlStep(relation: Relation, step: SqlStep): Relation {
     case 'groupBy':
       return groupBy(relation, step.by, step.aggregates);
     case 'sample': {
-      const byRand: OrderKey[] = [{ expr: columnNode('sys__rand'), direction: 'asc' }];
+      const byRand: OrderKey[] = [{ expr: columnNode('sys.rand'), direction: 'asc' }];
       const sampled = select(relation, relation.schema, { orderBy: orderClause(byRand), limit: step.count });
       return { ...sampled, order: undefined };
     }
     case 'shuffle': {
-      const byRand: OrderKey[] = [{ expr: columnNode('sys__rand'), direction: 'asc' }];
+      const byRand: OrderKey[] = [{ expr: columnNode('sys.rand'), direction: 'asc' }];
       return { ...select(relation, relation.schema, { orderBy: orderClause(byRand) }), order: byRand };
     }
   }
@@ -129,7 +129,7 @@ function distinct(relation: Relation, paths: readonly string[]): Relation {
   const firstIds: SelectQuery = {
     kind: 'select',
     from: over(relation),
-    selections: [{ expr: agg.min(columnNode('sys__id')).node, alias: 'chainql_keep' }],
+    selections: [{ expr: agg.min(columnNode('sys.id')).node, alias: 'chainql_keep' }],
     groupBy: keys.map((column) => columnNode(column.path)),
   };
   const query: SelectQuery = {
@@ -139,7 +139,7 @@ function distinct(relation: Relation, paths: readonly string[]): Relation {
       joinType: 'inner',
       left: over(relation, 'a'),
       right: { kind: 'subquery', query: firstIds, alias: 'b' },
-      on: columnEquals('sys__id', 'a', 'chainql_keep', 'b'),
+      on: columnEquals('sys.id', 'a', 'chainql_keep', 'b'),
     },
     selections: passThrough(relation.schema, 'a'),
   };
@@ -155,8 +155,8 @@ function groupBy(
   const keys = leavesOf(relation.schema, by);
   let schema = pickPaths(relation.schema, by);
   const selections: Selection[] = [
-    { expr: agg.min(columnNode('sys__id')).node, alias: 'sys__id' },
-    { expr: agg.min(columnNode('sys__rand')).node, alias: 'sys__rand' },
+    { expr: agg.min(columnNode('sys.id')).node, alias: 'sys__id' },
+    { expr: agg.min(columnNode('sys.rand')).node, alias: 'sys__rand' },
     ...keys.map((column) => ({ expr: columnNode(column.path), alias: column.name })),
   ];
   for (const { name, expr } of aggregates) {

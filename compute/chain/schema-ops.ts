@@ -1,5 +1,6 @@
 import { SchemaError, UnknownColumnError } from '../../schema/errors.ts';
 import type { DatasetSchema, FieldSpec, FieldType, LeafType } from '../../schema/record/field-type.ts';
+import { suggestPaths } from '../../schema/expr/index.ts';
 
 /**
  * Pure operations on dataset schemas used by the chain planner to compute each step's output type
@@ -37,7 +38,7 @@ export function fieldAt(schema: DatasetSchema, path: string): FieldSpec | undefi
 /** Throws `UnknownColumnError` (with the closest paths) when `path` is not in the schema. */
 export function requirePath(schema: DatasetSchema, path: string): FieldSpec {
   const spec = fieldAt(schema, path);
-  if (!spec) throw new UnknownColumnError(path, closestPaths(path, allPaths(schema)));
+  if (!spec) throw new UnknownColumnError(path, suggestPaths(path, allPaths(schema)));
   return spec;
 }
 
@@ -143,28 +144,4 @@ function setPath(
 
 function leafLess(): FieldSpec {
   return { type: { kind: 'object', fields: {} }, nullable: false, optional: false };
-}
-
-/** Up to three paths closest to `path` by edit distance (for "did you mean" hints). */
-export function closestPaths(path: string, candidates: readonly string[]): string[] {
-  return candidates
-    .map((candidate) => ({ candidate, distance: editDistance(path, candidate) }))
-    .filter(({ distance, candidate }) => distance <= Math.max(3, Math.floor(candidate.length / 2)))
-    .sort((a, b) => a.distance - b.distance)
-    .slice(0, 3)
-    .map(({ candidate }) => candidate);
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
 }

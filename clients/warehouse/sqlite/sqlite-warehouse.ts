@@ -178,8 +178,16 @@ export class SqliteWarehouse implements WarehouseDriver {
   ): Promise<void> {
     this.#assertOpen('createTable');
     if (columns.length === 0) throw new WarehouseError(`createTable '${table}' needs at least one column.`);
+    // A single INTEGER sort key becomes the rowid alias: ordered scans and id lookups need no extra index,
+    // and rows inserted without it are numbered in insertion order.
+    const [sortKey, ...moreKeys] = options?.orderBy ?? [];
+    const rowidKey = moreKeys.length === 0 ? columns.find((c) => c.name === sortKey && c.sqlType === 'INTEGER') : undefined;
     const body = columns
-      .map((c) => `${quoteIdentifier(c.name)} ${c.sqlType}${c.nullable ? '' : ' NOT NULL'}`)
+      .map((c) =>
+        c === rowidKey
+          ? `${quoteIdentifier(c.name)} INTEGER PRIMARY KEY`
+          : `${quoteIdentifier(c.name)} ${c.sqlType}${c.nullable ? '' : ' NOT NULL'}`,
+      )
       .join(', ');
     const ifNotExists = options?.ifNotExists ? 'IF NOT EXISTS ' : '';
     this.#execute({ sql: `CREATE TABLE ${ifNotExists}${quoteIdentifier(table)} (${body})`, parameters: [] });

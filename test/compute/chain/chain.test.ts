@@ -77,7 +77,7 @@ describe('chain SQL steps', () => {
       .filter(C('det.area').gte(64))
       .orderBy('id')
       .collect();
-    expect(result.map((r) => [r.id, (r.det as { area: number }).area, r.upper])).toEqual([
+    expect(result.map((r) => [r.id, (r.det as unknown as { area: number }).area, r.upper])).toEqual([
       [1, 200, 'A.JPG'],
       [2, 150, 'B.JPG'],
       [4, 64, 'D.JPG'],
