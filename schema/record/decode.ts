@@ -40,46 +40,64 @@ const REQUIRED: SegmentNullability = { nullable: false, optional: false };
  */
 export function createRowDecoder(columns: readonly Column[], dialect: DialectName): RowDecoder {
   void dialect;
-  const root = buildTree(columns);
-  return (raw) => {
-    const out: Record<string, unknown> = {};
-    fill(root.children, raw, out);
-    return out;
-  };
+  return compile(buildTree(columns));
 }
 
-function fill(
-  children: readonly (LeafNode | ObjectNode)[],
-  raw: Readonly<Record<string, unknown>>,
-  out: Record<string, unknown>,
-): void {
-  for (let i = 0; i < children.length; i++) {
-    const node = children[i]!;
-    if (node.leaf) {
-      const value = raw[node.name];
-      if (value === null || value === undefined) {
-        if (!node.absentOnNull) out[node.key] = null;
-      } else {
-        out[node.key] = node.read(value);
+/**
+ * Generates a straight-line decoder for the column tree. A generated function (rather than walking
+ * the tree per row) lets V8 see fixed property names and shapes: about twice as fast on wide rows,
+ * which matters when a scan decodes millions of rows. Names and keys enter the source only through
+ * `JSON.stringify`, so any column name is a safe string literal; converters are passed in, not inlined.
+ */
+function compile(root: ObjectNode): RowDecoder {
+  const readers: ValueConverter[] = [];
+  const lines: string[] = [];
+  let next = 0;
+  const isNull = (name: string) => `raw[${JSON.stringify(name)}] == null`;
+  const emit = (node: ObjectNode, target: string) => {
+    for (const child of node.children) {
+      const key = JSON.stringify(child.key);
+      if (child.leaf) {
+        const v = `v${next++}`;
+        lines.push(`const ${v} = raw[${JSON.stringify(child.name)}];`);
+        const value = readExpression(child.read, v, readers);
+        lines.push(
+          child.absentOnNull
+            ? `if (${v} != null) ${target}[${key}] = ${value};`
+            : `${target}[${key}] = ${v} == null ? null : ${value};`,
+        );
+        continue;
       }
-      continue;
+      const o = `o${next++}`;
+      const build = () => {
+        lines.push(`const ${o} = {};`, `${target}[${key}] = ${o};`);
+        emit(child, o);
+      };
+      if (child.nullable || child.optional) {
+        lines.push(`if (${child.leafNames.map(isNull).join(' && ')}) {`);
+        if (child.nullable) lines.push(`${target}[${key}] = null;`);
+        lines.push('} else {');
+        build();
+        lines.push('}');
+      } else {
+        lines.push('{');
+        build();
+        lines.push('}');
+      }
     }
-    if ((node.nullable || node.optional) && allNull(node.leafNames, raw)) {
-      if (node.nullable) out[node.key] = null;
-      continue;
-    }
-    const child: Record<string, unknown> = {};
-    fill(node.children, raw, child);
-    out[node.key] = child;
-  }
+  };
+  lines.push('const out = {};');
+  emit(root, 'out');
+  lines.push('return out;');
+  const factory = new Function('r', `return function decodeRow(raw) {\n${lines.join('\n')}\n};`);
+  return factory(readers) as RowDecoder;
 }
 
-function allNull(names: readonly string[], raw: Readonly<Record<string, unknown>>): boolean {
-  for (let i = 0; i < names.length; i++) {
-    const value = raw[names[i]!];
-    if (value !== null && value !== undefined) return false;
-  }
-  return true;
+function readExpression(read: ValueConverter, v: string, readers: ValueConverter[]): string {
+  if (read === identity) return v;
+  if (read === asNumber) return `(typeof ${v} === 'number' ? ${v} : Number(${v}))`;
+  readers.push(read);
+  return `r[${readers.length - 1}](${v})`;
 }
 
 function buildTree(columns: readonly Column[]): ObjectNode {
@@ -127,6 +145,7 @@ function buildTree(columns: readonly Column[]): ObjectNode {
 }
 
 const asNumber: ValueConverter = (v) => (typeof v === 'number' ? v : Number(v));
+const identity: ValueConverter = (v) => v;
 
 function leafReader(type: LeafType): ValueConverter {
   switch (type.kind) {
@@ -141,7 +160,7 @@ function leafReader(type: LeafType): ValueConverter {
       return readDate;
     case 'literal':
       if (typeof type.value === 'boolean') return readBoolean;
-      return typeof type.value === 'number' ? asNumber : (v) => v;
+      return typeof type.value === 'number' ? asNumber : identity;
     case 'vector':
     case 'array':
     case 'record': {
@@ -149,6 +168,6 @@ function leafReader(type: LeafType): ValueConverter {
       return (v) => revive(typeof v === 'string' ? JSON.parse(v) : v);
     }
     default:
-      return (v) => v;
+      return identity;
   }
 }

@@ -1,5 +1,5 @@
 import { SchemaError } from '../errors.ts';
-import { type Column, COLUMN_SEPARATOR, type SegmentNullability } from './column.ts';
+import { COLUMN_SEPARATOR, type Column, type SegmentNullability } from './column.ts';
 import type { DatasetSchema, FieldSpec, FieldType } from './field-type.ts';
 import { RESERVED_NAMES } from './system-columns.ts';
 
