@@ -34,3 +34,18 @@ export function aggregateNode(fn: AggregateFunction, arg: ExprNode, separator?: 
   }
   return Object.freeze({ kind: 'aggregate', fn, arg });
 }
+
+const AGGREGATES: Readonly<Record<AggregateFunction, true>> = {
+  count: true,
+  countDistinct: true,
+  sum: true,
+  avg: true,
+  min: true,
+  max: true,
+  anyValue: true,
+  collect: true,
+  concat: true,
+};
+
+/** Every aggregate function name. */
+export const AGGREGATE_FUNCTIONS: readonly AggregateFunction[] = Object.freeze(Object.keys(AGGREGATES) as AggregateFunction[]);
