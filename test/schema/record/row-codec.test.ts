@@ -113,6 +113,24 @@ describe('encode → SQLite → decode round trip', () => {
   });
 });
 
+describe('generated decoder', () => {
+  it('treats hand-built column names with quotes and code-like text as plain keys', () => {
+    const name = `x"]; throw new Error('injected'); //`;
+    const columns: Column[] = [{ path: 'k', name, type: { kind: 'string' }, nullable: false }];
+    expect(createRowDecoder(columns, 'sqlite')({ [name]: 'v' })).toStrictEqual({ k: 'v' });
+  });
+
+  it('returns a fresh object per row', () => {
+    const decode = createRowDecoder(
+      flattenSchema(fromZod(z.object({ o: z.object({ a: z.int() }) }))),
+      'sqlite',
+    );
+    const first = decode({ o__a: 1 });
+    const second = decode({ o__a: 2 });
+    expect([first, second]).toStrictEqual([{ o: { a: 1 } }, { o: { a: 2 } }]);
+  });
+});
+
 describe('ClickHouse encoding and decoding', () => {
   const schema = z.object({
     at: z.date(),
