@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { CompiledQuery, DialectName } from '../../../schema/dialect/compiled-query.ts';
+import { createSqliteFunctions } from '../../../schema/dialect/sqlite/sqlite-functions.ts';
 import type {
   ColumnDefinition,
   CreateTableOptions,
@@ -15,7 +16,7 @@ import type {
 import { TableNotFoundError, WarehouseClosedError, WarehouseError } from '../warehouse-errors.ts';
 import { BatchInserter } from './batch-inserter.ts';
 import { ReadConnectionPool } from './read-connection-pool.ts';
-import { openConnection, type SqliteUserFunction } from './sqlite-connection.ts';
+import { openConnection } from './sqlite-connection.ts';
 import { bindableAll, toWarehouseError } from './sqlite-error-mapping.ts';
 import { quoteIdentifier, quoteIdentifiers } from './sqlite-identifiers.ts';
 import {
@@ -25,9 +26,6 @@ import {
 } from './sqlite-warehouse-options.ts';
 import { StatementCache, type StatementCacheStats } from './statement-cache.ts';
 
-/** The chainql_* SQL functions; wired to schema/dialect/sqlite/sqlite-functions.ts once it lands. */
-const DEFAULT_FUNCTIONS: readonly SqliteUserFunction[] = [];
-
 /**
  * Opens (creating if needed) an SQLite warehouse: one write connection plus a pool of read
  * connections for streams, all in WAL mode so readers, the writer and other processes coexist.
@@ -35,7 +33,8 @@ const DEFAULT_FUNCTIONS: readonly SqliteUserFunction[] = [];
  * @throws WarehouseError when the file cannot be opened (e.g. read-only on a missing file).
  */
 export async function openSqliteWarehouse(options: SqliteWarehouseOptions): Promise<SqliteWarehouse> {
-  return new SqliteWarehouse(resolveOptions(options, DEFAULT_FUNCTIONS));
+  // A fresh list per warehouse: the functions keep small caches (compiled regexes) shared by its connections.
+  return new SqliteWarehouse(resolveOptions(options, options.functions ?? createSqliteFunctions()));
 }
 
 /**
@@ -181,7 +180,8 @@ export class SqliteWarehouse implements WarehouseDriver {
     // A single INTEGER sort key becomes the rowid alias: ordered scans and id lookups need no extra index,
     // and rows inserted without it are numbered in insertion order.
     const [sortKey, ...moreKeys] = options?.orderBy ?? [];
-    const rowidKey = moreKeys.length === 0 ? columns.find((c) => c.name === sortKey && c.sqlType === 'INTEGER') : undefined;
+    const rowidKey =
+      moreKeys.length === 0 ? columns.find((c) => c.name === sortKey && c.sqlType === 'INTEGER') : undefined;
     const body = columns
       .map((c) =>
         c === rowidKey
