@@ -48,13 +48,25 @@ export async function writeRows(
   const columns = flattenSchema(schema);
   const encode = createRowEncoder(columns, warehouse.dialect);
   const names = ['sys__id', 'sys__rand', ...columns.map((column) => column.name)];
-  async function* encoded(): AsyncIterable<unknown[]> {
-    let id = 0;
-    for await (const row of rows) {
-      const checked = validate ? validate(row, id) : row;
-      id++;
-      yield [id, deterministicRand(id), ...encode(checked)];
+  const row = (value: Record<string, unknown>, index: number): unknown[] => {
+    const checked = validate ? validate(value, index) : value;
+    const id = index + 1;
+    const values = encode(checked);
+    values.unshift(id, deterministicRand(id));
+    return values;
+  };
+  // In-memory rows stay synchronous end to end: an async generator would cost a microtask per row.
+  if (Symbol.iterator in rows) {
+    const source = rows;
+    function* encoded(): Iterable<unknown[]> {
+      let index = 0;
+      for (const value of source) yield row(value, index++);
     }
+    return warehouse.insert(table, names, encoded());
   }
-  return warehouse.insert(table, names, encoded());
+  async function* encodedAsync(): AsyncIterable<unknown[]> {
+    let index = 0;
+    for await (const value of rows) yield row(value, index++);
+  }
+  return warehouse.insert(table, names, encodedAsync());
 }
