@@ -20,55 +20,52 @@ export type RowEncoder = (row: object) => unknown[];
  * Values are not validated here: validate rows with the dataset's zod schema (`toZod`) first.
  */
 export function createRowEncoder(columns: readonly Column[], dialect: DialectName): RowEncoder {
-  const readers = columns.map((column) => pathReader(column.path));
-  const writers = columns.map((column) =>
-    dialect === 'sqlite' ? sqliteWriter(column.type) : clickhouseWriter(column.type),
-  );
-  const nulls = columns.map((column) => (dialect === 'clickhouse' ? clickhouseNull(column.type) : null));
-  const count = columns.length;
-  return (row) => {
-    const out = new Array<unknown>(count);
-    for (let i = 0; i < count; i++) {
-      const value = readers[i]!(row);
-      out[i] = value === undefined || value === null ? nulls[i] : writers[i]!(value);
-    }
-    return out;
-  };
+  // Generated straight-line code (like the row decoder): fixed property reads and one array
+  // literal per row. Keys enter the source only through JSON.stringify; converters are passed in.
+  const writers: ValueConverter[] = [];
+  const lines: string[] = ['let v;'];
+  const outputs = columns.map((column, i) => {
+    const access = column.path
+      .split('.')
+      .map((key, depth) => `${depth === 0 ? '' : '?.'}[${JSON.stringify(key)}]`)
+      .join('');
+    const write = dialect === 'sqlite' ? sqliteWriter(column.type) : clickhouseWriter(column.type);
+    const nullValue = dialect === 'clickhouse' ? clickhouseNull(column.type) : 'null';
+    lines.push(
+      `v = row${access};`,
+      `const a${i} = v == null ? ${nullValue} : ${writeExpression(write, writers)};`,
+    );
+    return `a${i}`;
+  });
+  lines.push(`return [${outputs.join(', ')}];`);
+  const factory = new Function('w', `return function encodeRow(row) {\n${lines.join('\n')}\n};`);
+  return factory(writers) as RowEncoder;
 }
 
-/** Reads a value from a nested object by dot path; missing or null intermediate objects give undefined. */
-function pathReader(path: string): (row: object) => unknown {
-  const keys = path.split('.');
-  if (keys.length === 1) {
-    const key = keys[0]!;
-    return (row) => (row as Record<string, unknown>)[key];
-  }
-  return (row) => {
-    let current: unknown = row;
-    for (const key of keys) {
-      if (current === null || current === undefined) return undefined;
-      current = (current as Record<string, unknown>)[key];
-    }
-    return current;
-  };
+function writeExpression(write: ValueConverter, writers: ValueConverter[]): string {
+  if (write === identity) return 'v';
+  if (write === toBit) return '(v ? 1 : 0)';
+  writers.push(write);
+  return `w[${writers.length - 1}](v)`;
 }
 
 /** ClickHouse Array/Map columns cannot be Nullable: a missing value is stored empty. */
-function clickhouseNull(type: LeafType): unknown {
-  if (type.kind === 'vector' || (type.kind === 'array' && isClickhouseNative(type))) return [];
-  if (type.kind === 'record' && isClickhouseNative(type)) return {};
-  return null;
+function clickhouseNull(type: LeafType): string {
+  if (type.kind === 'vector' || (type.kind === 'array' && isClickhouseNative(type))) return '[]';
+  if (type.kind === 'record' && isClickhouseNative(type)) return '{}';
+  return 'null';
 }
 
 const identity: ValueConverter = (value) => value;
+const toBit: ValueConverter = (value) => (value ? 1 : 0);
 const toDate = (value: unknown): unknown => (typeof value === 'string' ? new Date(value) : value);
 
 function sqliteWriter(type: LeafType): ValueConverter {
   switch (type.kind) {
     case 'boolean':
-      return (v) => (v ? 1 : 0);
+      return toBit;
     case 'literal':
-      return typeof type.value === 'boolean' ? (v) => (v ? 1 : 0) : identity;
+      return typeof type.value === 'boolean' ? toBit : identity;
     case 'datetime':
       return (v) => {
         const date = toDate(v);

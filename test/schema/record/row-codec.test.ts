@@ -113,11 +113,19 @@ describe('encode → SQLite → decode round trip', () => {
   });
 });
 
-describe('generated decoder', () => {
+describe('generated encoder and decoder', () => {
   it('treats hand-built column names with quotes and code-like text as plain keys', () => {
     const name = `x"]; throw new Error('injected'); //`;
     const columns: Column[] = [{ path: 'k', name, type: { kind: 'string' }, nullable: false }];
     expect(createRowDecoder(columns, 'sqlite')({ [name]: 'v' })).toStrictEqual({ k: 'v' });
+  });
+
+  it('encodes by paths containing quotes and code-like text as plain keys', () => {
+    const key = `k"]; throw new Error('injected'); //`;
+    const columns: Column[] = [{ path: `o.${key}`, name: 'c', type: { kind: 'boolean' }, nullable: true }];
+    const encode = createRowEncoder(columns, 'sqlite');
+    expect(encode({ o: { [key]: true } })).toEqual([1]);
+    expect(encode({ o: 3 })).toEqual([null]);
   });
 
   it('returns a fresh object per row', () => {
