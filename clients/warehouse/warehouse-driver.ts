@@ -8,10 +8,20 @@ export interface ColumnDefinition {
   readonly nullable: boolean;
 }
 
-/** Index declaration; engines without secondary indexes may map it to their own mechanism. */
+/**
+ * Index declaration; engines without secondary indexes may map it to their own mechanism.
+ *
+ * Dataset keys (issue 9) use this contract unchanged: on SQLite a declared primary key is a `unique` index
+ * and the other declared indexes plain ones, created after the bulk insert; on ClickHouse the key goes into
+ * `createTable`'s `orderBy` and `createIndex` makes a data-skipping index (ClickHouse cannot enforce
+ * uniqueness, so callers check duplicates with a query there).
+ */
 export interface IndexDefinition {
+  /** Index name, unique in the database (e.g. `<table>_pk`). */
   readonly name: string;
+  /** Physical column names, in index order. */
   readonly columns: readonly string[];
+  /** Reject duplicate keys; creating it over existing duplicates fails with WarehouseError. */
   readonly unique: boolean;
 }
 
@@ -20,6 +30,10 @@ export interface IndexDefinition {
  * INTEGER key column becomes the rowid (`INTEGER PRIMARY KEY`), numbered in insertion order when omitted.
  */
 export interface CreateTableOptions {
+  /**
+   * Sort key columns. On SQLite a single INTEGER column becomes `INTEGER PRIMARY KEY`, which makes it
+   * unique and non-null (a NULL gets the next rowid); other orderBy shapes are ignored there.
+   */
   readonly orderBy?: readonly string[];
   /** Do not fail when the table exists. Default false. */
   readonly ifNotExists?: boolean;
@@ -83,7 +97,12 @@ export interface WarehouseDriver {
   /** Physical column names of a table, in order. */
   tableColumns(table: string): Promise<string[]>;
 
-  /** Appends rows to one table in batched transactions; returns the number of rows written. */
+  /**
+   * Appends rows to one table in batched transactions; returns the number of rows written. Each batch
+   * commits on its own (a failure part-way keeps earlier batches): write into a fresh table and publish
+   * it with `renameTable`, or use `writeAtomically`, when all-or-nothing matters. Values must already
+   * be encoded for the dialect (drivers may convert booleans and `undefined`, nothing else).
+   */
   insert(
     table: string,
     columns: readonly string[],
@@ -91,7 +110,7 @@ export interface WarehouseDriver {
   ): Promise<number>;
   /**
    * Applies several writes (and optional statements) as one unit: all or nothing where the engine is
-   * transactional. Checkpoint commits use this: a batch's outputs and the ids of the inputs it covers.
+   * transactional. Writes run first, in order, then the statements, in order. Checkpoint commits use this: a batch's outputs and the ids of the inputs it covers.
    */
   writeAtomically(writes: readonly TableWrite[], statements?: readonly CompiledQuery[]): Promise<void>;
 
