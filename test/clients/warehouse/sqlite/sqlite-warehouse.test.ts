@@ -74,6 +74,52 @@ describe('SqliteWarehouse tables', () => {
   });
 });
 
+describe('SqliteWarehouse createTable orderBy', () => {
+  it('a single INTEGER sort key becomes the rowid: unique, auto-numbered, used for ordered scans', async () => {
+    const w = await temp.open();
+    await w.createTable(
+      'k',
+      [
+        { name: 'sys__id', sqlType: 'INTEGER', nullable: false },
+        { name: 'v', sqlType: 'TEXT', nullable: true },
+      ],
+      { orderBy: ['sys__id'] },
+    );
+    await w.insert(
+      'k',
+      ['sys__id', 'v'],
+      [
+        [5, 'a'],
+        [null, 'b'],
+      ],
+    );
+    expect(await w.query({ sql: 'SELECT sys__id, v FROM k ORDER BY sys__id', parameters: [] })).toEqual([
+      { sys__id: 5, v: 'a' },
+      { sys__id: 6, v: 'b' },
+    ]);
+    await expect(w.insert('k', ['sys__id', 'v'], [[5, 'dup']])).rejects.toThrow(/UNIQUE|PRIMARY KEY/);
+    const plan = await w.query({
+      sql: 'EXPLAIN QUERY PLAN SELECT * FROM k ORDER BY sys__id',
+      parameters: [],
+    });
+    expect(JSON.stringify(plan)).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('other orderBy shapes leave the columns as declared', async () => {
+    const w = await temp.open();
+    await w.createTable('k', COLUMNS, { orderBy: ['name'] });
+    await w.insert(
+      'k',
+      ['id', 'name'],
+      [
+        [1, 'a'],
+        [1, 'a'],
+      ],
+    );
+    expect(await w.query({ sql: 'SELECT count(*) AS n FROM k', parameters: [] })).toEqual([{ n: 2 }]);
+  });
+});
+
 describe('SqliteWarehouse insert and query', () => {
   it('inserts arrays, sync iterables and async iterables across batch and statement boundaries', async () => {
     const w = await temp.open({ insertBatchRows: 1000 });
