@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { ResolvedSettings } from './execution-settings.ts';
 import { OutputValidator } from './output-validator.ts';
 import type { UdfOutput } from './output-validator.ts';
@@ -102,6 +103,8 @@ export class UdfRun {
     name: string,
   ) {
     this.name = name;
+    // Every call in flight may listen to the run's signal (fetch, sleeps): hundreds is normal.
+    setMaxListeners(0, this.controller.signal);
     this.validator = new OutputValidator(step.outputShape, step.kind);
     this.limiter = new RateLimiter(settings.rateLimit);
     this.maxInflight = settings.concurrency * settings.parallel;

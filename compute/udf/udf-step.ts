@@ -41,9 +41,9 @@ export interface UdfOptions<R = undefined> {
   /** Display name (progress, errors). Default: the export name or `<kind> step`. */
   readonly name?: string;
   /** Creates an expensive resource (client, model) once per worker; passed as `ctx.resource`. */
-  readonly setup?: () => R | Promise<R>;
+  setup?(): R | Promise<R>;
   /** Releases the resource once per worker after the run (also after failure or abort). */
-  readonly teardown?: (resource: R) => void | Promise<void>;
+  teardown?(resource: R): void | Promise<void>;
   /** Row error policy. Default `'fail'`. */
   readonly onError?: OnErrorPolicy;
   /** Retries for retryable errors (network, 429, 5xx). Default: settings.retries, else no retries. */
