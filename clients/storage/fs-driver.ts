@@ -192,7 +192,8 @@ export class FsDriver implements StorageDriver {
 
   #abs(key: string): string {
     const abs = path.resolve(this.bucket, ...key.split('/').filter((s) => s !== ''));
-    if (abs !== this.bucket && !abs.startsWith(this.bucket + path.sep)) {
+    const root = this.bucket.endsWith(path.sep) ? this.bucket : this.bucket + path.sep;
+    if (abs !== this.bucket && !abs.startsWith(root)) {
       throw new StorageRequestError(this.#at(key), 'key escapes the root directory');
     }
     return abs;
