@@ -132,7 +132,10 @@ function coerceValue(value: unknown, type: FieldType, path: string, ctx: CoerceC
       )
         return Number(value);
       const parsed = text ? parseIntText(value) : undefined;
-      if (parsed === undefined && (typeof value === 'bigint' || (typeof value === 'string' && parseBigIntText(value) !== undefined))) {
+      if (
+        parsed === undefined &&
+        (typeof value === 'bigint' || (text && parseBigIntText(value) !== undefined))
+      ) {
         throw mismatch(ctx, path, value, 'int (a safe integer; declare the field bigint for larger values)');
       }
       return parsed ?? fail();

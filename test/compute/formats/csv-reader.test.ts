@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { openCsv } from '../../../compute/formats/csv-reader.ts';
-import { FileNotFoundError, InvalidFileError, ValueMismatchError } from '../../../compute/formats/format-errors.ts';
+import {
+  FileNotFoundError,
+  InvalidFileError,
+  ValueMismatchError,
+} from '../../../compute/formats/format-errors.ts';
 import type { DatasetSchema } from '../../../schema/record/field-type.ts';
 import { caught, collect, useTempDir } from './temp-files.ts';
 
@@ -20,8 +24,20 @@ describe('openCsv', () => {
     });
     const rows = await collect(reader.rows());
     expect(rows).toEqual([
-      { id: 1, name: 'cat', det: { confidence: 0.5, label: 'a' }, seen: new Date('2024-01-01T00:00:00Z'), ok: true },
-      { id: 2, name: '', det: { confidence: 1, label: null }, seen: new Date('2024-01-02T10:00:00Z'), ok: false },
+      {
+        id: 1,
+        name: 'cat',
+        det: { confidence: 0.5, label: 'a' },
+        seen: new Date('2024-01-01T00:00:00Z'),
+        ok: true,
+      },
+      {
+        id: 2,
+        name: '',
+        det: { confidence: 1, label: null },
+        seen: new Date('2024-01-02T10:00:00Z'),
+        ok: false,
+      },
       { id: 3, name: null, det: { confidence: null, label: null }, seen: null, ok: null },
     ]);
   });
@@ -63,7 +79,10 @@ describe('openCsv', () => {
         id: { type: { kind: 'bigint' }, nullable: false, optional: false },
         tags: { type: { kind: 'array', items: { kind: 'string' } }, nullable: true, optional: false },
         det: {
-          type: { kind: 'object', fields: { score: { type: { kind: 'int' }, nullable: false, optional: false } } },
+          type: {
+            kind: 'object',
+            fields: { score: { type: { kind: 'int' }, nullable: false, optional: false } },
+          },
           nullable: false,
           optional: false,
         },

@@ -3,8 +3,10 @@ import { InconsistentTypesError } from '../../../compute/formats/format-errors.t
 import { inferSchema } from '../../../compute/formats/infer-schema.ts';
 
 const rows = (...values: Record<string, unknown>[]) => values.map((value, i) => ({ value, line: i + 1 }));
-const csv = (...values: Record<string, unknown>[]) => inferSchema(rows(...values), { source: 'csv', file: 'f.csv' });
-const json = (...values: Record<string, unknown>[]) => inferSchema(rows(...values), { source: 'json', file: 'f.jsonl' });
+const csv = (...values: Record<string, unknown>[]) =>
+  inferSchema(rows(...values), { source: 'csv', file: 'f.csv' });
+const json = (...values: Record<string, unknown>[]) =>
+  inferSchema(rows(...values), { source: 'json', file: 'f.jsonl' });
 
 describe('inferSchema from CSV text', () => {
   it('infers int, float, boolean, datetime and string per column', () => {
@@ -21,7 +23,10 @@ describe('inferSchema from CSV text', () => {
   });
 
   it('widens conflicting columns: int+float → float, anything+string → string', () => {
-    const schema = csv({ a: '1', b: '1', c: 'true', d: '2024-01-01' }, { a: '2.5', b: 'x', c: '1', d: 'soon' });
+    const schema = csv(
+      { a: '1', b: '1', c: 'true', d: '2024-01-01' },
+      { a: '2.5', b: 'x', c: '1', d: 'soon' },
+    );
     expect(schema.fields.a?.type.kind).toBe('float');
     expect(schema.fields.b?.type.kind).toBe('string');
     expect(schema.fields.c?.type.kind).toBe('string');

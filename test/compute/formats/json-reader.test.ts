@@ -7,9 +7,18 @@ const tmp = useTempDir();
 
 describe('openJson', () => {
   it('reads a top-level array of objects with inferred nested types', async () => {
-    const file = tmp.write('a.json', JSON.stringify([{ id: 1, box: { w: 2, h: 3.5 } }, { id: 2, box: { w: 1, h: 1 } }]));
+    const file = tmp.write(
+      'a.json',
+      JSON.stringify([
+        { id: 1, box: { w: 2, h: 3.5 } },
+        { id: 2, box: { w: 1, h: 1 } },
+      ]),
+    );
     const reader = await openJson(file);
-    expect(reader.schema.fields.box?.type).toMatchObject({ kind: 'object', fields: { w: { type: { kind: 'int' } }, h: { type: { kind: 'float' } } } });
+    expect(reader.schema.fields.box?.type).toMatchObject({
+      kind: 'object',
+      fields: { w: { type: { kind: 'int' } }, h: { type: { kind: 'float' } } },
+    });
     expect(await collect(reader.rows())).toEqual([
       { id: 1, box: { w: 2, h: 3.5 } },
       { id: 2, box: { w: 1, h: 1 } },
@@ -33,7 +42,9 @@ describe('openJson', () => {
 
   it('rejects a top-level object and a non-object element (naming the row)', async () => {
     const notArray = tmp.write('obj.json', '{"a": 1}');
-    expect((await caught(() => openJson(notArray))).message).toContain('expected an array of objects at the top level');
+    expect((await caught(() => openJson(notArray))).message).toContain(
+      'expected an array of objects at the top level',
+    );
     const badItem = tmp.write('item.json', '[{"a": 1}, 5]');
     const error = await caught(() => openJson(badItem));
     expect(error).toBeInstanceOf(InvalidFileError);

@@ -1,7 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { InconsistentTypesError, InvalidFileError, ValueMismatchError } from '../../../compute/formats/format-errors.ts';
+import {
+  InconsistentTypesError,
+  InvalidFileError,
+  ValueMismatchError,
+} from '../../../compute/formats/format-errors.ts';
 import { openJsonl } from '../../../compute/formats/jsonl-reader.ts';
 import type { DatasetSchema } from '../../../schema/record/field-type.ts';
 import { caught, collect, useTempDir } from './temp-files.ts';
@@ -71,7 +75,10 @@ describe('openJsonl', () => {
         note: { type: { kind: 'string' }, nullable: false, optional: true },
       },
     };
-    const ok = tmp.write('ok.jsonl', lines({ kind: 'cat', at: '2024-01-01T00:00:00Z', big: '12345678901234567890' }));
+    const ok = tmp.write(
+      'ok.jsonl',
+      lines({ kind: 'cat', at: '2024-01-01T00:00:00Z', big: '12345678901234567890' }),
+    );
     expect(await collect((await openJsonl(ok, { schema })).rows())).toEqual([
       { kind: 'cat', at: new Date('2024-01-01T00:00:00Z'), big: 12345678901234567890n },
     ]);
@@ -87,7 +94,10 @@ describe('openJsonl', () => {
   it('yields rows before the producer has finished writing the file (named pipe)', async () => {
     const fifo = tmp.path('pipe.jsonl');
     execFileSync('mkfifo', [fifo]);
-    const schema: DatasetSchema = { format: 1, fields: { n: { type: { kind: 'int' }, nullable: false, optional: false } } };
+    const schema: DatasetSchema = {
+      format: 1,
+      fields: { n: { type: { kind: 'int' }, nullable: false, optional: false } },
+    };
     const reader = await openJsonl(fifo, { schema });
     const iterator = reader.rows()[Symbol.asyncIterator]();
     const first = iterator.next();

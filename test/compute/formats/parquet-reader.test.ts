@@ -2,7 +2,11 @@ import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { parquetMetadata } from 'hyparquet';
 import { parquetWriteFile } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
-import { FileNotFoundError, InvalidFileError, ValueMismatchError } from '../../../compute/formats/format-errors.ts';
+import {
+  FileNotFoundError,
+  InvalidFileError,
+  ValueMismatchError,
+} from '../../../compute/formats/format-errors.ts';
 import { openParquet } from '../../../compute/formats/parquet-reader.ts';
 import { writeParquet } from '../../../compute/formats/parquet-writer.ts';
 import type { DatasetSchema } from '../../../schema/record/field-type.ts';
@@ -49,7 +53,9 @@ describe('openParquet', () => {
     const file = tmp.path('foreign.parquet');
     writeForeign(file);
     const reader = await openParquet(file);
-    const kinds = Object.fromEntries(Object.entries(reader.schema.fields).map(([k, v]) => [k, [v.type.kind, v.nullable]]));
+    const kinds = Object.fromEntries(
+      Object.entries(reader.schema.fields).map(([k, v]) => [k, [v.type.kind, v.nullable]]),
+    );
     expect(kinds).toEqual({
       i32: ['int', true],
       i64: ['int', false],
@@ -75,8 +81,14 @@ describe('openParquet', () => {
     expect(error).toBeInstanceOf(ValueMismatchError);
     expect(error.message).toContain('row 2');
     expect(error.message).toContain("field 'n': expected int");
-    const schema: DatasetSchema = { format: 1, fields: { n: { type: { kind: 'bigint' }, nullable: false, optional: false } } };
-    expect(await collect((await openParquet(file, { schema })).rows())).toEqual([{ n: 1n }, { n: 2n ** 60n }]);
+    const schema: DatasetSchema = {
+      format: 1,
+      fields: { n: { type: { kind: 'bigint' }, nullable: false, optional: false } },
+    };
+    expect(await collect((await openParquet(file, { schema })).rows())).toEqual([
+      { n: 1n },
+      { n: 2n ** 60n },
+    ]);
   });
 
   it('reads row groups one at a time: the first rows arrive before later groups are decoded', async () => {

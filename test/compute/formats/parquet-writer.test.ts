@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetSchema } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import { InvalidFileError } from '../../../compute/formats/format-errors.ts';
 import { openParquet } from '../../../compute/formats/parquet-reader.ts';
@@ -6,7 +7,6 @@ import { fromParquetSchema } from '../../../compute/formats/parquet-schema.ts';
 import { writeParquet } from '../../../compute/formats/parquet-writer.ts';
 import { SAMPLE_SCHEMA, sampleRows, streamOf } from './sample-dataset.ts';
 import { caught, collect, useTempDir } from './temp-files.ts';
-import { asyncBufferFromFile, parquetMetadataAsync, parquetSchema } from 'hyparquet';
 
 const tmp = useTempDir();
 
@@ -27,7 +27,10 @@ describe('writeParquet', () => {
     await writeParquet(file, SAMPLE_SCHEMA, streamOf(sampleRows(3)));
     const tree = parquetSchema(await parquetMetadataAsync(await asyncBufferFromFile(file)));
     const derived = fromParquetSchema(tree);
-    expect(derived.fields.det?.type).toMatchObject({ kind: 'object', fields: { box: { type: { kind: 'object' } } } });
+    expect(derived.fields.det?.type).toMatchObject({
+      kind: 'object',
+      fields: { box: { type: { kind: 'object' } } },
+    });
     expect(derived.fields.parts?.type).toMatchObject({ kind: 'array', items: { kind: 'object' } });
     expect(derived.fields.at?.type.kind).toBe('datetime');
     // Derived INT64 columns are `int`: the unsafe `big` values need the field declared bigint.
@@ -36,7 +39,11 @@ describe('writeParquet', () => {
     const big = { type: { kind: 'bigint' }, nullable: false, optional: false } as const;
     const schema = { ...derived, fields: { ...derived.fields, big } };
     const rows = await collect((await openParquet(file, { schema })).rows());
-    expect(rows[0]).toMatchObject({ id: 0, det: { confidence: 0, label: null, box: { w: 0, h: 0 } }, tags: [] });
+    expect(rows[0]).toMatchObject({
+      id: 0,
+      det: { confidence: 0, label: null, box: { w: 0, h: 0 } },
+      tags: [],
+    });
   });
 
   it('pulls rows one row group at a time, writing earlier groups before reading further', async () => {
@@ -63,7 +70,9 @@ describe('writeParquet', () => {
   });
 
   it('fails with a coded error for an unwritable path and for a row that does not fit', async () => {
-    const bad = await caught(() => writeParquet(tmp.path('no/such/dir/x.parquet'), SAMPLE_SCHEMA, streamOf([])));
+    const bad = await caught(() =>
+      writeParquet(tmp.path('no/such/dir/x.parquet'), SAMPLE_SCHEMA, streamOf([])),
+    );
     expect(bad).toBeInstanceOf(InvalidFileError);
     const rows = sampleRows(3);
     rows[2] = { ...rows[2], id: 1.5 };

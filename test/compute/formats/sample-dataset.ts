@@ -26,7 +26,10 @@ export const SAMPLE_SCHEMA: DatasetSchema = {
     ),
     tags: spec({ kind: 'array', items: { kind: 'string' } }),
     parts: spec(
-      { kind: 'array', items: { kind: 'object', fields: { n: spec({ kind: 'int' }), s: spec({ kind: 'string' }, true) } } },
+      {
+        kind: 'array',
+        items: { kind: 'object', fields: { n: spec({ kind: 'int' }), s: spec({ kind: 'string' }, true) } },
+      },
       true,
     ),
     emb: spec({ kind: 'vector', dimensions: 3 }),
@@ -47,9 +50,16 @@ export function sampleRows(count: number): Record<string, unknown>[] {
       big: 9007199254740993n + BigInt(i),
       at: sparse ? null : new Date(Date.UTC(2024, 0, 1 + i, 12, 30, 15, 250)),
       kind: i % 2 === 0 ? 'cat' : 'dog',
-      det: sparse ? null : { confidence: i / 10, label: i === 0 ? null : `l${i}`, box: i === 1 ? null : { w: i, h: i * 2 } },
+      det: sparse
+        ? null
+        : { confidence: i / 10, label: i === 0 ? null : `l${i}`, box: i === 1 ? null : { w: i, h: i * 2 } },
       tags: i === 0 ? [] : ['a', `t${i}`],
-      parts: sparse ? null : [{ n: i, s: null }, { n: i + 1, s: 'x' }],
+      parts: sparse
+        ? null
+        : [
+            { n: i, s: null },
+            { n: i + 1, s: 'x' },
+          ],
       emb: [i, 0.5, -1],
       attrs: sparse ? null : { k: `v${i}` },
     });

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 
 /** A fresh temp directory per test, removed after it; `write` creates a file in it and returns its path. */
-export function useTempDir(): { path: (name: string) => string; write: (name: string, content: string | Uint8Array) => string } {
+export function useTempDir(): {
+  path: (name: string) => string;
+  write: (name: string, content: string | Uint8Array) => string;
+} {
   let dir: string | undefined;
   const ensure = (): string => {
     dir ??= mkdtempSync(join(tmpdir(), 'chainql-formats-'));
