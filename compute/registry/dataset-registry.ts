@@ -187,11 +187,13 @@ export class DatasetRegistry {
    * @throws DatasetNotFoundError listing existing datasets; VersionNotFoundError listing its versions.
    */
   async getVersion(name: string, version?: string): Promise<DatasetVersion> {
-    if (version === undefined) {
-      const versions = await this.listVersions(name);
-      return versions[versions.length - 1]!;
-    }
     assertDatasetName(name);
+    if (version === undefined) {
+      // Pick the latest from the version strings only, then read (and parse the JSON of) that one row.
+      const latest = (await this.#versionStrings(name)).at(-1);
+      if (latest === undefined) throw new DatasetNotFoundError(name, await this.#datasetNames());
+      version = latest;
+    }
     const rows = await this.#warehouse.query({
       sql: `${VERSION_SELECT} WHERE dataset = ? AND version = ?`,
       parameters: [name, version],
