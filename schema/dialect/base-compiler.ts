@@ -12,8 +12,8 @@ import { type ExprNode, type NodeVisitor, visitNode } from '../expr/expr-node.ts
 import type { FunctionName } from '../expr/function-nodes.ts';
 import type { LiteralValue } from '../expr/literal-node.ts';
 import type { ComparisonOp, MatchNode } from '../expr/predicate-nodes.ts';
-import { pathToColumnName } from '../record/column.ts';
 import { effectiveNulls, type Query, type SelectQuery, type Source } from '../query/query-node.ts';
+import { pathToColumnName } from '../record/column.ts';
 import type { CompiledQuery, DialectName } from './compiled-query.ts';
 import type { DialectCapabilities, DialectCompiler } from './dialect-compiler.ts';
 import { DialectUnsupportedError, InvalidQueryError } from './dialect-errors.ts';
@@ -27,9 +27,18 @@ export interface CompileContext {
 export type FunctionSqlMap = Readonly<Record<FunctionName, (args: readonly string[]) => string>>;
 
 /** Turns a compiled aggregate argument (and separator) into SQL; one entry per aggregate. */
-export type AggregateSqlMap = Readonly<Record<AggregateFunction, (arg: string, separator: string | undefined) => string>>;
+export type AggregateSqlMap = Readonly<
+  Record<AggregateFunction, (arg: string, separator: string | undefined) => string>
+>;
 
-const COMPARISON_SQL: Readonly<Record<ComparisonOp, string>> = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };
+const COMPARISON_SQL: Readonly<Record<ComparisonOp, string>> = {
+  eq: '=',
+  ne: '<>',
+  gt: '>',
+  gte: '>=',
+  lt: '<',
+  lte: '<=',
+};
 const ARITHMETIC_SQL = { add: '+', sub: '-', mul: '*', div: '/', mod: '%' } as const;
 
 /** The shared compiler; see the file comment for the hook contract. */
@@ -61,7 +70,8 @@ export abstract class BaseCompiler implements DialectCompiler {
   protected abstract regexpMatch(operand: string, pattern: string): string;
 
   private readonly visitor: NodeVisitor<string, CompileContext> = {
-    column: (n) => (n.table ? `${this.quoteIdentifier(n.table)}.` : '') + this.quoteIdentifier(pathToColumnName(n.path)),
+    column: (n) =>
+      (n.table ? `${this.quoteIdentifier(n.table)}.` : '') + this.quoteIdentifier(pathToColumnName(n.path)),
     star: () => '*',
     literal: (n, ctx) => (n.value === null ? 'NULL' : this.bindValue(n.value, ctx)),
     comparison: (n, ctx) => `(${this.expr(n.left, ctx)} ${COMPARISON_SQL[n.op]} ${this.expr(n.right, ctx)})`,
@@ -109,13 +119,13 @@ export abstract class BaseCompiler implements DialectCompiler {
   private match(n: MatchNode, ctx: CompileContext): string {
     const operand = this.expr(n.operand, ctx);
     const not = n.negated ? 'NOT ' : '';
-    const escape = this.capabilities.likeNeedsEscapeClause ? " ESCAPE '\\'" : '';
+    const escapeClause = this.capabilities.likeNeedsEscapeClause ? " ESCAPE '\\'" : '';
     switch (n.op) {
       case 'like':
-        return `(${operand} ${not}LIKE ${this.expr(n.pattern, ctx)}${escape})`;
+        return `(${operand} ${not}LIKE ${this.expr(n.pattern, ctx)}${escapeClause})`;
       case 'ilike':
         if (this.capabilities.nativeIlike) return `(${operand} ${not}ILIKE ${this.expr(n.pattern, ctx)})`;
-        return `(lower(${operand}) ${not}LIKE lower(${this.expr(n.pattern, ctx)})${escape})`;
+        return `(lower(${operand}) ${not}LIKE lower(${this.expr(n.pattern, ctx)})${escapeClause})`;
       case 'glob': {
         if (this.capabilities.nativeGlob) return `(${operand} ${not}GLOB ${this.expr(n.pattern, ctx)})`;
         const sql = this.globMatch(n, operand, ctx);
@@ -162,21 +172,27 @@ export abstract class BaseCompiler implements DialectCompiler {
     );
     parts.push('FROM', this.source(q.from, ctx));
     if (q.where) parts.push('WHERE', this.expr(q.where, ctx));
-    if (q.groupBy && q.groupBy.length > 0) parts.push('GROUP BY', q.groupBy.map((g) => this.expr(g, ctx)).join(', '));
+    if (q.groupBy && q.groupBy.length > 0)
+      parts.push('GROUP BY', q.groupBy.map((g) => this.expr(g, ctx)).join(', '));
     if (q.having) parts.push('HAVING', this.expr(q.having, ctx));
     if (q.orderBy && q.orderBy.length > 0) {
       const keys = q.orderBy.map(
-        (o) => `${this.expr(o.expr, ctx)} ${o.direction === 'asc' ? 'ASC' : 'DESC'} NULLS ${effectiveNulls(o) === 'first' ? 'FIRST' : 'LAST'}`,
+        (o) =>
+          `${this.expr(o.expr, ctx)} ${o.direction === 'asc' ? 'ASC' : 'DESC'} NULLS ${effectiveNulls(o) === 'first' ? 'FIRST' : 'LAST'}`,
       );
       parts.push('ORDER BY', keys.join(', '));
     }
     if (q.limit !== undefined) {
       parts.push('LIMIT', this.bindRowCount(checkRowCount(this.dialect, 'limit', q.limit), ctx));
-      if (q.offset !== undefined) parts.push('OFFSET', this.bindRowCount(checkRowCount(this.dialect, 'offset', q.offset), ctx));
+      if (q.offset !== undefined)
+        parts.push('OFFSET', this.bindRowCount(checkRowCount(this.dialect, 'offset', q.offset), ctx));
     } else if (q.offset !== undefined) {
-      parts.push(this.offsetWithoutLimit(this.bindRowCount(checkRowCount(this.dialect, 'offset', q.offset), ctx)));
+      parts.push(
+        this.offsetWithoutLimit(this.bindRowCount(checkRowCount(this.dialect, 'offset', q.offset), ctx)),
+      );
     }
-    if (this.capabilities.joinNullsSetting && hasOuterJoin(q.from)) parts.push(this.capabilities.joinNullsSetting);
+    if (this.capabilities.joinNullsSetting && hasOuterJoin(q.from))
+      parts.push(this.capabilities.joinNullsSetting);
     return parts.join(' ');
   }
 
@@ -189,11 +205,15 @@ export abstract class BaseCompiler implements DialectCompiler {
         return `(${this.query(s.query, ctx)}) AS ${this.quoteIdentifier(s.alias)}`;
       case 'join': {
         if (s.right.kind === 'join') {
-          throw new DialectUnsupportedError(this.dialect, 'the right side of a join must be a table or a subquery, not another join.');
+          throw new DialectUnsupportedError(
+            this.dialect,
+            'the right side of a join must be a table or a subquery, not another join.',
+          );
         }
         const left = this.source(s.left, ctx);
         const right = this.source(s.right, ctx);
-        const type = s.joinType === 'inner' ? 'INNER JOIN' : s.joinType === 'left' ? 'LEFT JOIN' : 'FULL OUTER JOIN';
+        const type =
+          s.joinType === 'inner' ? 'INNER JOIN' : s.joinType === 'left' ? 'LEFT JOIN' : 'FULL OUTER JOIN';
         return `${left} ${type} ${right} ON ${this.expr(s.on, ctx)}`;
       }
     }
@@ -201,7 +221,8 @@ export abstract class BaseCompiler implements DialectCompiler {
 }
 
 function checkRowCount(dialect: DialectName, what: string, n: number): number {
-  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidQueryError(`${dialect}: ${what} must be a non-negative integer, got ${n}.`);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new InvalidQueryError(`${dialect}: ${what} must be a non-negative integer, got ${n}.`);
   return n;
 }
 

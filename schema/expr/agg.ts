@@ -3,9 +3,10 @@
  * `count, sum, avg, min, max`. Here a bare string argument is a **column path**
  * (`sum('response.usage.prompt_tokens')`), since aggregating a constant is never what one means.
  */
-import { C, Expr, toNode } from './builder.ts';
-import type { ExprInput } from './builder.ts';
+
 import { type AggregateFunction, aggregateNode } from './aggregate-node.ts';
+import type { ExprInput } from './builder.ts';
+import { C, Expr, toNode } from './builder.ts';
 import { starNode } from './column-node.ts';
 import type { ExprNode } from './expr-node.ts';
 
@@ -48,5 +49,6 @@ export const agg = Object.freeze({
   /** The group's values as an array. */
   collect: make('collect'),
   /** The group's strings joined with `separator` (a literal string, or an expression). */
-  concat: (x: AggInput, separator: ExprInput): Expr => new Expr(aggregateNode('concat', argNode(x), toNode(separator))),
+  concat: (x: AggInput, separator: ExprInput): Expr =>
+    new Expr(aggregateNode('concat', argNode(x), toNode(separator))),
 });

@@ -1,6 +1,7 @@
 /** Aggregate function calls. Aggregates ignore NULL inputs; over no (non-NULL) rows they return NULL, except counts (0). */
-import type { ExprNode } from './expr-node.ts';
+
 import { InvalidExpressionError } from './expr-errors.ts';
+import type { ExprNode } from './expr-node.ts';
 
 /**
  * - `count(x)`: non-NULL values (`count(*)` with a star argument: rows);
@@ -10,7 +11,16 @@ import { InvalidExpressionError } from './expr-errors.ts';
  * - `collect(x)`: the group's values as an array (JSON array text on SQLite);
  * - `concat(x, separator)`: the group's strings joined with `separator`.
  */
-export type AggregateFunction = 'count' | 'countDistinct' | 'sum' | 'avg' | 'min' | 'max' | 'anyValue' | 'collect' | 'concat';
+export type AggregateFunction =
+  | 'count'
+  | 'countDistinct'
+  | 'sum'
+  | 'avg'
+  | 'min'
+  | 'max'
+  | 'anyValue'
+  | 'collect'
+  | 'concat';
 
 /** `fn(arg[, separator])`. */
 export interface AggregateNode {
@@ -27,9 +37,11 @@ export interface AggregateNode {
  * @throws InvalidExpressionError when `concat` lacks a separator, or a star is given to anything but `count`.
  */
 export function aggregateNode(fn: AggregateFunction, arg: ExprNode, separator?: ExprNode): AggregateNode {
-  if (arg.kind === 'star' && fn !== 'count') throw new InvalidExpressionError(`Only count() accepts '*', not ${fn}().`);
+  if (arg.kind === 'star' && fn !== 'count')
+    throw new InvalidExpressionError(`Only count() accepts '*', not ${fn}().`);
   if (fn === 'concat') {
-    if (separator === undefined) throw new InvalidExpressionError('agg.concat(x, separator) needs a separator.');
+    if (separator === undefined)
+      throw new InvalidExpressionError('agg.concat(x, separator) needs a separator.');
     return Object.freeze({ kind: 'aggregate', fn, arg, separator });
   }
   return Object.freeze({ kind: 'aggregate', fn, arg });
@@ -48,4 +60,6 @@ const AGGREGATES: Readonly<Record<AggregateFunction, true>> = {
 };
 
 /** Every aggregate function name. */
-export const AGGREGATE_FUNCTIONS: readonly AggregateFunction[] = Object.freeze(Object.keys(AGGREGATES) as AggregateFunction[]);
+export const AGGREGATE_FUNCTIONS: readonly AggregateFunction[] = Object.freeze(
+  Object.keys(AGGREGATES) as AggregateFunction[],
+);

@@ -3,7 +3,7 @@
  * `caseWhen(...)`. Every call returns a new immutable `Expr`; `Expr.node` is the underlying node.
  * Raw values passed to methods become bound literals (a bare string is a string literal — use `C()` for columns).
  */
-import { arithmeticNode, type ArithmeticOp, negateNode } from './arithmetic-nodes.ts';
+import { type ArithmeticOp, arithmeticNode, negateNode } from './arithmetic-nodes.ts';
 import { columnNode } from './column-node.ts';
 import { InvalidExpressionError } from './expr-errors.ts';
 import { type ExprNode, isExprNode } from './expr-node.ts';
@@ -130,7 +130,7 @@ export class Expr {
   div(other: ExprInput): Expr {
     return this.arith('div', other);
   }
-  /** `this % other` (remainder). */
+  /** `this % other`: integer remainder (type checking rejects float operands). */
   mod(other: ExprInput): Expr {
     return this.arith('mod', other);
   }
@@ -146,7 +146,9 @@ export class Expr {
  */
 export function C(path: string, options?: { readonly table?: string }): Expr {
   if (path.length === 0 || path.split('.').some((s) => s.length === 0)) {
-    throw new InvalidExpressionError(`Invalid column path '${path}': use dot-separated field names like 'det.confidence'.`);
+    throw new InvalidExpressionError(
+      `Invalid column path '${path}': use dot-separated field names like 'det.confidence'.`,
+    );
   }
   return new Expr(columnNode(path, options?.table));
 }

@@ -7,7 +7,8 @@ import type { LiteralValue } from './literal-node.ts';
 
 function describeValue(value: LiteralValue): string {
   if (value === null) return 'null';
-  if (value instanceof Date) return `Date(${Number.isNaN(value.getTime()) ? 'Invalid' : value.toISOString()})`;
+  if (value instanceof Date)
+    return `Date(${Number.isNaN(value.getTime()) ? 'Invalid' : value.toISOString()})`;
   if (typeof value === 'string') return JSON.stringify(value).replace(/^"|"$/g, "'");
   if (typeof value === 'bigint') return `${value}n`;
   if (Array.isArray(value)) {
@@ -26,7 +27,8 @@ const describer: NodeVisitor<string> = {
   comparison: (n) => `${describeNode(n.left)}.${n.op}(${describeNode(n.right)})`,
   logical: (n) => `${n.op}(${n.operands.map(describeNode).join(', ')})`,
   not: (n) => `not(${describeNode(n.operand)})`,
-  in: (n) => `${describeNode(n.operand)}.${n.negated ? 'notIn' : 'in'}([${n.values.map(describeNode).join(', ')}])`,
+  in: (n) =>
+    `${describeNode(n.operand)}.${n.negated ? 'notIn' : 'in'}([${n.values.map(describeNode).join(', ')}])`,
   isNull: (n) => `${describeNode(n.operand)}.${n.negated ? 'isNotNull' : 'isNull'}()`,
   match: (n) =>
     n.negated

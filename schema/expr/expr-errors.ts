@@ -17,7 +17,10 @@ export class NotALeafColumnError extends ChainqlError {
     readonly path: string,
     readonly leaves: readonly string[],
   ) {
-    const shown = leaves.slice(0, 10).map((l) => `'${l}'`).join(', ');
+    const shown = leaves
+      .slice(0, 10)
+      .map((l) => `'${l}'`)
+      .join(', ');
     super(
       'NOT_A_LEAF_COLUMN',
       `'${path}' is a nested object, not a column; use one of its fields: ${shown}${leaves.length > 10 ? ', …' : ''}.`,

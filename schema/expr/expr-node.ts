@@ -7,7 +7,14 @@ import type { ArithmeticNode, NegateNode } from './arithmetic-nodes.ts';
 import type { ColumnNode, StarNode } from './column-node.ts';
 import type { CaseNode, FunctionNode } from './function-nodes.ts';
 import type { LiteralNode } from './literal-node.ts';
-import type { ComparisonNode, InNode, IsNullNode, LogicalNode, MatchNode, NotNode } from './predicate-nodes.ts';
+import type {
+  ComparisonNode,
+  InNode,
+  IsNullNode,
+  LogicalNode,
+  MatchNode,
+  NotNode,
+} from './predicate-nodes.ts';
 
 /** Any expression node. */
 export type ExprNode =

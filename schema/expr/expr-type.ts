@@ -88,7 +88,9 @@ export function isNumeric(type: ExprType): boolean {
 
 /** A vector, or an array of numbers (a vector literal). */
 export function isVectorLike(type: ExprType): boolean {
-  return type.kind === 'vector' || (type.kind === 'array' && (isNumeric(type.items) || isWildcard(type.items)));
+  return (
+    type.kind === 'vector' || (type.kind === 'array' && (isNumeric(type.items) || isWildcard(type.items)))
+  );
 }
 
 /**

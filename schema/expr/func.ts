@@ -6,6 +6,7 @@
 import { Expr, type ExprInput, toNode } from './builder.ts';
 
 type ExprT = Expr;
+
 import { type FunctionName, functionNode } from './function-nodes.ts';
 
 function call(name: FunctionName, args: readonly ExprInput[]): ExprT {

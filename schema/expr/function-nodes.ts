@@ -1,6 +1,7 @@
 /** Scalar function calls (a closed set of names every dialect implements) and `CASE WHEN`. */
-import type { ExprNode } from './expr-node.ts';
+
 import { InvalidExpressionError } from './expr-errors.ts';
+import type { ExprNode } from './expr-node.ts';
 
 /**
  * Every scalar function chainql compiles, with its arity:
@@ -91,7 +92,8 @@ export interface CaseNode {
 export function functionNode(name: FunctionName, args: readonly ExprNode[]): FunctionNode {
   const [min, max] = FUNCTION_ARITY[name];
   if (args.length < min || args.length > max) {
-    const expected = min === max ? `${min}` : max === Number.POSITIVE_INFINITY ? `at least ${min}` : `${min}–${max}`;
+    const expected =
+      min === max ? `${min}` : max === Number.POSITIVE_INFINITY ? `at least ${min}` : `${min}–${max}`;
     throw new InvalidExpressionError(`func.${name}() takes ${expected} argument(s), got ${args.length}.`);
   }
   return Object.freeze({ kind: 'function', name, args: Object.freeze([...args]) });
@@ -102,7 +104,10 @@ export function functionNode(name: FunctionName, args: readonly ExprNode[]): Fun
  * @throws InvalidExpressionError when `whens` is empty.
  */
 export function caseNode(whens: readonly WhenClause[], elseValue?: ExprNode): CaseNode {
-  if (whens.length === 0) throw new InvalidExpressionError('caseWhen() needs at least one [condition, value] arm.');
+  if (whens.length === 0)
+    throw new InvalidExpressionError('caseWhen() needs at least one [condition, value] arm.');
   const arms = Object.freeze(whens.map((w) => Object.freeze({ condition: w.condition, value: w.value })));
-  return Object.freeze(elseValue === undefined ? { kind: 'case', whens: arms } : { kind: 'case', whens: arms, else: elseValue });
+  return Object.freeze(
+    elseValue === undefined ? { kind: 'case', whens: arms } : { kind: 'case', whens: arms, else: elseValue },
+  );
 }

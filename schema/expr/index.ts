@@ -1,6 +1,7 @@
 /** Expression tree, builder and type checking. */
-export * from './aggregate-node.ts';
+
 export * from './agg.ts';
+export * from './aggregate-node.ts';
 export * from './arithmetic-nodes.ts';
 export * from './builder.ts';
 export * from './column-node.ts';

@@ -49,7 +49,8 @@ function literalType(value: LiteralValue): ExprType {
     default: {
       const first = value[0];
       if (first === undefined) return arrayOf(T.any);
-      if (typeof first === 'number') return arrayOf(value.every((v) => Number.isInteger(v)) ? T.int : T.float);
+      if (typeof first === 'number')
+        return arrayOf(value.every((v) => Number.isInteger(v)) ? T.int : T.float);
       return arrayOf(typeof first === 'string' ? T.string : T.boolean);
     }
   }
@@ -72,14 +73,16 @@ function requireKind(
   where: ExprNode,
 ): ExprType {
   const type = infer(node, ctx);
-  if (!isWildcard(type) && !accept(type)) fail(`${describeNode(where)}: expected ${what}, but ${named(node, type)}.`);
+  if (!isWildcard(type) && !accept(type))
+    fail(`${describeNode(where)}: expected ${what}, but ${named(node, type)}.`);
   return type;
 }
 
 const isString = (t: ExprType): boolean => t.kind === 'string';
 const isBoolean = (t: ExprType): boolean => t.kind === 'boolean';
 const isArrayLike = (t: ExprType): boolean => t.kind === 'array' || t.kind === 'vector';
-const isOrderable = (t: ExprType): boolean => isNumeric(t) || ['string', 'datetime', 'boolean'].includes(t.kind);
+const isOrderable = (t: ExprType): boolean =>
+  isNumeric(t) || ['string', 'datetime', 'boolean'].includes(t.kind);
 const isScalar = (t: ExprType): boolean => isOrderable(t);
 
 function checkFunction(node: NodeOfKind<'function'>, ctx: Ctx): ExprType {
@@ -102,7 +105,8 @@ function checkFunction(node: NodeOfKind<'function'>, ctx: Ctx): ExprType {
       str(first);
       return T.string;
     case 'concat':
-      for (const arg of node.args) requireKind(arg, ctx, isScalar, 'scalar values (strings or numbers)', node);
+      for (const arg of node.args)
+        requireKind(arg, ctx, isScalar, 'scalar values (strings or numbers)', node);
       return T.string;
     case 'substr':
       str(first);
@@ -132,7 +136,10 @@ function checkFunction(node: NodeOfKind<'function'>, ctx: Ctx): ExprType {
       let result: ExprType = T.null;
       for (const arg of node.args) {
         const t = infer(arg, ctx);
-        if (!isComparable(result, t)) fail(`${describeNode(node)}: arguments of different types, ${named(arg, t)} after ${formatType(result)}.`);
+        if (!isComparable(result, t))
+          fail(
+            `${describeNode(node)}: arguments of different types, ${named(arg, t)} after ${formatType(result)}.`,
+          );
         result = unify(result, t);
       }
       return result;
@@ -144,7 +151,10 @@ function checkFunction(node: NodeOfKind<'function'>, ctx: Ctx): ExprType {
       const arr = requireKind(first as ExprNode, ctx, isArrayLike, 'an array', node);
       const item = infer(second as ExprNode, ctx);
       const itemType = arr.kind === 'array' ? arr.items : arr.kind === 'vector' ? T.float : T.any;
-      if (!isComparable(itemType, item)) fail(`${describeNode(node)}: cannot look for ${named(second as ExprNode, item)} in an array of ${formatType(itemType)}.`);
+      if (!isComparable(itemType, item))
+        fail(
+          `${describeNode(node)}: cannot look for ${named(second as ExprNode, item)} in an array of ${formatType(itemType)}.`,
+        );
       return T.boolean;
     }
     case 'cosineDistance':
@@ -164,14 +174,18 @@ const checker: NodeVisitor<ExprType, Ctx> = {
   comparison: (node, ctx) => {
     const left = infer(node.left, ctx);
     const right = infer(node.right, ctx);
-    if (!isComparable(left, right)) fail(`Cannot compare ${named(node.left, left)} with ${named(node.right, right)} in ${describeNode(node)}.`);
+    if (!isComparable(left, right))
+      fail(
+        `Cannot compare ${named(node.left, left)} with ${named(node.right, right)} in ${describeNode(node)}.`,
+      );
     if ((left.kind === 'record' || right.kind === 'record') && node.op !== 'eq' && node.op !== 'ne') {
       fail(`Cannot order-compare records in ${describeNode(node)}.`);
     }
     return T.boolean;
   },
   logical: (node, ctx) => {
-    for (const operand of node.operands) requireKind(operand, ctx, isBoolean, `boolean conditions in ${node.op}()`, node);
+    for (const operand of node.operands)
+      requireKind(operand, ctx, isBoolean, `boolean conditions in ${node.op}()`, node);
     return T.boolean;
   },
   not: (node, ctx) => {
@@ -182,7 +196,10 @@ const checker: NodeVisitor<ExprType, Ctx> = {
     const operand = infer(node.operand, ctx);
     for (const value of node.values) {
       const t = infer(value, ctx);
-      if (!isComparable(operand, t)) fail(`Cannot compare ${named(node.operand, operand)} with ${named(value, t)} in ${describeNode(node)}.`);
+      if (!isComparable(operand, t))
+        fail(
+          `Cannot compare ${named(node.operand, operand)} with ${named(value, t)} in ${describeNode(node)}.`,
+        );
     }
     return T.boolean;
   },
@@ -199,6 +216,15 @@ const checker: NodeVisitor<ExprType, Ctx> = {
     const left = requireKind(node.left, ctx, isNumeric, 'numbers for arithmetic', node);
     const right = requireKind(node.right, ctx, isNumeric, 'numbers for arithmetic', node);
     if (node.op === 'div') return T.float;
+    if (node.op === 'mod') {
+      // SQLite's % truncates its operands to integers; only integer remainders mean the same everywhere.
+      for (const [side, t] of [
+        [node.left, left],
+        [node.right, right],
+      ] as const) {
+        if (t.kind === 'float') fail(`${describeNode(node)}: mod() needs integers, but ${named(side, t)}.`);
+      }
+    }
     const t = unify(left, right);
     return isWildcard(t) ? T.float : t;
   },
@@ -213,7 +239,10 @@ const checker: NodeVisitor<ExprType, Ctx> = {
     for (const w of node.whens) requireKind(w.condition, ctx, isBoolean, 'boolean WHEN conditions', node);
     for (const value of values) {
       const t = infer(value, ctx);
-      if (!isComparable(result, t)) fail(`${describeNode(node)}: branches of different types, ${named(value, t)} after ${formatType(result)}.`);
+      if (!isComparable(result, t))
+        fail(
+          `${describeNode(node)}: branches of different types, ${named(value, t)} after ${formatType(result)}.`,
+        );
       result = unify(result, t);
     }
     return result;
@@ -263,7 +292,11 @@ function infer(node: ExprNode, ctx: Ctx): ExprType {
  * @throws NotALeafColumnError for a path naming a nested object (listing its leaves).
  * @throws ExpressionTypeError when operand types do not fit; the message names the offending expression.
  */
-export function inferType(node: ExprNode, columns: readonly Column[], options: TypeCheckOptions = {}): ExprType {
+export function inferType(
+  node: ExprNode,
+  columns: readonly Column[],
+  options: TypeCheckOptions = {},
+): ExprType {
   return infer(node, { columns, options });
 }
 
@@ -271,7 +304,11 @@ export function inferType(node: ExprNode, columns: readonly Column[], options: T
  * Checks that `node` is a boolean condition (for `where`/`having`/join `on`).
  * @throws ExpressionTypeError when it is not boolean (besides everything `inferType` throws).
  */
-export function checkCondition(node: ExprNode, columns: readonly Column[], options: TypeCheckOptions = {}): void {
+export function checkCondition(
+  node: ExprNode,
+  columns: readonly Column[],
+  options: TypeCheckOptions = {},
+): void {
   const type = inferType(node, columns, options);
   if (!isWildcard(type) && type.kind !== 'boolean') {
     throw new ExpressionTypeError(`A condition must be boolean, but ${named(node, type)}.`);

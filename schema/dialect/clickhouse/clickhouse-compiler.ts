@@ -7,7 +7,12 @@
  */
 import type { LiteralValue } from '../../expr/literal-node.ts';
 import type { MatchNode } from '../../expr/predicate-nodes.ts';
-import { type AggregateSqlMap, BaseCompiler, type CompileContext, type FunctionSqlMap } from '../base-compiler.ts';
+import {
+  type AggregateSqlMap,
+  BaseCompiler,
+  type CompileContext,
+  type FunctionSqlMap,
+} from '../base-compiler.ts';
 import type { DialectName } from '../compiled-query.ts';
 import type { DialectCapabilities } from '../dialect-compiler.ts';
 import { DialectUnsupportedError } from '../dialect-errors.ts';
@@ -79,7 +84,10 @@ export class ClickhouseCompiler extends BaseCompiler {
 
   protected globMatch(node: MatchNode, operand: string, ctx: CompileContext): string {
     if (node.pattern.kind !== 'literal' || typeof node.pattern.value !== 'string') {
-      throw new DialectUnsupportedError(this.dialect, 'glob() needs a literal string pattern (it is translated to a regex).');
+      throw new DialectUnsupportedError(
+        this.dialect,
+        'glob() needs a literal string pattern (it is translated to a regex).',
+      );
     }
     return `match(${operand}, ${this.placeholder(globToRegex(node.pattern.value), 'String', ctx)})`;
   }

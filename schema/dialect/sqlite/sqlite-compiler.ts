@@ -8,7 +8,12 @@
  */
 import type { LiteralValue } from '../../expr/literal-node.ts';
 import type { MatchNode } from '../../expr/predicate-nodes.ts';
-import { type AggregateSqlMap, BaseCompiler, type CompileContext, type FunctionSqlMap } from '../base-compiler.ts';
+import {
+  type AggregateSqlMap,
+  BaseCompiler,
+  type CompileContext,
+  type FunctionSqlMap,
+} from '../base-compiler.ts';
 import type { DialectName } from '../compiled-query.ts';
 import type { DialectCapabilities } from '../dialect-compiler.ts';
 import { DialectUnsupportedError } from '../dialect-errors.ts';

@@ -40,7 +40,8 @@ function pairOfVectors(a: SqlValue, b: SqlValue, fnName: string): [number[], num
   const x = parseVector(a, fnName);
   const y = parseVector(b, fnName);
   if (x === null || y === null) return null;
-  if (x.length !== y.length) throw new RangeError(`${fnName}: vectors of different lengths (${x.length} and ${y.length})`);
+  if (x.length !== y.length)
+    throw new RangeError(`${fnName}: vectors of different lengths (${x.length} and ${y.length})`);
   return [x, y];
 }
 

@@ -26,7 +26,8 @@ export const SQLITE_FUNCTIONS: FunctionSqlMap = Object.freeze({
   coalesce: (args) => (args.length === 1 ? `coalesce(${args[0]}, NULL)` : call('coalesce')(args)),
   ifNull: call('ifnull'),
   arrayLength: call('json_array_length'),
-  arrayContains: ([array, item]) => `EXISTS (SELECT 1 FROM json_each(${array}) WHERE json_each.value = ${item})`,
+  arrayContains: ([array, item]) =>
+    `EXISTS (SELECT 1 FROM json_each(${array}) WHERE json_each.value = ${item})`,
   cosineDistance: call('chainql_cosine_distance'),
   euclideanDistance: call('chainql_euclidean_distance'),
 });

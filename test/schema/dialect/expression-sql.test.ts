@@ -1,8 +1,18 @@
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCompiler } from '../../../schema/dialect/index.ts';
-import { AGGREGATE_FUNCTIONS, childNodes, type ExprNode, FUNCTION_ARITY, NODE_KINDS_LIST } from '../../../schema/expr/index.ts';
-import { EXPRESSION_CASES, type Mode } from './expression-cases.ts';
+import {
+  AGGREGATE_FUNCTIONS,
+  childNodes,
+  type ExprNode,
+  FUNCTION_ARITY,
+  NODE_KINDS_LIST,
+} from '../../../schema/expr/index.ts';
+import { type Mode, EXPRESSION_CASES as PREDICATE_CASES } from './expression-cases.ts';
+import { FUNCTION_CASES } from './function-cases.ts';
+
+const EXPRESSION_CASES = [...PREDICATE_CASES, ...FUNCTION_CASES];
+
 import { openFixture } from './sqlite-fixture.ts';
 
 const sqlite = getCompiler('sqlite');
@@ -19,9 +29,23 @@ function round9(value: unknown): unknown {
 }
 
 function run(db: Database.Database, mode: Mode, sql: string, parameters: readonly unknown[]): unknown {
-  if (mode === 'rows') return db.prepare(`SELECT id FROM t WHERE ${sql} ORDER BY id`).pluck().all(...parameters);
-  if (mode === 'values') return db.prepare(`SELECT ${sql} AS v FROM t ORDER BY id`).pluck().all(...parameters).map(round9);
-  return round9(db.prepare(`SELECT ${sql} AS v FROM t`).pluck().get(...parameters));
+  if (mode === 'rows')
+    return db
+      .prepare(`SELECT id FROM t WHERE ${sql} ORDER BY id`)
+      .pluck()
+      .all(...parameters);
+  if (mode === 'values')
+    return db
+      .prepare(`SELECT ${sql} AS v FROM t ORDER BY id`)
+      .pluck()
+      .all(...parameters)
+      .map(round9);
+  return round9(
+    db
+      .prepare(`SELECT ${sql} AS v FROM t`)
+      .pluck()
+      .get(...parameters),
+  );
 }
 
 describe('expression compilation', () => {
@@ -34,7 +58,8 @@ describe('expression compilation', () => {
   it.each(EXPRESSION_CASES)('$title → SQLite SQL, executed', (c) => {
     const compiled = sqlite.compileExpression(c.expr.node);
     expect([compiled.sql, compiled.parameters]).toEqual([c.sqlite[0], c.sqlite[1]]);
-    const expected = Array.isArray(c.expected) && c.mode === 'values' ? c.expected.map(round9) : round9(c.expected);
+    const expected =
+      Array.isArray(c.expected) && c.mode === 'values' ? c.expected.map(round9) : round9(c.expected);
     expect(run(db, c.mode, compiled.sql, compiled.parameters)).toEqual(expected);
   });
 

@@ -32,8 +32,14 @@ const CASES: readonly QueryCase[] = [
       limit: 3,
       offset: 1,
     },
-    sqlite: ['SELECT "id" AS "id" FROM "t" WHERE ("id" > ?) ORDER BY "det__confidence" ASC NULLS LAST LIMIT ? OFFSET ?', [0, 3, 1]],
-    clickhouse: ['SELECT `id` AS `id` FROM `t` WHERE (`id` > {p0:Int64}) ORDER BY `det__confidence` ASC NULLS LAST LIMIT {p1:UInt64} OFFSET {p2:UInt64}', [0, 3, 1]],
+    sqlite: [
+      'SELECT "id" AS "id" FROM "t" WHERE ("id" > ?) ORDER BY "det__confidence" ASC NULLS LAST LIMIT ? OFFSET ?',
+      [0, 3, 1],
+    ],
+    clickhouse: [
+      'SELECT `id` AS `id` FROM `t` WHERE (`id` > {p0:Int64}) ORDER BY `det__confidence` ASC NULLS LAST LIMIT {p1:UInt64} OFFSET {p2:UInt64}',
+      [0, 3, 1],
+    ],
     rows: [{ id: 4 }, { id: 1 }, { id: 3 }],
   },
   {
@@ -53,7 +59,10 @@ const CASES: readonly QueryCase[] = [
       ],
     },
     sqlite: ['SELECT "id" AS "id" FROM "t" ORDER BY "det__label" ASC NULLS FIRST, "id" DESC NULLS LAST', []],
-    clickhouse: ['SELECT `id` AS `id` FROM `t` ORDER BY `det__label` ASC NULLS FIRST, `id` DESC NULLS LAST', []],
+    clickhouse: [
+      'SELECT `id` AS `id` FROM `t` ORDER BY `det__label` ASC NULLS FIRST, `id` DESC NULLS LAST',
+      [],
+    ],
     rows: [{ id: 4 }, { id: 3 }, { id: 1 }, { id: 2 }],
   },
   {
@@ -72,8 +81,14 @@ const CASES: readonly QueryCase[] = [
       selections: [{ expr: C('det.label').node, alias: 'det__label' }],
       orderBy: [{ expr: C('det.label').node, direction: 'asc' }],
     },
-    sqlite: ['SELECT DISTINCT "det__label" AS "det__label" FROM "t" ORDER BY "det__label" ASC NULLS LAST', []],
-    clickhouse: ['SELECT DISTINCT `det__label` AS `det__label` FROM `t` ORDER BY `det__label` ASC NULLS LAST', []],
+    sqlite: [
+      'SELECT DISTINCT "det__label" AS "det__label" FROM "t" ORDER BY "det__label" ASC NULLS LAST',
+      [],
+    ],
+    clickhouse: [
+      'SELECT DISTINCT `det__label` AS `det__label` FROM `t` ORDER BY `det__label` ASC NULLS LAST',
+      [],
+    ],
     rows: [{ det__label: 'cat' }, { det__label: 'dog' }, { det__label: null }],
   },
   {
@@ -97,8 +112,14 @@ const CASES: readonly QueryCase[] = [
       having: count().gt(1).node,
       orderBy: [{ expr: C('det.label').node, direction: 'asc' }],
     },
-    sqlite: ['SELECT "det__label" AS "label", COUNT(*) AS "c", SUM("n") AS "s" FROM "t" GROUP BY "det__label" HAVING (COUNT(*) > ?) ORDER BY "det__label" ASC NULLS LAST', [1]],
-    clickhouse: ['SELECT `det__label` AS `label`, count(*) AS `c`, sumOrNull(`n`) AS `s` FROM `t` GROUP BY `det__label` HAVING (count(*) > {p0:Int64}) ORDER BY `det__label` ASC NULLS LAST', [1]],
+    sqlite: [
+      'SELECT "det__label" AS "label", COUNT(*) AS "c", SUM("n") AS "s" FROM "t" GROUP BY "det__label" HAVING (COUNT(*) > ?) ORDER BY "det__label" ASC NULLS LAST',
+      [1],
+    ],
+    clickhouse: [
+      'SELECT `det__label` AS `label`, count(*) AS `c`, sumOrNull(`n`) AS `s` FROM `t` GROUP BY `det__label` HAVING (count(*) > {p0:Int64}) ORDER BY `det__label` ASC NULLS LAST',
+      [1],
+    ],
     rows: [{ label: 'cat', c: 2, s: 13 }],
   },
   {
@@ -140,9 +161,18 @@ const CASES: readonly QueryCase[] = [
       where: C('n10').gt(0).node,
       orderBy: [{ expr: C('id').node, direction: 'asc' }],
     },
-    sqlite: ['SELECT "id" AS "id", ("n10" + ?) AS "v" FROM (SELECT "id" AS "id", ("n" * ?) AS "n10" FROM "t" WHERE ("n" IS NOT NULL)) AS "s" WHERE ("n10" > ?) ORDER BY "id" ASC NULLS LAST', [1, 10, 0]],
-    clickhouse: ['SELECT `id` AS `id`, (`n10` + {p0:Int64}) AS `v` FROM (SELECT `id` AS `id`, (`n` * {p1:Int64}) AS `n10` FROM `t` WHERE (`n` IS NOT NULL)) AS `s` WHERE (`n10` > {p2:Int64}) ORDER BY `id` ASC NULLS LAST', [1, 10, 0]],
-    rows: [{ id: 1, v: 101 }, { id: 3, v: 31 }],
+    sqlite: [
+      'SELECT "id" AS "id", ("n10" + ?) AS "v" FROM (SELECT "id" AS "id", ("n" * ?) AS "n10" FROM "t" WHERE ("n" IS NOT NULL)) AS "s" WHERE ("n10" > ?) ORDER BY "id" ASC NULLS LAST',
+      [1, 10, 0],
+    ],
+    clickhouse: [
+      'SELECT `id` AS `id`, (`n10` + {p0:Int64}) AS `v` FROM (SELECT `id` AS `id`, (`n` * {p1:Int64}) AS `n10` FROM `t` WHERE (`n` IS NOT NULL)) AS `s` WHERE (`n10` > {p2:Int64}) ORDER BY `id` ASC NULLS LAST',
+      [1, 10, 0],
+    ],
+    rows: [
+      { id: 1, v: 101 },
+      { id: 3, v: 31 },
+    ],
   },
   {
     title: 'inner join with table qualifiers',
@@ -161,8 +191,14 @@ const CASES: readonly QueryCase[] = [
       ],
       where: C('id', { table: 'l' }).lt(C('id', { table: 'r' })).node,
     },
-    sqlite: ['SELECT "l"."id" AS "lid", "r"."id" AS "rid" FROM "t" AS "l" INNER JOIN "t" AS "r" ON ("l"."det__label" = "r"."det__label") WHERE ("l"."id" < "r"."id")', []],
-    clickhouse: ['SELECT `l`.`id` AS `lid`, `r`.`id` AS `rid` FROM `t` AS `l` INNER JOIN `t` AS `r` ON (`l`.`det__label` = `r`.`det__label`) WHERE (`l`.`id` < `r`.`id`)', []],
+    sqlite: [
+      'SELECT "l"."id" AS "lid", "r"."id" AS "rid" FROM "t" AS "l" INNER JOIN "t" AS "r" ON ("l"."det__label" = "r"."det__label") WHERE ("l"."id" < "r"."id")',
+      [],
+    ],
+    clickhouse: [
+      'SELECT `l`.`id` AS `lid`, `r`.`id` AS `rid` FROM `t` AS `l` INNER JOIN `t` AS `r` ON (`l`.`det__label` = `r`.`det__label`) WHERE (`l`.`id` < `r`.`id`)',
+      [],
+    ],
     rows: [{ lid: 1, rid: 3 }],
   },
   {
@@ -182,9 +218,20 @@ const CASES: readonly QueryCase[] = [
       ],
       orderBy: [{ expr: C('id', { table: 'l' }).node, direction: 'asc' }],
     },
-    sqlite: ['SELECT "l"."id" AS "lid", "r"."id" AS "rid" FROM "t" AS "l" LEFT JOIN (SELECT "id" AS "id" FROM "t" WHERE ("id" >= ?)) AS "r" ON ("l"."id" = "r"."id") ORDER BY "l"."id" ASC NULLS LAST', [3]],
-    clickhouse: ['SELECT `l`.`id` AS `lid`, `r`.`id` AS `rid` FROM `t` AS `l` LEFT JOIN (SELECT `id` AS `id` FROM `t` WHERE (`id` >= {p0:Int64})) AS `r` ON (`l`.`id` = `r`.`id`) ORDER BY `l`.`id` ASC NULLS LAST SETTINGS join_use_nulls = 1', [3]],
-    rows: [{ lid: 1, rid: null }, { lid: 2, rid: null }, { lid: 3, rid: 3 }, { lid: 4, rid: 4 }],
+    sqlite: [
+      'SELECT "l"."id" AS "lid", "r"."id" AS "rid" FROM "t" AS "l" LEFT JOIN (SELECT "id" AS "id" FROM "t" WHERE ("id" >= ?)) AS "r" ON ("l"."id" = "r"."id") ORDER BY "l"."id" ASC NULLS LAST',
+      [3],
+    ],
+    clickhouse: [
+      'SELECT `l`.`id` AS `lid`, `r`.`id` AS `rid` FROM `t` AS `l` LEFT JOIN (SELECT `id` AS `id` FROM `t` WHERE (`id` >= {p0:Int64})) AS `r` ON (`l`.`id` = `r`.`id`) ORDER BY `l`.`id` ASC NULLS LAST SETTINGS join_use_nulls = 1',
+      [3],
+    ],
+    rows: [
+      { lid: 1, rid: null },
+      { lid: 2, rid: null },
+      { lid: 3, rid: 3 },
+      { lid: 4, rid: 4 },
+    ],
   },
   {
     title: 'full join',
@@ -206,9 +253,20 @@ const CASES: readonly QueryCase[] = [
         { expr: C('id', { table: 'r' }).node, direction: 'asc' },
       ],
     },
-    sqlite: ['SELECT "l"."id" AS "lid", "r"."id" AS "rid" FROM (SELECT "id" AS "id" FROM "t" WHERE ("id" <= ?)) AS "l" FULL OUTER JOIN (SELECT "id" AS "id" FROM "t" WHERE ("id" >= ?)) AS "r" ON ("l"."id" = "r"."id") ORDER BY "l"."id" ASC NULLS LAST, "r"."id" ASC NULLS LAST', [2, 2]],
-    clickhouse: ['SELECT `l`.`id` AS `lid`, `r`.`id` AS `rid` FROM (SELECT `id` AS `id` FROM `t` WHERE (`id` <= {p0:Int64})) AS `l` FULL OUTER JOIN (SELECT `id` AS `id` FROM `t` WHERE (`id` >= {p1:Int64})) AS `r` ON (`l`.`id` = `r`.`id`) ORDER BY `l`.`id` ASC NULLS LAST, `r`.`id` ASC NULLS LAST SETTINGS join_use_nulls = 1', [2, 2]],
-    rows: [{ lid: 1, rid: null }, { lid: 2, rid: 2 }, { lid: null, rid: 3 }, { lid: null, rid: 4 }],
+    sqlite: [
+      'SELECT "l"."id" AS "lid", "r"."id" AS "rid" FROM (SELECT "id" AS "id" FROM "t" WHERE ("id" <= ?)) AS "l" FULL OUTER JOIN (SELECT "id" AS "id" FROM "t" WHERE ("id" >= ?)) AS "r" ON ("l"."id" = "r"."id") ORDER BY "l"."id" ASC NULLS LAST, "r"."id" ASC NULLS LAST',
+      [2, 2],
+    ],
+    clickhouse: [
+      'SELECT `l`.`id` AS `lid`, `r`.`id` AS `rid` FROM (SELECT `id` AS `id` FROM `t` WHERE (`id` <= {p0:Int64})) AS `l` FULL OUTER JOIN (SELECT `id` AS `id` FROM `t` WHERE (`id` >= {p1:Int64})) AS `r` ON (`l`.`id` = `r`.`id`) ORDER BY `l`.`id` ASC NULLS LAST, `r`.`id` ASC NULLS LAST SETTINGS join_use_nulls = 1',
+      [2, 2],
+    ],
+    rows: [
+      { lid: 1, rid: null },
+      { lid: 2, rid: 2 },
+      { lid: null, rid: 3 },
+      { lid: null, rid: 4 },
+    ],
   },
   {
     title: 'union all keeps duplicates; sides may carry their own order and limit',
@@ -227,8 +285,14 @@ const CASES: readonly QueryCase[] = [
       selections: 'all',
       orderBy: [{ expr: C('id').node, direction: 'asc' }],
     },
-    sqlite: ['SELECT * FROM (SELECT * FROM (SELECT "id" AS "id" FROM "t" WHERE ("id" <= ?)) UNION ALL SELECT * FROM (SELECT "id" AS "id" FROM "t" ORDER BY "id" DESC NULLS FIRST LIMIT ?)) AS "u" ORDER BY "id" ASC NULLS LAST', [2, 2]],
-    clickhouse: ['SELECT * FROM (SELECT * FROM (SELECT `id` AS `id` FROM `t` WHERE (`id` <= {p0:Int64})) UNION ALL SELECT * FROM (SELECT `id` AS `id` FROM `t` ORDER BY `id` DESC NULLS FIRST LIMIT {p1:UInt64})) AS `u` ORDER BY `id` ASC NULLS LAST', [2, 2]],
+    sqlite: [
+      'SELECT * FROM (SELECT * FROM (SELECT "id" AS "id" FROM "t" WHERE ("id" <= ?)) UNION ALL SELECT * FROM (SELECT "id" AS "id" FROM "t" ORDER BY "id" DESC NULLS FIRST LIMIT ?)) AS "u" ORDER BY "id" ASC NULLS LAST',
+      [2, 2],
+    ],
+    clickhouse: [
+      'SELECT * FROM (SELECT * FROM (SELECT `id` AS `id` FROM `t` WHERE (`id` <= {p0:Int64})) UNION ALL SELECT * FROM (SELECT `id` AS `id` FROM `t` ORDER BY `id` DESC NULLS FIRST LIMIT {p1:UInt64})) AS `u` ORDER BY `id` ASC NULLS LAST',
+      [2, 2],
+    ],
     rows: [{ id: 1 }, { id: 2 }, { id: 3 }, { id: 4 }],
   },
   {
@@ -237,10 +301,21 @@ const CASES: readonly QueryCase[] = [
       kind: 'set',
       op: 'except',
       left: { kind: 'select', from: table, selections: [{ expr: C('det.label').node, alias: 'label' }] },
-      right: { kind: 'select', from: table, selections: [{ expr: C('det.label').node, alias: 'label' }], where: C('id').eq(2).node },
+      right: {
+        kind: 'select',
+        from: table,
+        selections: [{ expr: C('det.label').node, alias: 'label' }],
+        where: C('id').eq(2).node,
+      },
     },
-    sqlite: ['SELECT * FROM (SELECT "det__label" AS "label" FROM "t") EXCEPT SELECT * FROM (SELECT "det__label" AS "label" FROM "t" WHERE ("id" = ?))', [2]],
-    clickhouse: ['SELECT * FROM (SELECT `det__label` AS `label` FROM `t`) EXCEPT DISTINCT SELECT * FROM (SELECT `det__label` AS `label` FROM `t` WHERE (`id` = {p0:Int64}))', [2]],
+    sqlite: [
+      'SELECT * FROM (SELECT "det__label" AS "label" FROM "t") EXCEPT SELECT * FROM (SELECT "det__label" AS "label" FROM "t" WHERE ("id" = ?))',
+      [2],
+    ],
+    clickhouse: [
+      'SELECT * FROM (SELECT `det__label` AS `label` FROM `t`) EXCEPT DISTINCT SELECT * FROM (SELECT `det__label` AS `label` FROM `t` WHERE (`id` = {p0:Int64}))',
+      [2],
+    ],
     rows: [{ label: null }, { label: 'cat' }],
   },
 ];
@@ -265,13 +340,20 @@ describe('query compilation', () => {
 
   it('rejects a join whose right side is another join', () => {
     const nested: Source = { kind: 'join', joinType: 'inner', left: table, right: table, on: lit(true).node };
-    const query: Query = { kind: 'select', from: { kind: 'join', joinType: 'inner', left: table, right: nested, on: lit(true).node }, selections: 'all' };
-    for (const compiler of [sqlite, clickhouse]) expect(() => compiler.compileQuery(query)).toThrow(DialectUnsupportedError);
+    const query: Query = {
+      kind: 'select',
+      from: { kind: 'join', joinType: 'inner', left: table, right: nested, on: lit(true).node },
+      selections: 'all',
+    };
+    for (const compiler of [sqlite, clickhouse])
+      expect(() => compiler.compileQuery(query)).toThrow(DialectUnsupportedError);
   });
 
   it('rejects negative or fractional limits with a message naming the clause', () => {
     expect(() => sqlite.compileQuery({ ...ids, limit: -1 })).toThrow(InvalidQueryError);
-    expect(() => clickhouse.compileQuery({ ...ids, offset: 1.5 })).toThrow(/offset must be a non-negative integer/);
+    expect(() => clickhouse.compileQuery({ ...ids, offset: 1.5 })).toThrow(
+      /offset must be a non-negative integer/,
+    );
   });
 
   it('ClickHouse glob needs a literal pattern', () => {

@@ -1,7 +1,7 @@
 /** A small in-memory SQLite table with flattened columns, the chainql functions registered and case-sensitive LIKE. */
 import Database from 'better-sqlite3';
-import type { Column } from '../../../schema/record/column.ts';
 import { sqliteFunctions } from '../../../schema/dialect/sqlite/sqlite-functions.ts';
+import type { Column } from '../../../schema/record/column.ts';
 
 /** Leaf columns of the fixture, built by hand (paths → flattened names). */
 export const FIXTURE_COLUMNS: readonly Column[] = [
@@ -34,7 +34,8 @@ const ROWS: readonly (readonly unknown[])[] = [
 export function openFixture(): Database.Database {
   const db = new Database(':memory:');
   db.pragma('case_sensitive_like = ON');
-  for (const f of sqliteFunctions) db.function(f.name, { deterministic: f.deterministic }, f.fn as (...a: unknown[]) => unknown);
+  for (const f of sqliteFunctions)
+    db.function(f.name, { deterministic: f.deterministic }, f.fn as (...a: unknown[]) => unknown);
   db.exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, det__confidence REAL, det__label TEXT, tags TEXT NOT NULL,
     emb TEXT NOT NULL, path TEXT NOT NULL, created INTEGER, n INTEGER, flag INTEGER, big INTEGER, meta TEXT)`);
   const insert = db.prepare('INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
