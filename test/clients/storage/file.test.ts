@@ -121,19 +121,21 @@ describe('FileCache', () => {
     expect((await reopened.get(files[2]!))?.length).toBe(100);
   });
 
-  it('falls back to read-only when the directory cannot be written, and reads still work', async () => {
-    if (process.getuid?.() === 0) return; // root ignores permissions
+  it('a read-only cache serves hits, never writes, and reads of misses still work', async () => {
     const cacheDir = path.join(dir, 'ro');
     const warm = new FileCache({ dir: cacheDir });
     const f = await put('a', 'cached');
     await warm.getOrFetch(f, () => f.read());
-    await chmod(cacheDir, 0o555);
-    for (const shard of await readdir(cacheDir)) await chmod(path.join(cacheDir, shard), 0o555);
-    const cache = new FileCache({ dir: cacheDir });
+    const before = await readdir(cacheDir, { recursive: true });
+    // Explicitly read-only (a shared pre-filled cache) — or a directory we may not write.
+    const nonRoot = process.getuid?.() !== 0;
+    if (nonRoot) await chmod(cacheDir, 0o555);
+    const cache = new FileCache({ dir: cacheDir, readOnly: !nonRoot });
     const g = await put('b', 'not cached');
     expect((await cache.getOrFetch(g, () => g.read())).toString()).toBe('not cached');
+    expect((await cache.getOrFetch(f, () => Promise.reject(new Error('should hit')))).toString()).toBe('cached');
     expect(cache.readOnly).toBe(true);
-    expect((await cache.get(f))?.toString()).toBe('cached');
+    expect(await readdir(cacheDir, { recursive: true })).toEqual(before);
   });
 
   it('never caches objects without etag or version', async () => {
