@@ -43,7 +43,8 @@ const MIGRATIONS: readonly { readonly version: number; readonly statements: read
 export const REGISTRY_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
 /**
- * Creates the metadata tables if needed and applies pending migrations, each in one transaction that
+ * Creates the metadata tables if needed and applies pending migrations (no write at all when the
+ * metadata is current), each in one transaction that
  * also advances `schema_version` (only from the value it started at, so concurrent openers agree).
  *
  * @throws RegistryMetadataError when the warehouse is not SQLite (the metadata SQL is SQLite's), or the
@@ -54,6 +55,13 @@ export async function migrateRegistry(warehouse: WarehouseDriver): Promise<void>
     throw new RegistryMetadataError(
       `The dataset registry keeps its metadata in SQL written for SQLite; '${warehouse.dialect}' is not supported yet.`,
     );
+  }
+  // Up to date already: open without writing, so read-only warehouses (and busy files) open fine.
+  if (
+    (await warehouse.tableExists(META_TABLE)) &&
+    (await readMeta(warehouse, 'schema_version')) === REGISTRY_SCHEMA_VERSION
+  ) {
+    return;
   }
   await warehouse.execute({
     sql: `CREATE TABLE IF NOT EXISTS ${META_TABLE} (key TEXT NOT NULL PRIMARY KEY, value INTEGER NOT NULL)`,

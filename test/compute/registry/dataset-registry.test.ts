@@ -247,6 +247,17 @@ describe('DatasetRegistry names, tables and revisions', () => {
     expect((await a.registry.listVersions('race')).length).toBe(10);
   });
 
+  it('opens read-only on an existing registry and serves reads', async () => {
+    const path = join(temp.dir(), 'ro.db');
+    const writer = await openRegistry(path);
+    await save(writer.registry, { name: 'served', description: 'x' });
+    const roWarehouse = await temp.open({ path, readonly: true });
+    const ro = await DatasetRegistry.open(roWarehouse);
+    expect((await ro.getVersion('served')).version).toBe('1.0.0');
+    expect(await ro.revision()).toBe(await writer.registry.revision());
+    await expect(ro.deleteVersion('served', '1.0.0')).rejects.toMatchObject({ code: 'WAREHOUSE_ERROR' });
+  });
+
   it('reopening keeps everything; metadata from a newer chainql is refused', async () => {
     const path = join(temp.dir(), 'reopen.db');
     const first = await openRegistry(path);
