@@ -115,6 +115,7 @@ const TRANSIENT_NODE_CODES = new Set([
   'ServiceUnavailable',
   'ServerBusy',
   'OperationTimedOut',
+  'REQUEST_SEND_ERROR',
 ]);
 
 /**

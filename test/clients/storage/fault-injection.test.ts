@@ -1,0 +1,121 @@
+/**
+ * Listings and reads through a loopback proxy that delays every request and resets or 500s a
+ * share of them: the drivers' retries must still deliver complete, correct results.
+ */
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { AzureDriver } from '../../../clients/storage/azure-driver.ts';
+import { GcsDriver } from '../../../clients/storage/gcs-driver.ts';
+import { S3Driver } from '../../../clients/storage/s3-driver.ts';
+import { listAll, type StorageDriver } from '../../../clients/storage/storage-driver.ts';
+import { listGlob } from '../../../clients/storage/glob.ts';
+import { parallelList } from '../../../clients/storage/parallel-list.ts';
+import {
+  azuriteConnectionString,
+  S3RVER_CREDENTIALS,
+  startAzurite,
+  startOrSkip,
+  startS3rver,
+  type Emulator,
+} from '../../fakes/emulators.ts';
+import { startFaultProxy, type FaultProxy } from '../../fakes/fault-proxy.ts';
+import { startGcsFake } from '../../fakes/gcs-fake.ts';
+
+const retry = { retries: 10, baseDelayMs: 5, maxDelayMs: 100 };
+const KEYS = Array.from({ length: 60 }, (_, i) => `data/p${i % 4}/file-${String(i).padStart(3, '0')}.txt`);
+
+interface Target {
+  direct: StorageDriver;
+  faulty: StorageDriver;
+  proxy: FaultProxy;
+  close(): Promise<void>;
+}
+
+function faultSuite(name: string, setup: () => Promise<Target | undefined>): void {
+  describe(`fault injection: ${name}`, () => {
+    let t: Target | undefined;
+    beforeAll(async () => {
+      t = await setup();
+      if (t === undefined) return;
+      await Promise.all(KEYS.map((k) => t!.direct.write(k, Buffer.from(`body of ${k}`))));
+      t.proxy.faults = { delayMs: 2, resetShare: 0.15, errorShare: 0.15, seed: 7 };
+    });
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    it('paged listings, globs and parallel listings return every key despite resets and 500s', async (ctx: TestContext) => {
+      if (t === undefined) ctx.skip();
+      const target = t as Target;
+      const before = { ...target.proxy.stats };
+      expect((await listAll(target.faulty, 'data/', { pageSize: 7 })).map((e) => e.key)).toEqual([...KEYS].sort());
+      const globbed: string[] = [];
+      for await (const page of listGlob(target.faulty, 'data/p{1,3}/*.txt', { pageSize: 5 })) globbed.push(...page.map((e) => e.key));
+      expect(globbed.sort()).toEqual(KEYS.filter((k) => /p[13]\//.test(k)).sort());
+      const parallel: string[] = [];
+      for await (const page of parallelList(target.faulty, 'data/', { pageSize: 4, concurrency: 4 })) parallel.push(...page.map((e) => e.key));
+      expect(parallel.sort()).toEqual([...KEYS].sort());
+      const s = target.proxy.stats;
+      expect(s.resets - before.resets + s.errors - before.errors).toBeGreaterThan(3);
+    });
+
+    it('whole and ranged reads return the right bytes despite resets and 500s', async (ctx: TestContext) => {
+      if (t === undefined) ctx.skip();
+      const target = t as Target;
+      const before = { ...target.proxy.stats };
+      const bodies = await Promise.all(KEYS.slice(0, 30).map((k) => target.faulty.read(k)));
+      bodies.forEach((b, i) => expect(b.toString()).toBe(`body of ${KEYS[i]}`));
+      const ranges = await Promise.all(KEYS.slice(30).map((k) => target.faulty.readRange(k, 8, 12)));
+      ranges.forEach((b) => expect(b.toString()).toBe('data'));
+      const s = target.proxy.stats;
+      expect(s.resets - before.resets + s.errors - before.errors).toBeGreaterThan(3);
+    });
+
+    it('gives up with STORAGE_UNAVAILABLE when every request fails', async (ctx: TestContext) => {
+      if (t === undefined) ctx.skip();
+      const target = t as Target;
+      target.proxy.faults = { errorShare: 1 };
+      try {
+        await expect(target.faulty.read(KEYS[0] as string)).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE', key: KEYS[0] });
+      } finally {
+        target.proxy.faults = { delayMs: 2, resetShare: 0.15, errorShare: 0.15, seed: 7 };
+      }
+    });
+  });
+}
+
+async function withProxy(server: Emulator | { endpoint: string; stop(): Promise<void> }, make: (endpoint: string) => StorageDriver, direct: StorageDriver): Promise<Target> {
+  const proxy = await startFaultProxy(server.endpoint);
+  return {
+    direct,
+    faulty: make(proxy.endpoint),
+    proxy,
+    close: async () => {
+      await proxy.close();
+      await server.stop();
+    },
+  };
+}
+
+faultSuite('s3 (s3rver)', async () => {
+  const server = await startOrSkip('s3rver', () => startS3rver(['faults']));
+  if (server === undefined) return undefined;
+  const make = (endpoint: string) => new S3Driver({ bucket: 'faults', endpoint, credentials: { ...S3RVER_CREDENTIALS }, retry });
+  return withProxy(server, make, make(server.endpoint));
+});
+
+faultSuite('gcs (fake)', async () => {
+  const fake = await startGcsFake({ buckets: ['faults'] });
+  const server = { endpoint: fake.endpoint, stop: () => fake.close() };
+  const make = (apiEndpoint: string) => new GcsDriver({ bucket: 'faults', apiEndpoint, projectId: 'test', retry });
+  return withProxy(server, make, make(fake.endpoint));
+});
+
+faultSuite('azure (azurite)', async () => {
+  const server = await startOrSkip('azurite', () => startAzurite());
+  if (server === undefined) return undefined;
+  const make = (endpoint: string) => new AzureDriver({ container: 'faults', connectionString: azuriteConnectionString(endpoint), retry });
+  const direct = make(server.endpoint);
+  const { BlobServiceClient } = await import('@azure/storage-blob');
+  await BlobServiceClient.fromConnectionString(azuriteConnectionString(server.endpoint)).getContainerClient('faults').create();
+  return withProxy(server, make, direct);
+});
