@@ -17,6 +17,10 @@ export class RateLimiter {
   private pausedUntil = 0;
   private chain: Promise<void> = Promise.resolve();
   private waiting = 0;
+  /** Moving average of tokens per call, from reports; undefined until the first call settles. */
+  private estimate: number | undefined;
+  /** A first call is running to learn the token cost; others wait for it. */
+  private probing = false;
 
   /** `now` is injectable for tests; it must be monotonic (ms). */
   constructor(
@@ -41,24 +45,35 @@ export class RateLimiter {
   }
 
   /**
-   * Waits until one request may start (request budget ≥ 1, token budget > 0, not paused) and takes
-   * one request from the budget. Waiters are served in order.
+   * Waits until one call may start (request budget ≥ 1, token budget covers the estimated cost of a
+   * call, not paused) and takes its share of both budgets. Resolves with the tokens reserved for the
+   * call, to pass to `settle`. While the token cost per call is unknown, one call runs first to learn
+   * it. Waiters are served in order.
    * @throws UdfAbortedError when `signal` aborts while waiting.
    */
-  acquire(signal?: AbortSignal): Promise<void> {
+  acquire(signal?: AbortSignal): Promise<number> {
     this.waiting++;
     const turn = this.chain.then(() => this.waitForBudget(signal));
-    this.chain = turn.catch(() => undefined);
+    this.chain = turn.then(
+      () => undefined,
+      () => undefined,
+    );
     return turn.finally(() => {
       this.waiting--;
     });
   }
 
-  /** Charges `count` tokens used by a finished call (the budget may go negative: later calls wait). */
-  chargeTokens(count: number): void {
-    if (this.tokenRate === 0 || !(count > 0)) return;
+  /**
+   * Settles a call that reserved `reserved` tokens and reported `used` tokens: the difference is
+   * charged (the budget may go negative: later calls wait) and the per-call estimate is updated.
+   */
+  settle(reserved: number, used: number): void {
+    if (this.tokenRate === 0) return;
     this.refill();
-    this.tokens -= count;
+    this.tokens += reserved - Math.max(0, used);
+    if (used > 0) this.estimate = this.estimate === undefined ? used : this.estimate * 0.8 + used * 0.2;
+    else if (this.estimate === undefined && this.probing) this.estimate = 0;
+    this.probing = false;
   }
 
   /** Stops every acquire for `ms` from now (a 429's Retry-After); never shortens an existing pause. */
@@ -74,16 +89,25 @@ export class RateLimiter {
     if (this.tokenRate > 0) this.tokens = Math.min(this.tokenCapacity, this.tokens + elapsed * this.tokenRate);
   }
 
-  private async waitForBudget(signal?: AbortSignal): Promise<void> {
+  private async waitForBudget(signal?: AbortSignal): Promise<number> {
     for (;;) {
       if (signal?.aborted) throw new UdfAbortedError({ cause: signal.reason });
       this.refill();
       let waitMs = Math.max(0, this.pausedUntil - this.now());
       if (this.requestRate > 0 && this.requests < 1) waitMs = Math.max(waitMs, (1 - this.requests) / this.requestRate);
-      if (this.tokenRate > 0 && this.tokens <= 0) waitMs = Math.max(waitMs, (1 - this.tokens) / this.tokenRate);
+      const need = Math.min(this.estimate ?? 0, this.tokenCapacity);
+      if (this.tokenRate > 0) {
+        if (this.estimate === undefined && this.probing) waitMs = Math.max(waitMs, 5);
+        else if (this.tokens <= 0 || this.tokens < need) {
+          waitMs = Math.max(waitMs, (Math.max(need, 1) - this.tokens) / this.tokenRate);
+        }
+      }
       if (waitMs <= 0) {
         if (this.requestRate > 0) this.requests -= 1;
-        return;
+        if (this.tokenRate === 0) return 0;
+        if (this.estimate === undefined) this.probing = true;
+        this.tokens -= need;
+        return need;
       }
       await sleep(Math.ceil(waitMs), signal);
     }

@@ -15,7 +15,7 @@ import {
 } from './udf-errors.ts';
 import type { UnitPayload } from './udf-invoke.ts';
 import type { UdfStep } from './udf-step.ts';
-import type { UnitInvoker } from './unit-invoker.ts';
+import type { InvokeResult, UnitInvoker } from './unit-invoker.ts';
 
 /** One committed unit of work: every listed input id is done (outputs and/or stored errors). */
 export interface BatchCommit {
@@ -203,9 +203,15 @@ export class UdfRun {
     const { retries } = this.settings;
     for (let attempt = 1; ; attempt++) {
       try {
-        if (!this.limiter.isFree) await this.limiter.acquire(signal);
-        const result = await this.invoker.invoke(unit, attempt, signal);
-        if (result.tokens > 0) this.limiter.chargeTokens(result.tokens);
+        const reserved = this.limiter.isFree ? 0 : await this.limiter.acquire(signal);
+        let result: InvokeResult;
+        try {
+          result = await this.invoker.invoke(unit, attempt, signal);
+        } catch (error) {
+          this.limiter.settle(reserved, 0);
+          throw error;
+        }
+        this.limiter.settle(reserved, result.tokens);
         const validated = this.validator.validate(unit.ids, result.outputs);
         const failures = validated.invalid.map((f) => ({ inputId: f.inputId, error: f.error, attempts: attempt }));
         return { outputs: validated.outputs, failures };
