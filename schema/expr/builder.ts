@@ -89,6 +89,14 @@ export class Expr {
   like(pattern: ExprInput): Expr {
     return this.match('like', pattern);
   }
+  /** `NOT LIKE` (NULL stays NULL). */
+  notLike(pattern: ExprInput): Expr {
+    return new Expr(matchNode('like', this.node, toNode(pattern), true));
+  }
+  /** `NOT ILIKE` (NULL stays NULL). */
+  notIlike(pattern: ExprInput): Expr {
+    return new Expr(matchNode('ilike', this.node, toNode(pattern), true));
+  }
   /** Case-insensitive LIKE. */
   ilike(pattern: ExprInput): Expr {
     return this.match('ilike', pattern);

@@ -30,10 +30,13 @@ const describer: NodeVisitor<string> = {
   in: (n) =>
     `${describeNode(n.operand)}.${n.negated ? 'notIn' : 'in'}([${n.values.map(describeNode).join(', ')}])`,
   isNull: (n) => `${describeNode(n.operand)}.${n.negated ? 'isNotNull' : 'isNull'}()`,
-  match: (n) =>
-    n.negated
-      ? `not(${describeNode(n.operand)}.${MATCH_METHOD[n.op]}(${describeNode(n.pattern)}))`
-      : `${describeNode(n.operand)}.${MATCH_METHOD[n.op]}(${describeNode(n.pattern)})`,
+  match: (n) => {
+    const call = `${MATCH_METHOD[n.op]}(${describeNode(n.pattern)})`;
+    if (!n.negated) return `${describeNode(n.operand)}.${call}`;
+    return n.op === 'like' || n.op === 'ilike'
+      ? `${describeNode(n.operand)}.not${call[0]?.toUpperCase()}${call.slice(1)}`
+      : `not(${describeNode(n.operand)}.${call})`;
+  },
   arithmetic: (n) => `${describeNode(n.left)}.${n.op}(${describeNode(n.right)})`,
   negate: (n) => `${describeNode(n.operand)}.neg()`,
   function: (n) => `func.${n.name}(${n.args.map(describeNode).join(', ')})`,

@@ -96,3 +96,11 @@ export class ClickhouseCompiler extends BaseCompiler {
     return `match(${operand}, ${pattern})`;
   }
 }
+
+/**
+ * The `query_params` object for `@clickhouse/client`: `{ p0: parameters[0], p1: parameters[1], … }`. The client
+ * formats Dates, bigints, booleans and arrays itself.
+ */
+export function clickhouseQueryParams(parameters: readonly unknown[]): Record<string, unknown> {
+  return Object.fromEntries(parameters.map((value, i) => [`p${i}`, value]));
+}

@@ -1,7 +1,12 @@
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DialectUnsupportedError, getCompiler, InvalidQueryError } from '../../../schema/dialect/index.ts';
-import { C, count, lit, sum } from '../../../schema/expr/index.ts';
+import {
+  clickhouseQueryParams,
+  DialectUnsupportedError,
+  getCompiler,
+  InvalidQueryError,
+} from '../../../schema/dialect/index.ts';
+import { and, C, count, lit, sum } from '../../../schema/expr/index.ts';
 import type { Query, SelectQuery, Source } from '../../../schema/query/index.ts';
 import { openFixture } from './sqlite-fixture.ts';
 
@@ -360,5 +365,10 @@ describe('query compilation', () => {
     const node = C('path').glob(C('name')).node;
     expect(() => clickhouse.compileExpression(node)).toThrow(DialectUnsupportedError);
     expect(sqlite.compileExpression(node).sql).toBe('("path" GLOB "name")');
+  });
+
+  it('ClickHouse parameters map to query_params keys p0, p1, …', () => {
+    const compiled = clickhouse.compileExpression(and(C('n').gt(1), C('name').eq('x')).node);
+    expect(clickhouseQueryParams(compiled.parameters)).toEqual({ p0: 1, p1: 'x' });
   });
 });

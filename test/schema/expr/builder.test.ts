@@ -48,6 +48,8 @@ describe('expression builder', () => {
     expect(C('n').neg().node).toEqual({ kind: 'negate', operand: { kind: 'column', path: 'n' } });
     expect(and(C('a').eq(1), C('b').eq(2)).node).toMatchObject({ kind: 'logical', op: 'and' });
     expect(or().node).toEqual({ kind: 'logical', op: 'or', operands: [] });
+    expect(C('s').notLike('a%').node).toMatchObject({ kind: 'match', op: 'like', negated: true });
+    expect(C('s').notIlike('a%').node).toMatchObject({ kind: 'match', op: 'ilike', negated: true });
   });
 
   it('produces deeply frozen nodes, so a shared expression cannot be changed behind a chain', () => {
@@ -113,6 +115,7 @@ describe('expression builder', () => {
       "and(C('det.confidence').gt(0.9), not(C('name').ilike('a%')), C('n').in([1, 'x']))",
     );
     expect(describeNode(agg.count().node)).toBe('agg.count()');
+    expect(describeNode(C('name').notIlike('a%').node)).toBe("C('name').notIlike('a%')");
     expect(describeNode(func.cosineDistance(C('emb'), [1, 2, 3, 4, 5]).node)).toBe(
       "func.cosineDistance(C('emb'), [1, 2, 3, 4, …])",
     );
