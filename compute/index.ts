@@ -7,7 +7,7 @@
  * ```
  */
 export { and, C, caseWhen, func, lit, not, or } from '../schema/expr/index.ts';
-export { agg, avg, count, max, min, sum } from '../schema/expr/index.ts';
+export { agg as aggregates, avg, count, max, min, sum } from '../schema/expr/index.ts';
 export type { Expr, ExprNode } from '../schema/expr/index.ts';
 export { vector } from '../schema/record/index.ts';
 export type { DatasetSchema } from '../schema/record/field-type.ts';
@@ -30,3 +30,15 @@ export {
 export { closeDefaultSession, defaultDataDir, getDefaultSession, openSession } from './session.ts';
 export type { Session, SessionOptions } from './session.ts';
 export type { DatasetVersion } from './registry/dataset-registry.ts';
+export { agg, batchMap, gen, map, udfFromModule } from './udf/index.ts';
+export {
+  HttpStatusError,
+  OutputValidationError,
+  RetryableError,
+  UdfAbortedError,
+  UdfLoadError,
+  UdfRowError,
+} from './udf/index.ts';
+export type { ProgressEvent, UdfContext, UdfOptions, UdfStep } from './udf/index.ts';
+export { CheckpointStore } from './checkpoint/checkpoint-store.ts';
+export { ERROR_FIELD } from './chain/udf-runner.ts';

@@ -1,32 +1,51 @@
-import { createHash } from 'node:crypto';
 import type { CompiledQuery } from '../../schema/dialect/compiled-query.ts';
 import { getCompiler } from '../../schema/dialect/index.ts';
 import { columnNode } from '../../schema/expr/index.ts';
 import type { Query, SelectQuery } from '../../schema/query/index.ts';
+import { CheckpointStore } from '../checkpoint/checkpoint-store.ts';
 import type { Session } from '../session.ts';
 import { joinRelations, subtractRelations, unionRelations } from './combine.ts';
 import type { ChainPlan, PlanStep } from './plan.ts';
 import { applySqlStep, passThrough } from './planner.ts';
 import type { Relation } from './relation.ts';
-import { stableJson } from './stable-json.ts';
+import { nextHash, sourceHash } from './step-hash.ts';
+import { runUdfStep } from './udf-runner.ts';
+
+export { chainHash } from './step-hash.ts';
+
+/** Options of a chain run. */
+export interface ChainRunOptions {
+  /** Ignore (and drop) existing UDF checkpoints instead of resuming from them. Default false. */
+  readonly fresh?: boolean;
+}
 
 /**
- * One execution of a chain plan against a session: opens sources, applies steps, compiles queries,
- * and drops the temporary tables it created when disposed.
+ * One execution of a chain plan against a session: opens sources, applies steps (running UDF steps
+ * with checkpoints), compiles queries, and drops the temporary tables it created when disposed.
  */
 export class ChainRun {
   private readonly tempTables = new Set<string>();
+  private readonly stepHashes: string[] = [];
+  private checkpointStore: CheckpointStore | undefined;
 
-  constructor(readonly session: Session) {}
+  constructor(
+    readonly session: Session,
+    private readonly options: ChainRunOptions = {},
+  ) {}
 
-  /** Plans the whole chain into a relation (materialising in-memory/file sources). */
+  /** Plans the whole chain into a relation (materialising sources, running UDF steps). */
   async relation(plan: ChainPlan): Promise<Relation> {
     let relation = await plan.source.open(this.session, (table) => this.tempTables.add(table));
-    for (const step of plan.steps) relation = await this.apply(relation, step);
+    let hash = plan.steps.some((step) => step.kind === 'udf') ? await sourceHash(plan, this.session) : '';
+    for (const step of plan.steps) {
+      const before = hash;
+      if (hash) hash = await nextHash(hash, step, this.session);
+      relation = await this.apply(relation, step, plan, before, hash);
+    }
     return relation;
   }
 
-  private async apply(relation: Relation, step: PlanStep): Promise<Relation> {
+  private async apply(relation: Relation, step: PlanStep, plan: ChainPlan, _before: string, after: string): Promise<Relation> {
     switch (step.kind) {
       case 'join':
         return joinRelations(relation, await this.relation(step.other), step.on, step.joinType, step.rightPrefix);
@@ -34,6 +53,23 @@ export class ChainRun {
         return unionRelations(relation, await this.relation(step.other));
       case 'subtract':
         return subtractRelations(relation, await this.relation(step.other), step.on);
+      case 'udf': {
+        this.checkpointStore ??= await CheckpointStore.open(this.session.warehouse);
+        this.stepHashes.push(after);
+        return runUdfStep(
+          {
+            session: this.session,
+            checkpoints: this.checkpointStore,
+            settings: plan.settings,
+            fresh: this.options.fresh ?? false,
+            compile: (query) => this.compile(query),
+            ordered: (input) => this.orderedQuery(input),
+          },
+          relation,
+          step.udf,
+          after,
+        );
+      }
       default:
         return applySqlStep(relation, step);
     }
@@ -44,21 +80,19 @@ export class ChainRun {
     return getCompiler(this.session.warehouse.dialect).compileQuery(query);
   }
 
-  /** The relation's rows in chain order (`sys__id` order when the chain set none). */
+  /** The relation's rows in chain order (`sys.id` breaks ties, and orders chains that set no order). */
   orderedQuery(relation: Relation): SelectQuery {
-    // `sys.id` breaks ties so equal keys come back in a stable order run after run.
     const byId = { expr: columnNode('sys.id'), direction: 'asc' as const, nulls: 'last' as const };
     const keys = relation.order?.map((key) => ({
       expr: key.expr,
       direction: key.direction,
       nulls: key.nulls ?? (key.direction === 'asc' ? ('last' as const) : ('first' as const)),
     }));
-    const orderBy = keys ? [...keys, byId] : [byId];
     return {
       kind: 'select',
       from: { kind: 'subquery', query: relation.query, alias: 'o' },
       selections: passThrough(relation.schema),
-      orderBy,
+      orderBy: keys ? [...keys, byId] : [byId],
     };
   }
 
@@ -67,26 +101,16 @@ export class ChainRun {
     this.tempTables.delete(table);
   }
 
+  /** Drops the checkpoints of this run's UDF steps (their result now lives in a saved version). */
+  async releaseCheckpoints(): Promise<void> {
+    if (!this.checkpointStore) return;
+    for (const hash of this.stepHashes) await this.checkpointStore.drop(hash);
+    await this.checkpointStore.collectGarbage();
+  }
+
   /** Drops every temporary table this run created. */
   async dispose(): Promise<void> {
     for (const table of this.tempTables) await this.session.warehouse.dropTable(table);
     this.tempTables.clear();
   }
-}
-
-/**
- * The chain hash: source identity + every step's parameters (+ each UDF's source text, once UDF steps
- * exist). Equal hashes mean the same output; `save` uses it to return an existing version instantly.
- */
-export async function chainHash(plan: ChainPlan, session: Session): Promise<string> {
-  const steps: unknown[] = [];
-  for (const step of plan.steps) {
-    if (step.kind === 'join' || step.kind === 'union' || step.kind === 'subtract') {
-      steps.push({ ...step, other: await chainHash(step.other, session) });
-    } else {
-      steps.push(step);
-    }
-  }
-  const text = stableJson({ source: await plan.source.identity(session), steps });
-  return createHash('sha256').update(text).digest('hex');
 }

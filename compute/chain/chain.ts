@@ -1,4 +1,19 @@
+import type { z } from 'zod';
 import { type Expr, type ExprNode, columnNode, toNode } from '../../schema/expr/index.ts';
+import {
+  type BatchMapOptions,
+  type ManyOutputs,
+  type OutputOf,
+  type OutputShape,
+  type UdfContext,
+  type UdfOptions,
+  type UdfStep,
+  agg as aggStep,
+  batchMap as batchMapStep,
+  gen as genStep,
+  isUdfStep,
+  map as mapStep,
+} from '../udf/index.ts';
 import type { DatasetVersion } from '../registry/dataset-registry.ts';
 import { getDefaultSession, type Session } from '../session.ts';
 import { InvalidArgumentError } from './chain-errors.ts';
@@ -36,6 +51,9 @@ export interface JoinOptions {
 export type JoinOn = string | readonly string[] | JoinKey | readonly JoinKey[];
 
 type TopKey<K extends string> = K extends `${infer Head}.${string}` ? Head : K;
+
+/** The row type a zod output shape produces. */
+export type Produced<S extends OutputShape> = z.output<z.ZodObject<S>>;
 
 /** Row type after `select(...paths)`: top-level keys named by the paths (nested picks keep the parent). */
 export type Selected<T extends Row, K extends string> = Pick<T, Extract<TopKey<K>, keyof T>> & Row;
@@ -181,6 +199,74 @@ export class Chain<T extends Row = Row> implements AsyncIterable<T> {
   /** Deterministic shuffle by `sys__rand`. */
   shuffle(): Chain<T> {
     return this.with({ kind: 'shuffle' });
+  }
+
+  private udf<U extends Row>(step: UdfStep): Chain<U> {
+    return this.with<U>({ kind: 'udf', udf: step as UdfStep });
+  }
+
+  /**
+   * 1 → 1 UDF: `fn(row, ctx)` returns the declared output fields, added to the row (same names replace).
+   * Outputs are validated against `outputShape`; runs `concurrency` rows at once (and in `parallel`
+   * worker threads when the function is exported from a module), committing checkpoints every `batchSize` rows.
+   * Accepts a step made with `map()` from 'chainql' as well.
+   */
+  map<S extends OutputShape, R = undefined>(
+    outputShape: S,
+    fn: (row: T, ctx: UdfContext<R>) => OutputOf<S> | Promise<OutputOf<S>>,
+    options?: UdfOptions<R>,
+  ): Chain<Omit<T, keyof S> & Produced<S>>;
+  map<U extends Row = Row>(step: UdfStep): Chain<U>;
+  map(shapeOrStep: OutputShape | UdfStep, fn?: (row: never, ctx: never) => unknown, options?: UdfOptions<unknown>): Chain<Row> {
+    if (isUdfStep(shapeOrStep)) return this.udf(shapeOrStep);
+    return this.udf(mapStep(shapeOrStep, fn as never, options as never));
+  }
+
+  /** 1 → N UDF: `fn(row, ctx)` returns (or yields) outputs that replace the row; zero outputs drop it. */
+  gen<S extends OutputShape, R = undefined>(
+    outputShape: S,
+    fn: (row: T, ctx: UdfContext<R>) => ManyOutputs<OutputOf<S>>,
+    options?: UdfOptions<R>,
+  ): Chain<Produced<S>>;
+  gen<U extends Row = Row>(step: UdfStep): Chain<U>;
+  gen(shapeOrStep: OutputShape | UdfStep, fn?: (row: never, ctx: never) => unknown, options?: UdfOptions<unknown>): Chain<Row> {
+    if (isUdfStep(shapeOrStep)) return this.udf(shapeOrStep);
+    return this.udf(genStep(shapeOrStep, fn as never, options as never));
+  }
+
+  /** Group → N UDF: rows sharing the `partitionBy` values go to one `fn(rows, key, ctx)` call. */
+  agg<S extends OutputShape, R = undefined>(
+    partitionBy: string | readonly string[],
+    outputShape: S,
+    fn: (rows: T[], key: Row, ctx: UdfContext<R>) => ManyOutputs<OutputOf<S>>,
+    options?: UdfOptions<R>,
+  ): Chain<Produced<S>>;
+  agg<U extends Row = Row>(step: UdfStep): Chain<U>;
+  agg(
+    partitionOrStep: string | readonly string[] | UdfStep,
+    outputShape?: OutputShape,
+    fn?: (rows: never, key: never, ctx: never) => unknown,
+    options?: UdfOptions<unknown>,
+  ): Chain<Row> {
+    if (isUdfStep(partitionOrStep)) return this.udf(partitionOrStep);
+    const by = typeof partitionOrStep === 'string' ? [partitionOrStep] : [...(partitionOrStep as string[])];
+    return this.udf(aggStep(by, outputShape as OutputShape, fn as never, options as never));
+  }
+
+  /** N → N UDF: `fn(rows, ctx)` returns one output per row, in order (batched inference, batch APIs). */
+  batchMap<S extends OutputShape, R = undefined>(
+    outputShape: S,
+    fn: (rows: T[], ctx: UdfContext<R>) => OutputOf<S>[] | Promise<OutputOf<S>[]>,
+    options?: BatchMapOptions<R>,
+  ): Chain<Omit<T, keyof S> & Produced<S>>;
+  batchMap<U extends Row = Row>(step: UdfStep): Chain<U>;
+  batchMap(
+    shapeOrStep: OutputShape | UdfStep,
+    fn?: (rows: never, ctx: never) => unknown,
+    options?: BatchMapOptions<unknown>,
+  ): Chain<Row> {
+    if (isUdfStep(shapeOrStep)) return this.udf(shapeOrStep);
+    return this.udf(batchMapStep(shapeOrStep, fn as never, options as never));
   }
 
   /** Saves the rows as a new version of dataset `name`; see {@link SaveOptions}. */

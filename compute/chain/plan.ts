@@ -1,12 +1,13 @@
+import type { ExecutionSettings, ProgressEvent, UdfStep } from '../udf/index.ts';
 import type { ChainSource } from './sources/chain-source.ts';
 import type { BinaryStep, SqlStep } from './steps.ts';
 
-/** Execution settings merged along a chain (later `.settings()` calls override earlier ones). */
-export interface ChainSettings {
-  /** Rows in flight at once per worker for UDF steps (the knob for LLM/API calls). */
-  readonly concurrency?: number;
-  /** Worker threads for CPU-bound UDFs. */
-  readonly parallel?: number;
+/**
+ * Execution settings merged along a chain (later `.settings()` calls override earlier ones):
+ * `concurrency`, `parallel`, `batchSize`, `flushIntervalMs`, `retries`, `rateLimit` for UDF steps
+ * (see `ExecutionSettings`), plus the ones below. Settings never change a chain's hash.
+ */
+export interface ChainSettings extends ExecutionSettings {
   /** Distributed workers (BullMQ). */
   readonly workers?: number;
   /** Files downloaded ahead of the UDF that reads them. */
@@ -15,10 +16,20 @@ export interface ChainSettings {
   readonly batchSize?: number;
   /** Cache file contents on local disk. */
   readonly cache?: boolean;
+  /** Receives typed progress events of UDF steps (started, batch committed, row failed, finished). */
+  readonly onProgress?: (event: ProgressEvent) => void;
+  /** Cancels UDF steps: nothing more is committed; committed batches stay for a resume. */
+  readonly signal?: AbortSignal;
+}
+
+/** A UDF step (map, gen, agg, batchMap) in a chain. */
+export interface UdfPlanStep {
+  readonly kind: 'udf';
+  readonly udf: UdfStep;
 }
 
 /** One step of a chain plan. */
-export type PlanStep = SqlStep | BinaryStep<ChainPlan>;
+export type PlanStep = SqlStep | BinaryStep<ChainPlan> | UdfPlanStep;
 
 /** Everything a chain is: immutable data, hashed for checkpoints and executed by terminals. */
 export interface ChainPlan {

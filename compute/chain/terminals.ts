@@ -2,6 +2,7 @@ import { ExpressionTypeError } from '../../schema/errors.ts';
 import { agg, columnNode, type ExprNode } from '../../schema/expr/index.ts';
 import type { SelectQuery } from '../../schema/query/index.ts';
 import { createRowDecoder, flattenSchema } from '../../schema/record/index.ts';
+import { applyKeys, declarationMatches, resolveKeys } from '../keys/index.ts';
 import type { DatasetVersion } from '../registry/dataset-registry.ts';
 import type { Session } from '../session.ts';
 import { ChainRun, chainHash } from './chain-run.ts';
@@ -17,12 +18,26 @@ export interface SaveOptions {
   /** Explicit semver version; default: patch bump of the latest version (first save: 1.0.0). */
   readonly version?: string;
   readonly description?: string;
-  /** Recompute even when a version with the same chain hash exists. Default false. */
+  /**
+   * Recompute from scratch: ignore a version with the same chain hash and drop UDF checkpoints instead
+   * of resuming from them. Default false.
+   */
   readonly force?: boolean;
+  /**
+   * Primary-key field paths (nested allowed: `['source', 'file.path']`); fields must be non-nullable
+   * scalars and unique together (`DuplicateKeyError` otherwise, and no version is created). Omitted: the
+   * latest version's key is kept; `null` or `[]`: no key. See compute/keys/key-declaration.ts.
+   */
+  readonly primaryKey?: readonly string[] | null;
+  /**
+   * Secondary indexes, each a list of field paths (`[['det.label'], ['a', 'b']]`), created after the
+   * insert. Omitted: the latest version's indexes are kept; `[]` or `null`: none.
+   */
+  readonly indexes?: readonly (readonly string[])[] | null;
 }
 
-async function withRun<T>(session: Session, fn: (run: ChainRun) => Promise<T>): Promise<T> {
-  const run = new ChainRun(session);
+async function withRun<T>(session: Session, fn: (run: ChainRun) => Promise<T>, fresh = false): Promise<T> {
+  const run = new ChainRun(session, { fresh });
   try {
     return await fn(run);
   } finally {
@@ -44,11 +59,13 @@ export async function saveChain(
   const hash = await chainHash(plan, session);
   if (!options.force) {
     const existing = await session.registry.findVersionByHash(name, hash);
-    if (existing) return existing;
+    if (existing && declarationMatches(existing, options)) return existing;
   }
   return withRun(session, async (run) => {
     const relation = await run.relation(plan);
     const { warehouse, registry } = session;
+    // Key declarations are checked against the planned schema before the version's table exists.
+    const keys = await resolveKeys(registry, name, relation.schema, options);
     const table = await registry.reserveTableName(name);
     try {
       if (relation.ownedTable) {
@@ -58,8 +75,9 @@ export async function saveChain(
         await createRowTable(warehouse, table, relation.schema);
         await warehouse.execute(compileInsertSelect(warehouse.dialect, table, relation, run.orderedQuery(relation)));
       }
+      await applyKeys(warehouse, table, name, keys);
       const counted = await warehouse.query(run.compile(countQuery({ kind: 'table', name: table })));
-      return await registry.createVersion({
+      const version = await registry.createVersion({
         name,
         version: options.version,
         description: options.description,
@@ -68,12 +86,15 @@ export async function saveChain(
         rows: Number(counted[0]?.n ?? 0),
         chainHash: hash,
         lineage: relation.lineage,
+        ...keys.declaration,
       });
+      await run.releaseCheckpoints();
+      return version;
     } catch (error) {
       await warehouse.dropTable(table);
       throw error;
     }
-  });
+  }, options.force ?? false);
 }
 
 function countQuery(from: SelectQuery['from']): SelectQuery {

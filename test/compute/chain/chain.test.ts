@@ -13,7 +13,7 @@ import {
   SchemaError,
   sum,
   UnknownColumnError,
-  agg,
+  aggregates,
   or,
 } from '../../../compute/index.ts';
 import { tempSession } from '../../helpers/temp-session.ts';
@@ -235,7 +235,7 @@ describe('chain errors', () => {
     await expect(source().groupBy('det.label', { s: sum('name') }).count()).rejects.toBeInstanceOf(
       ExpressionTypeError,
     );
-    await expect(source().filter(agg.count().gt(1)).count()).rejects.toThrow(/aggregates/);
+    await expect(source().filter(aggregates.count().gt(1)).count()).rejects.toThrow(/aggregates/);
   });
 
   it('an invalid record names its row and field', async () => {

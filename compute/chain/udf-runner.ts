@@ -1,0 +1,301 @@
+import { z } from 'zod';
+import type { ColumnDefinition } from '../../clients/warehouse/warehouse-driver.ts';
+import { columnNode, type ExprNode } from '../../schema/expr/index.ts';
+import type { SelectQuery, Selection } from '../../schema/query/index.ts';
+import { pathToColumnName } from '../../schema/record/column.ts';
+import type { DatasetSchema, FieldSpec } from '../../schema/record/field-type.ts';
+import {
+  createRowDecoder,
+  createRowEncoder,
+  deterministicRand,
+  flattenSchema,
+  fromZod,
+  sqlType,
+} from '../../schema/record/index.ts';
+import type { CheckpointStore } from '../checkpoint/checkpoint-store.ts';
+import { checkpointTables } from '../checkpoint/checkpoint-store.ts';
+import {
+  type AggGroup,
+  type BatchCommit,
+  executeAgg,
+  executeUdf,
+  type ExecutionSettings,
+  type UdfInputRow,
+  type UdfStep,
+} from '../udf/index.ts';
+import type { Session } from '../session.ts';
+import { InvalidArgumentError } from './chain-errors.ts';
+import { compileInsertSelect } from './insert-select.ts';
+import type { ChainSettings } from './plan.ts';
+import { columnEquals, leavesOf, passThrough, scopeColumns } from './planner.ts';
+import type { Relation } from './relation.ts';
+import { nullable, withField } from './schema-ops.ts';
+import { createRowTable, tableColumns } from './table-writer.ts';
+
+/** Name of the typed error field added by steps with `onError: 'store'`. */
+export const ERROR_FIELD = 'udf_error';
+
+/** Outputs of one input row get ids `inputId · 2^20 + index`: deterministic and in input order. */
+const OUTPUTS_PER_INPUT = 2 ** 20;
+
+const ERROR_SPEC: FieldSpec = {
+  nullable: true,
+  optional: false,
+  description: 'Error of the UDF on this row (onError: "store"); null when the row succeeded.',
+  type: {
+    kind: 'object',
+    fields: {
+      name: { type: { kind: 'string' }, nullable: false, optional: false },
+      message: { type: { kind: 'string' }, nullable: false, optional: false },
+      code: { type: { kind: 'string' }, nullable: true, optional: true },
+      stack: { type: { kind: 'string' }, nullable: true, optional: true },
+      attempts: { type: { kind: 'int' }, nullable: false, optional: false },
+    },
+  },
+};
+
+/** What the runner needs from the chain run. */
+export interface UdfRunContext {
+  readonly session: Session;
+  readonly checkpoints: CheckpointStore;
+  readonly settings: ChainSettings;
+  /** Drop existing checkpoints and start over. */
+  readonly fresh: boolean;
+  compile(query: SelectQuery): { sql: string; parameters: readonly unknown[] };
+  ordered(relation: Relation): SelectQuery;
+}
+
+function executionSettings(settings: ChainSettings): ExecutionSettings {
+  const { concurrency, parallel, batchSize, flushIntervalMs, retries, rateLimit } = settings;
+  return Object.fromEntries(
+    Object.entries({ concurrency, parallel, batchSize, flushIntervalMs, retries, rateLimit }).filter(
+      ([, value]) => value !== undefined,
+    ),
+  ) as ExecutionSettings;
+}
+
+/**
+ * Runs (or resumes) one UDF step with checkpoints and returns the relation of its result.
+ *
+ * The step's input is materialised once with ids 1..n; every committed batch writes its outputs and the
+ * ids of the inputs it covers in one transaction; a re-run with the same step hash reads only inputs
+ * whose ids are not committed yet, so a crash loses at most the uncommitted batch (plus rows in flight).
+ */
+export async function runUdfStep(
+  context: UdfRunContext,
+  input: Relation,
+  step: UdfStep,
+  stepHash: string,
+): Promise<Relation> {
+  const { session, checkpoints } = context;
+  const { warehouse } = session;
+  const tables = checkpointTables(stepHash);
+  const store = step.options.onError === 'store';
+  const outputSchema = fromZod(z.object(step.outputShape));
+  const tableSchema: DatasetSchema = withErrorField(outputSchema, store, true);
+  const outColumns: ColumnDefinition[] = [
+    ...tableColumns(tableSchema, warehouse),
+    { name: 'chainql_input', sqlType: sqlType(idColumn('chainql_input'), warehouse.dialect), nullable: false },
+  ];
+
+  let checkpoint = await checkpoints.get(stepHash);
+  if (checkpoint && context.fresh) {
+    await checkpoints.drop(stepHash);
+    checkpoint = undefined;
+  }
+  if (!checkpoint || !(await warehouse.tableExists(tables.input))) {
+    for (const table of [tables.input, tables.output, tables.done]) await warehouse.dropTable(table);
+    const staging = `${tables.input}_staging`;
+    await warehouse.dropTable(staging);
+    await createRowTable(warehouse, staging, input.schema);
+    await warehouse.execute(compileInsertSelect(warehouse.dialect, staging, input, context.ordered(input)));
+    await warehouse.createTable(tables.output, outColumns, { orderBy: ['sys__id'] });
+    await warehouse.createTable(
+      tables.done,
+      [{ name: 'sys__id', sqlType: sqlType(idColumn('sys__id'), warehouse.dialect), nullable: false }],
+      { orderBy: ['sys__id'] },
+    );
+    // Published last: an input table under its final name means the checkpoint is complete.
+    await warehouse.renameTable(staging, tables.input);
+    await checkpoints.mark(stepHash, 'running');
+    checkpoint = await checkpoints.get(stepHash);
+  }
+
+  if (checkpoint?.status !== 'done') {
+    await execute(context, input.schema, step, tables, outputSchema, store, outColumns);
+    await checkpoints.mark(stepHash, 'done');
+  }
+  return outputRelation(input, step, tables, outputSchema, store);
+}
+
+function idColumn(name: string) {
+  return { path: name, name, type: { kind: 'int' as const }, nullable: false };
+}
+
+function withErrorField(schema: DatasetSchema, store: boolean, allNullable: boolean): DatasetSchema {
+  const fields: Record<string, FieldSpec> = {};
+  for (const [name, spec] of Object.entries(schema.fields)) fields[name] = allNullable ? nullable(spec) : spec;
+  if (store) {
+    if (ERROR_FIELD in fields) {
+      throw new InvalidArgumentError(`A UDF with onError: 'store' cannot output a field named '${ERROR_FIELD}'.`);
+    }
+    fields[ERROR_FIELD] = ERROR_SPEC;
+  }
+  return { ...schema, fields };
+}
+
+async function execute(
+  context: UdfRunContext,
+  inputSchema: DatasetSchema,
+  step: UdfStep,
+  tables: ReturnType<typeof checkpointTables>,
+  outputSchema: DatasetSchema,
+  store: boolean,
+  outColumns: readonly ColumnDefinition[],
+): Promise<void> {
+  const { warehouse } = context.session;
+  const pending: SelectQuery = {
+    kind: 'select',
+    from: {
+      kind: 'join',
+      joinType: 'left',
+      left: { kind: 'table', name: tables.input, alias: 'i' },
+      right: { kind: 'table', name: tables.done, alias: 'd' },
+      on: columnEquals('sys.id', 'i', 'sys.id', 'd'),
+    },
+    selections: passThrough(inputSchema, 'i'),
+    where: { kind: 'isNull', operand: columnNode('sys.id', 'd'), negated: false } as ExprNode,
+  };
+  const partition = step.kind === 'agg' ? leavesOf(inputSchema, step.partitionBy) : [];
+  const ordered: SelectQuery = {
+    ...pending,
+    orderBy: [
+      ...partition.map((column) => ({ expr: columnNode(column.path, 'i'), direction: 'asc' as const, nulls: 'last' as const })),
+      { expr: columnNode('sys.id', 'i'), direction: 'asc', nulls: 'last' },
+    ],
+  };
+  const remaining = await warehouse.query(
+    context.compile({
+      kind: 'select',
+      from: { kind: 'subquery', query: pending, alias: 'p' },
+      selections: [{ expr: { kind: 'aggregate', fn: 'count', arg: { kind: 'star' } } as ExprNode, alias: 'n' }],
+    }),
+  );
+  const total = Number(remaining[0]?.n ?? 0);
+  if (total === 0) return;
+
+  const leaves = flattenSchema(inputSchema);
+  const decode = createRowDecoder(leaves, warehouse.dialect);
+  const bigints = leaves.some((column) => column.type.kind === 'bigint');
+  const compiled = context.compile(ordered);
+  async function* rows(): AsyncIterable<UdfInputRow> {
+    for await (const chunk of warehouse.stream(compiled, { bigints })) {
+      for (const raw of chunk) yield { id: Number(raw.sys__id), row: decode(raw) as Record<string, unknown> };
+    }
+  }
+
+  const encodeOutput = createRowEncoder(flattenSchema(outputSchema), warehouse.dialect);
+  const errorSchema: DatasetSchema = { format: 1, fields: { [ERROR_FIELD]: ERROR_SPEC } };
+  const encodeError = createRowEncoder(flattenSchema(errorSchema), warehouse.dialect);
+  const outputWidth = flattenSchema(outputSchema).length;
+  const errorWidth = store ? flattenSchema(errorSchema).length : 0;
+  const names = outColumns.map((column) => column.name);
+  const commit = async (batch: BatchCommit): Promise<void> => {
+    const out: unknown[][] = [];
+    for (const { inputId, index, output } of batch.outputs) {
+      if (index >= OUTPUTS_PER_INPUT) {
+        throw new InvalidArgumentError(`Row ${inputId} produced more than ${OUTPUTS_PER_INPUT} outputs.`);
+      }
+      const id = inputId * OUTPUTS_PER_INPUT + index;
+      out.push([id, deterministicRand(id), ...encodeOutput(output), ...new Array(errorWidth).fill(null), inputId]);
+    }
+    for (const { inputId, error } of batch.errors) {
+      const id = inputId * OUTPUTS_PER_INPUT;
+      out.push([id, deterministicRand(id), ...new Array(outputWidth).fill(null), ...encodeError({ [ERROR_FIELD]: error }), inputId]);
+    }
+    await warehouse.writeAtomically([
+      { table: tables.output, columns: names, rows: out },
+      { table: tables.done, columns: ['sys__id'], rows: batch.inputIds.map((id) => [id]) },
+    ]);
+  };
+
+  const options = {
+    settings: executionSettings(context.settings),
+    commit,
+    total,
+    ...(context.settings.signal ? { signal: context.settings.signal } : {}),
+    ...(context.settings.onProgress ? { onProgress: context.settings.onProgress } : {}),
+  };
+  if (step.kind === 'agg') {
+    await executeAgg(step, groups(rows(), partition.map((column) => column.path)), options);
+  } else {
+    await executeUdf(step, rows(), options);
+  }
+}
+
+/** Groups consecutive rows (ordered by the partition columns) with equal partition values. */
+async function* groups(rows: AsyncIterable<UdfInputRow>, paths: readonly string[]): AsyncIterable<AggGroup> {
+  let key: Record<string, unknown> | undefined;
+  let keyText = '';
+  let members: UdfInputRow[] = [];
+  for await (const row of rows) {
+    const values = Object.fromEntries(paths.map((path) => [path, valueAt(row.row, path)]));
+    const text = JSON.stringify(values, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v));
+    if (key && text !== keyText) {
+      yield { key, rows: members };
+      members = [];
+    }
+    key = values;
+    keyText = text;
+    members.push(row);
+  }
+  if (key) yield { key, rows: members };
+}
+
+function valueAt(row: Record<string, unknown>, path: string): unknown {
+  let current: unknown = row;
+  for (const part of path.split('.')) {
+    if (current === null || current === undefined) return null;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current ?? null;
+}
+
+/** The relation a finished step exposes: input + outputs (map, batchMap) or outputs alone (gen, agg). */
+function outputRelation(
+  input: Relation,
+  step: UdfStep,
+  tables: ReturnType<typeof checkpointTables>,
+  outputSchema: DatasetSchema,
+  store: boolean,
+): Relation {
+  const produced = withErrorField(outputSchema, store, store);
+  const outputLeaves = flattenSchema(produced);
+  if (step.kind === 'gen' || step.kind === 'agg') {
+    const query: SelectQuery = {
+      kind: 'select',
+      from: { kind: 'table', name: tables.output },
+      selections: passThrough(produced),
+    };
+    return { query, schema: produced, order: undefined, lineage: input.lineage };
+  }
+  let schema = input.schema;
+  for (const [name, spec] of Object.entries(produced.fields)) schema = withField(schema, name, spec);
+  const fromOutput = new Set(outputLeaves.map((column) => column.name));
+  const selections: Selection[] = scopeColumns(schema).map((column) => ({
+    expr: columnNode(column.path, fromOutput.has(column.name) ? 'o' : 'i'),
+    alias: pathToColumnName(column.path),
+  }));
+  const query: SelectQuery = {
+    kind: 'select',
+    from: {
+      kind: 'join',
+      joinType: 'inner',
+      left: { kind: 'table', name: tables.input, alias: 'i' },
+      right: { kind: 'table', name: tables.output, alias: 'o' },
+      on: columnEquals('sys.id', 'i', 'chainql_input', 'o'),
+    },
+    selections,
+  };
+  return { query, schema, order: undefined, lineage: input.lineage };
+}
