@@ -180,9 +180,12 @@ function coerceValue(value: unknown, type: FieldType, path: string, ctx: CoerceC
       if (!Array.isArray(items)) return fail();
       // Items inside JSON text are JSON values, not CSV text.
       const itemCtx: CoerceContext = text ? { ...ctx, source: 'json' } : ctx;
-      return items.map((item, i) =>
-        item === null || item === undefined ? null : coerceValue(item, type.items, `${path}[${i}]`, itemCtx),
-      );
+      return items.map((item, i) => {
+        if (item !== null && item !== undefined)
+          return coerceValue(item, type.items, `${path}[${i}]`, itemCtx);
+        if (type.itemsNullable) return null;
+        throw mismatch(ctx, `${path}[${i}]`, item, `a non-null ${describeType(type.items)}`);
+      });
     }
     case 'record': {
       const entries = text ? parseJsonText(value, ctx, path, 'record') : value;
@@ -190,10 +193,10 @@ function coerceValue(value: unknown, type: FieldType, path: string, ctx: CoerceC
       const itemCtx: CoerceContext = text ? { ...ctx, source: 'json' } : ctx;
       const out: Record<string, unknown> = {};
       for (const [key, item] of Object.entries(entries)) {
-        out[key] =
-          item === null || item === undefined
-            ? null
-            : coerceValue(item, type.values, `${path}.${key}`, itemCtx);
+        if (item !== null && item !== undefined)
+          out[key] = coerceValue(item, type.values, `${path}.${key}`, itemCtx);
+        else if (type.valuesNullable) out[key] = null;
+        else throw mismatch(ctx, `${path}.${key}`, item, `a non-null ${describeType(type.values)}`);
       }
       return out;
     }

@@ -29,7 +29,7 @@ export interface InferSchemaOptions {
 type Node =
   | { readonly kind: 'null' }
   | { readonly kind: 'scalar'; readonly scalar: TextKind }
-  | { readonly kind: 'array'; readonly items: Node }
+  | { readonly kind: 'array'; readonly items: Node; readonly itemsNullable: boolean }
   | { readonly kind: 'object'; readonly fields: ReadonlyMap<string, NodeField> };
 
 interface NodeField {
@@ -45,7 +45,7 @@ const NULL_NODE: Node = { kind: 'null' };
  * - numbers: `int` when every value is a safe integer, else `float`; CSV integers beyond the safe
  *   range are `bigint` (JSON has already lost their precision, so they are `float` there);
  * - `boolean`, `string`, `datetime` (see `dates`), nested objects (JSON objects, or CSV headers with
- *   `.`/`__` after nesting), arrays (item types unified);
+ *   `.`/`__` after nesting), arrays (item types unified; `itemsNullable` when a sampled item is null);
  * - a field is nullable when any sample is `null`, missing, or an empty CSV cell; a field with only
  *   nulls is a nullable `string`;
  * - conflicting scalars widen: int+float → float, int+bigint → bigint, datetime+string → string,
@@ -96,8 +96,12 @@ function nodeOf(value: unknown, path: string, ctx: Ctx): Node {
   if (value instanceof Date) return { kind: 'scalar', scalar: 'datetime' };
   if (Array.isArray(value)) {
     let items: Node = NULL_NODE;
-    for (const item of value) items = unify(items, nodeOf(item, `${path}[]`, ctx), `${path}[]`, ctx);
-    return { kind: 'array', items };
+    let itemsNullable = false;
+    for (const item of value) {
+      if (item === null || item === undefined) itemsNullable = true;
+      items = unify(items, nodeOf(item, `${path}[]`, ctx), `${path}[]`, ctx);
+    }
+    return { kind: 'array', items, itemsNullable };
   }
   if (typeof value === 'object') {
     const fields = new Map<string, NodeField>();
@@ -140,7 +144,11 @@ function unify(a: Node, b: Node, path: string, ctx: Ctx): Node {
   if (a.kind === 'scalar' && b.kind === 'scalar')
     return { kind: 'scalar', scalar: widenScalar(a.scalar, b.scalar) };
   if (a.kind === 'array' && b.kind === 'array')
-    return { kind: 'array', items: unify(a.items, b.items, `${path}[]`, ctx) };
+    return {
+      kind: 'array',
+      items: unify(a.items, b.items, `${path}[]`, ctx),
+      itemsNullable: a.itemsNullable || b.itemsNullable,
+    };
   if (a.kind === 'object' && b.kind === 'object') {
     const fields = new Map<string, NodeField>();
     for (const [key, fa] of a.fields) {
@@ -172,7 +180,9 @@ function toFieldType(node: Node): FieldType {
     case 'scalar':
       return { kind: node.scalar };
     case 'array':
-      return { kind: 'array', items: toFieldType(node.items) };
+      return node.itemsNullable
+        ? { kind: 'array', items: toFieldType(node.items), itemsNullable: true }
+        : { kind: 'array', items: toFieldType(node.items) };
     case 'object':
       // An object that never had a key cannot become columns: keep it as a JSON record.
       if (node.fields.size === 0) return { kind: 'record', values: { kind: 'string' } };

@@ -1,6 +1,7 @@
 import type { SchemaElement as ReadSchemaElement, SchemaTree } from 'hyparquet';
 import type { SchemaElement } from 'hyparquet-writer';
 import type { DatasetSchema, FieldSpec, FieldType } from '../../schema/record/field-type.ts';
+import { schemaFromJson } from '../../schema/record/schema-json.ts';
 
 /** Key-value metadata entry under which writeParquet stores the exact chainql schema (JSON). */
 export const SCHEMA_METADATA_KEY = 'chainql.schema';
@@ -10,9 +11,9 @@ export const SCHEMA_METADATA_KEY = 'chainql.schema';
  *
  * Mapping: string/enum → BYTE_ARRAY UTF8; int and bigint → INT64; float → DOUBLE; boolean → BOOLEAN;
  * datetime → INT64 TIMESTAMP_MILLIS (UTC, millisecond precision); literal → the column type of its
- * value; nested objects → Parquet groups (structs); arrays and vectors → 3-level LISTs with
- * nullable elements (items may be objects); records → BYTE_ARRAY JSON. Nullable or optional
- * fields are OPTIONAL, others REQUIRED.
+ * value; nested objects → Parquet groups (structs); arrays and vectors → 3-level LISTs (items may be
+ * objects); records → BYTE_ARRAY JSON. Nullable or optional
+ * fields (and nullable array items) are OPTIONAL, others REQUIRED.
  */
 export function toParquetSchema(schema: DatasetSchema): SchemaElement[] {
   const out: SchemaElement[] = [{ name: 'root', num_children: Object.keys(schema.fields).length }];
@@ -41,7 +42,8 @@ function pushType(
     case 'vector':
       out.push({ name, repetition_type, converted_type: 'LIST', num_children: 1 });
       out.push({ name: 'list', repetition_type: 'REPEATED', num_children: 1 });
-      pushType(out, 'element', type.kind === 'array' ? type.items : { kind: 'float' }, 'OPTIONAL');
+      if (type.kind === 'vector') pushType(out, 'element', { kind: 'float' }, 'REQUIRED');
+      else pushType(out, 'element', type.items, type.itemsNullable ? 'OPTIONAL' : 'REQUIRED');
       return;
     case 'string':
     case 'enum':
@@ -148,7 +150,9 @@ function typeOf(node: SchemaTree): FieldType {
           : repeated;
       if (item === repeated && repeated.children.length === 0)
         return { kind: 'array', items: leafType(repeated.element) };
-      return { kind: 'array', items: typeOf(item) };
+      return item.element.repetition_type === 'OPTIONAL'
+        ? { kind: 'array', items: typeOf(item), itemsNullable: true }
+        : { kind: 'array', items: typeOf(item) };
     }
     if (isMapGroup(element) && children.length === 1) {
       const entry = children[0] as SchemaTree;
@@ -185,7 +189,8 @@ function leafType(element: ReadSchemaElement): FieldType {
 }
 
 /**
- * Reads the chainql schema embedded by writeParquet, if present and well-formed; `undefined` otherwise.
+ * Reads the chainql schema embedded by writeParquet, if present and valid (`schemaFromJson`);
+ * `undefined` otherwise.
  */
 export function embeddedSchema(
   metadata: readonly { key: string; value?: string }[] | undefined,
@@ -193,11 +198,9 @@ export function embeddedSchema(
   const entry = metadata?.find((kv) => kv.key === SCHEMA_METADATA_KEY);
   if (entry?.value === undefined) return undefined;
   try {
-    const parsed = JSON.parse(entry.value) as Partial<DatasetSchema>;
-    return parsed.format === 1 && typeof parsed.fields === 'object' && parsed.fields !== null
-      ? (parsed as DatasetSchema)
-      : undefined;
+    return schemaFromJson(entry.value);
   } catch {
+    // A damaged or foreign `chainql.schema` entry: fall back to the Parquet schema.
     return undefined;
   }
 }

@@ -100,6 +100,13 @@ describe('coerceRow', () => {
     );
   });
 
+  it('accepts null array items only when the items are nullable', () => {
+    const strict = one(field({ kind: 'array', items: { kind: 'int' } }));
+    expect(mismatch({ v: [1, null] }, strict, json).field).toBe('v[1]');
+    const lenient = one(field({ kind: 'array', items: { kind: 'int' }, itemsNullable: true }));
+    expect(coerceRow({ v: [1, null] }, lenient, json)).toEqual({ v: [1, null] });
+  });
+
   it('drops keys that are not in the schema', () => {
     expect(coerceRow({ v: 1, other: 2 }, one(field({ kind: 'int' })), json)).toEqual({ v: 1 });
   });

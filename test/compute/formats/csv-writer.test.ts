@@ -14,7 +14,7 @@ describe('writeCsv', () => {
     expect(await writeCsv(file, SAMPLE_SCHEMA, streamOf(sampleRows(3)))).toBe(3);
     const [header, first] = readFileSync(file, 'utf8').split('\n');
     expect(header).toBe(
-      'id,name,score,ok,big,at,kind,det.confidence,det.label,det.box.w,det.box.h,tags,parts,emb,attrs',
+      'id,name,score,ok,big,at,kind,det.confidence,det.label,det.box.w,det.box.h,tags,parts,emb,attrs,scores',
     );
     expect(first).toBe('0,"row, ""0""');
     const text = readFileSync(file, 'utf8');

@@ -63,6 +63,14 @@ describe('inferSchema from JSON values', () => {
     expect(schema.fields.pts?.type).toEqual({ kind: 'array', items: { kind: 'float' } });
   });
 
+  it('marks array items nullable when a sampled item is null', () => {
+    expect(json({ a: [1, null] }, { a: [2] }).fields.a?.type).toEqual({
+      kind: 'array',
+      items: { kind: 'int' },
+      itemsNullable: true,
+    });
+  });
+
   it('treats integral numbers beyond the safe range as float and ISO strings as datetime', () => {
     const schema = json({ n: 2 ** 60, t: '2024-05-01T12:00:00.000Z' });
     expect(schema.fields.n?.type.kind).toBe('float');

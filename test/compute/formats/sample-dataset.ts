@@ -34,6 +34,7 @@ export const SAMPLE_SCHEMA: DatasetSchema = {
     ),
     emb: spec({ kind: 'vector', dimensions: 3 }),
     attrs: spec({ kind: 'record', values: { kind: 'string' } }, true),
+    scores: spec({ kind: 'array', items: { kind: 'float' }, itemsNullable: true }),
   },
 };
 
@@ -62,6 +63,7 @@ export function sampleRows(count: number): Record<string, unknown>[] {
           ],
       emb: [i, 0.5, -1],
       attrs: sparse ? null : { k: `v${i}` },
+      scores: [i + 0.5, null],
     });
   }
   return rows;
