@@ -66,6 +66,13 @@ export abstract class BaseCompiler implements DialectCompiler {
   protected abstract offsetWithoutLimit(offset: string): string;
   /** Glob match when `capabilities.nativeGlob` is false. */
   protected abstract globMatch(node: MatchNode, operand: string, ctx: CompileContext): string;
+  /**
+   * Wraps an `IN` predicate so a NULL operand yields NULL (SQL three-valued logic). Default: unchanged, for
+   * dialects whose `IN` already does this.
+   */
+  protected guardNullOperand(_operand: string, predicate: string): string {
+    return predicate;
+  }
   /** Regular-expression search. */
   protected abstract regexpMatch(operand: string, pattern: string): string;
 
@@ -86,7 +93,7 @@ export abstract class BaseCompiler implements DialectCompiler {
       if (n.values.length === 0) return this.booleanConstant(n.negated);
       const operand = this.expr(n.operand, ctx);
       const values = n.values.map((v) => this.expr(v, ctx)).join(', ');
-      return `(${operand} ${n.negated ? 'NOT IN' : 'IN'} (${values}))`;
+      return this.guardNullOperand(operand, `(${operand} ${n.negated ? 'NOT IN' : 'IN'} (${values}))`);
     },
     isNull: (n, ctx) => `(${this.expr(n.operand, ctx)} ${n.negated ? 'IS NOT NULL' : 'IS NULL'})`,
     match: (n, ctx) => this.match(n, ctx),

@@ -92,6 +92,11 @@ export class ClickhouseCompiler extends BaseCompiler {
     return `match(${operand}, ${this.placeholder(globToRegex(node.pattern.value), 'String', ctx)})`;
   }
 
+  protected override guardNullOperand(operand: string, predicate: string): string {
+    // ClickHouse's IN treats NULL as "not found" (0, not NULL), so NOT IN would keep NULL rows.
+    return `if(${operand} IS NULL, NULL, ${predicate})`;
+  }
+
   protected regexpMatch(operand: string, pattern: string): string {
     return `match(${operand}, ${pattern})`;
   }

@@ -240,7 +240,7 @@ export const EXPRESSION_CASES: readonly ExpressionCase[] = [
     title: 'in',
     expr: C('n').in([3, 10]),
     sqlite: ['("n" IN (?, ?))', [3, 10]],
-    clickhouse: ['(`n` IN ({p0:Int64}, {p1:Int64}))', [3, 10]],
+    clickhouse: ['if(`n` IS NULL, NULL, (`n` IN ({p0:Int64}, {p1:Int64})))', [3, 10]],
     mode: 'rows',
     expected: [1, 3],
   },
@@ -248,7 +248,7 @@ export const EXPRESSION_CASES: readonly ExpressionCase[] = [
     title: 'notIn excludes NULL',
     expr: C('n').notIn([3]),
     sqlite: ['("n" NOT IN (?))', [3]],
-    clickhouse: ['(`n` NOT IN ({p0:Int64}))', [3]],
+    clickhouse: ['if(`n` IS NULL, NULL, (`n` NOT IN ({p0:Int64})))', [3]],
     mode: 'rows',
     expected: [1, 4],
   },
@@ -267,6 +267,14 @@ export const EXPRESSION_CASES: readonly ExpressionCase[] = [
     clickhouse: ['true', []],
     mode: 'rows',
     expected: [1, 2, 3, 4],
+  },
+  {
+    title: 'not(in) keeps NULL rows out',
+    expr: not(C('n').in([3])),
+    sqlite: ['(NOT ("n" IN (?)))', [3]],
+    clickhouse: ['(NOT if(`n` IS NULL, NULL, (`n` IN ({p0:Int64}))))', [3]],
+    mode: 'rows',
+    expected: [1, 4],
   },
   // isNull
   {
