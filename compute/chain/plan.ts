@@ -1,4 +1,5 @@
 import type { ExecutionSettings, ProgressEvent, UdfStep } from '../udf/index.ts';
+import type { StepRunner } from './udf-runner.ts';
 import type { ChainSource } from './sources/chain-source.ts';
 import type { BinaryStep, SqlStep } from './steps.ts';
 
@@ -18,6 +19,8 @@ export interface ChainSettings extends ExecutionSettings {
   readonly cache?: boolean;
   /** Receives typed progress events of UDF steps (started, batch committed, row failed, finished). */
   readonly onProgress?: (event: ProgressEvent) => void;
+  /** Where UDF steps run (default: in this process). The BullMQ runner distributes partitions to workers. */
+  readonly runner?: StepRunner;
   /** Cancels UDF steps: nothing more is committed; committed batches stay for a resume. */
   readonly signal?: AbortSignal;
 }

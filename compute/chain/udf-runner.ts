@@ -13,7 +13,7 @@ import {
   sqlType,
 } from '../../schema/record/index.ts';
 import type { CheckpointStore } from '../checkpoint/checkpoint-store.ts';
-import { checkpointTables } from '../checkpoint/checkpoint-store.ts';
+import { type CheckpointTables, checkpointTables } from '../checkpoint/checkpoint-store.ts';
 import {
   type AggGroup,
   type BatchCommit,
@@ -92,11 +92,7 @@ export async function runUdfStep(
   const tables = checkpointTables(stepHash);
   const store = step.options.onError === 'store';
   const outputSchema = fromZod(z.object(step.outputShape));
-  const tableSchema: DatasetSchema = withErrorField(outputSchema, store, true);
-  const outColumns: ColumnDefinition[] = [
-    ...tableColumns(tableSchema, warehouse),
-    { name: 'chainql_input', sqlType: sqlType(idColumn('chainql_input'), warehouse.dialect), nullable: false },
-  ];
+  const outColumns = outputColumns(step, warehouse);
 
   let checkpoint = await checkpoints.get(stepHash);
   if (checkpoint && context.fresh) {
@@ -122,7 +118,9 @@ export async function runUdfStep(
   }
 
   if (checkpoint?.status !== 'done') {
-    await execute(context, input.schema, step, tables, outputSchema, store, outColumns);
+    const task: PartitionTask = { inputSchema: input.schema, step, tables };
+    if (context.settings.runner) await context.settings.runner.run(context, task, stepHash);
+    else await execute(context, task, outputSchema, store, outColumns);
     await checkpoints.mark(stepHash, 'done');
   }
   return outputRelation(input, step, tables, outputSchema, store);
@@ -144,16 +142,66 @@ function withErrorField(schema: DatasetSchema, store: boolean, allNullable: bool
   return { ...schema, fields };
 }
 
+/**
+ * Runs a prepared UDF step's partitions somewhere else (the BullMQ runner); the in-process default calls
+ * `executePartition` directly. Must resolve only when every input row is committed.
+ */
+export interface StepRunner {
+  run(context: UdfRunContext, task: PartitionTask, stepHash: string): Promise<void>;
+}
+
+/** An inclusive range of input row ids (one partition of a distributed run). */
+export interface IdRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Everything needed to process (part of) a UDF step's checkpointed input; used by runners and workers. */
+export interface PartitionTask {
+  readonly inputSchema: DatasetSchema;
+  readonly step: UdfStep;
+  readonly tables: CheckpointTables;
+  /** Only input ids in this range; all when undefined. */
+  readonly range?: IdRange;
+}
+
+/** Output table columns of a step (system columns, outputs, the error field when stored, `chainql_input`). */
+export function outputColumns(step: UdfStep, warehouse: Session['warehouse']): ColumnDefinition[] {
+  const store = step.options.onError === 'store';
+  const tableSchema = withErrorField(fromZod(z.object(step.outputShape)), store, true);
+  return [
+    ...tableColumns(tableSchema, warehouse),
+    { name: 'chainql_input', sqlType: sqlType(idColumn('chainql_input'), warehouse.dialect), nullable: false },
+  ];
+}
+
+/**
+ * Processes the not-yet-committed input rows of a checkpointed UDF step (optionally one id range),
+ * committing each batch's outputs together with the ids it covers. Safe to run again after a crash,
+ * and safe to run for disjoint ranges in several processes at once.
+ */
+export async function executePartition(context: UdfRunContext, task: PartitionTask): Promise<void> {
+  const outputSchema = fromZod(z.object(task.step.outputShape));
+  const store = task.step.options.onError === 'store';
+  await execute(context, task, outputSchema, store, outputColumns(task.step, context.session.warehouse));
+}
+
 async function execute(
   context: UdfRunContext,
-  inputSchema: DatasetSchema,
-  step: UdfStep,
-  tables: ReturnType<typeof checkpointTables>,
+  task: PartitionTask,
   outputSchema: DatasetSchema,
   store: boolean,
   outColumns: readonly ColumnDefinition[],
 ): Promise<void> {
+  const { inputSchema, step, tables, range } = task;
   const { warehouse } = context.session;
+  const inRange: ExprNode[] = range
+    ? [
+        { kind: 'comparison', op: 'gte', left: columnNode('sys.id', 'i'), right: { kind: 'literal', value: range.from } } as ExprNode,
+        { kind: 'comparison', op: 'lte', left: columnNode('sys.id', 'i'), right: { kind: 'literal', value: range.to } } as ExprNode,
+      ]
+    : [];
+  const notDone = { kind: 'isNull', operand: columnNode('sys.id', 'd'), negated: false } as ExprNode;
   const pending: SelectQuery = {
     kind: 'select',
     from: {
@@ -164,7 +212,7 @@ async function execute(
       on: columnEquals('sys.id', 'i', 'sys.id', 'd'),
     },
     selections: passThrough(inputSchema, 'i'),
-    where: { kind: 'isNull', operand: columnNode('sys.id', 'd'), negated: false } as ExprNode,
+    where: inRange.length > 0 ? ({ kind: 'logical', op: 'and', operands: [notDone, ...inRange] } as ExprNode) : notDone,
   };
   const partition = step.kind === 'agg' ? leavesOf(inputSchema, step.partitionBy) : [];
   const ordered: SelectQuery = {
@@ -265,7 +313,7 @@ function valueAt(row: Record<string, unknown>, path: string): unknown {
 function outputRelation(
   input: Relation,
   step: UdfStep,
-  tables: ReturnType<typeof checkpointTables>,
+  tables: CheckpointTables,
   outputSchema: DatasetSchema,
   store: boolean,
 ): Relation {
