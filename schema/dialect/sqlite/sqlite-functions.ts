@@ -12,10 +12,13 @@ export interface SqliteFunction {
   /** Same inputs always give the same output (lets SQLite use it in indexes and optimise calls). */
   readonly deterministic: boolean;
   /** The implementation; receives SQLite values, returns a SQLite value. */
-  readonly fn: (...args: never[]) => string | number | bigint | null;
+  readonly fn: (...args: SqliteValue[]) => string | number | bigint | null;
 }
 
-type SqlValue = string | number | bigint | Buffer | null;
+/** A value SQLite hands to a user function. */
+export type SqliteValue = string | number | bigint | Buffer | null;
+
+type SqlValue = SqliteValue;
 
 function basename(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);

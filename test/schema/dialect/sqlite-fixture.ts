@@ -34,8 +34,7 @@ const ROWS: readonly (readonly unknown[])[] = [
 export function openFixture(): Database.Database {
   const db = new Database(':memory:');
   db.pragma('case_sensitive_like = ON');
-  for (const f of sqliteFunctions)
-    db.function(f.name, { deterministic: f.deterministic }, f.fn as (...a: unknown[]) => unknown);
+  for (const f of sqliteFunctions) db.function(f.name, { deterministic: f.deterministic }, f.fn);
   db.exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, det__confidence REAL, det__label TEXT, tags TEXT NOT NULL,
     emb TEXT NOT NULL, path TEXT NOT NULL, created INTEGER, n INTEGER, flag INTEGER, big INTEGER, meta TEXT)`);
   const insert = db.prepare('INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');

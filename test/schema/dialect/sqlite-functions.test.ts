@@ -6,8 +6,7 @@ describe('SQLite user functions', () => {
   let db: Database.Database;
   beforeAll(() => {
     db = new Database(':memory:');
-    for (const f of sqliteFunctions)
-      db.function(f.name, { deterministic: f.deterministic }, f.fn as (...a: unknown[]) => unknown);
+    for (const f of sqliteFunctions) db.function(f.name, { deterministic: f.deterministic }, f.fn);
   });
   afterAll(() => db.close());
   const one = (sql: string, ...params: unknown[]): unknown =>
