@@ -3,9 +3,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import type { DatasetSchema } from '../../schema/record/field-type.ts';
-import { FormatError, InvalidFileError } from './format-errors.ts';
+import { FormatError, InvalidFileError, isFsError } from './format-errors.ts';
 import { jsonReplacer, toJsonValue } from './json-values.ts';
-import { isFsError } from './jsonl-writer.ts';
 import { type LeafPath, schemaLeaves, valueAt } from './nested-headers.ts';
 
 /** Options of {@link writeCsv}. */

@@ -115,3 +115,8 @@ export function previewValue(value: unknown): string {
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
+
+/** True for Node file-system errors (they carry a `syscall`), as opposed to errors from row sources. */
+export function isFsError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'syscall' in error;
+}

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DatasetSchema } from '../../schema/record/field-type.ts';
-import { FormatError, InvalidFileError } from './format-errors.ts';
+import { FormatError, InvalidFileError, isFsError } from './format-errors.ts';
 import { jsonReplacer, toJsonValue } from './json-values.ts';
 
 /**
@@ -36,9 +36,4 @@ export async function writeJsonl(
     });
   }
   return count;
-}
-
-/** True for Node file-system errors (they carry a `syscall`). */
-export function isFsError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'syscall' in error;
 }
