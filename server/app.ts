@@ -1,0 +1,123 @@
+import { join, resolve } from 'node:path';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { GraphQLSchema } from 'graphql';
+import { defaultDataDir, openSession, type Session } from '../compute/session.ts';
+import { createReadPool, type ReadExecutor } from './exec/read-pool.ts';
+import type { QueryEnv, RequestContext, RowLimits } from './graphql/query-env.ts';
+import { exampleQuery } from './playground.ts';
+import { type ApiKeys, parseApiKeys, type Role, useAuth } from './plugins/use-auth.ts';
+import { createErrorMasker, useErrorCodes } from './plugins/use-error-codes.ts';
+import { DEFAULT_SHAPE_LIMITS, type QueryShapeLimits, useLimits } from './plugins/use-limits.ts';
+import { useTimeout } from './plugins/use-timeout.ts';
+import type { RegistryView } from './registry-view.ts';
+import { SchemaCache } from './schema-cache.ts';
+import { ServerConfigError } from './server-errors.ts';
+
+/** Every server limit; each has a default (see {@link DEFAULT_LIMITS}). */
+export interface ServerLimits extends RowLimits, QueryShapeLimits {
+  /** Per-operation timeout in ms; the running SQL is interrupted. 0 disables. Default 10000. */
+  readonly timeoutMs: number;
+  /** Worker threads running SQLite reads. Default min(4, max(2, cores)). */
+  readonly readThreads?: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  defaultLimit: 100,
+  maxLimit: 10_000,
+  timeoutMs: 10_000,
+  ...DEFAULT_SHAPE_LIMITS,
+};
+
+/** Options of {@link createApp}. Give `dataDir`, or a `session`, or `registry` + `dbPath`. */
+export interface CreateAppOptions {
+  /** Data directory with `chainql.db` (default `CHAINQL_DATA_DIR` or `./.chainql`). */
+  readonly dataDir?: string;
+  /** An open session (warehouse + registry) to serve; not closed by `app.close()`. */
+  readonly session?: Pick<Session, 'warehouse' | 'registry'>;
+  /** Registry to serve (with `dbPath`), e.g. a custom RegistryView. */
+  readonly registry?: RegistryView;
+  /** SQLite warehouse file the registry's tables live in (required with `registry`). */
+  readonly dbPath?: string;
+  /**
+   * API keys: a map, or `CHAINQL_API_KEYS` syntax (`key1:reader,key2:writer,key3:admin`).
+   * Default: the `CHAINQL_API_KEYS` environment variable; none → no auth (loopback only, see serve).
+   */
+  readonly apiKeys?: ApiKeys | string;
+  readonly limits?: Partial<ServerLimits>;
+  /** Serve GraphiQL to browsers at /graphql. Default true. */
+  readonly graphiql?: boolean;
+  /** Where unexpected (masked) errors are logged. Default console.error. */
+  readonly logError?: (error: unknown) => void;
+}
+
+/** The server: a yoga instance (`app.fetch(request)`, or a Node `http` request listener) plus lifecycle. */
+export type ChainqlApp = YogaServerInstance<Record<string, unknown>, RequestContext> & {
+  /** The schema for the registry's current revision. */
+  currentSchema(): Promise<GraphQLSchema>;
+  /** The configured API keys (empty: no auth). */
+  readonly apiKeys: ApiKeys;
+  /** Stops the read workers and closes what `createApp` opened. Idempotent. */
+  close(): Promise<void>;
+};
+
+/**
+ * Creates the GraphQL app (no port: call `listen` from `serve.ts`, or `app.fetch` in tests).
+ * @throws ServerConfigError for a warehouse that is not the embedded SQLite one, or bad API keys.
+ */
+export async function createApp(options: CreateAppOptions = {}): Promise<ChainqlApp> {
+  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const apiKeys: ApiKeys =
+    typeof options.apiKeys === 'object' ? options.apiKeys : parseApiKeys(options.apiKeys ?? process.env.CHAINQL_API_KEYS);
+  let owned: Session | undefined;
+  let registry: RegistryView;
+  let dbPath: string;
+  if (options.registry !== undefined) {
+    if (options.dbPath === undefined) throw new ServerConfigError('createApp: `registry` needs `dbPath`.');
+    registry = options.registry;
+    dbPath = options.dbPath;
+  } else {
+    const session = options.session ?? (owned = await openSession({ dataDir: resolve(options.dataDir ?? defaultDataDir()) }));
+    registry = session.registry;
+    const path = (session.warehouse as { path?: unknown }).path;
+    if (session.warehouse.dialect !== 'sqlite' || typeof path !== 'string') {
+      await owned?.close();
+      throw new ServerConfigError('The GraphQL server currently serves the embedded SQLite warehouse only.');
+    }
+    dbPath = path;
+  }
+  const executor: ReadExecutor = createReadPool(limits.readThreads === undefined ? {} : { threads: limits.readThreads });
+  const env: QueryEnv = { executor, dbPath, limits };
+  const cache = new SchemaCache(registry, env);
+
+  const yoga = createYoga<Record<string, unknown>, RequestContext>({
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    schema: async () => (await cache.current()).schema,
+    graphiql:
+      options.graphiql === false
+        ? false
+        : async () => ({ title: 'chainql', defaultQuery: exampleQuery((await cache.current()).model) }),
+    renderGraphiQL,
+    maskedErrors: { maskError: createErrorMasker(options.logError) },
+    plugins: [useAuth(apiKeys), useTimeout(limits.timeoutMs), ...useLimits(limits), useErrorCodes()],
+  });
+  let closed = false;
+  return Object.assign(yoga, {
+    apiKeys,
+    currentSchema: async () => (await cache.current()).schema,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await executor.close();
+      await owned?.close();
+    },
+  });
+}
+
+/** The data directory `createApp` serves by default (re-exported for the CLI). */
+export function defaultDbPath(dataDir: string = defaultDataDir()): string {
+  return join(resolve(dataDir), 'chainql.db');
+}
+
+export type { Role };

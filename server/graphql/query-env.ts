@@ -1,0 +1,25 @@
+import type { ReadExecutor } from '../exec/read-pool.ts';
+
+/** Row limits applied by the generated resolvers. */
+export interface RowLimits {
+  /** Rows returned when a query gives no `limit` (also caps `_aggregate.nodes`). Default 100. */
+  readonly defaultLimit: number;
+  /** Largest `limit` (and `k`) accepted; larger values are BAD_USER_INPUT. Default 10000. */
+  readonly maxLimit: number;
+}
+
+/** What the generated resolvers need besides their arguments: where and how to run SQL. */
+export interface QueryEnv {
+  readonly executor: ReadExecutor;
+  /** The SQLite warehouse file. */
+  readonly dbPath: string;
+  readonly limits: RowLimits;
+}
+
+/** The per-request GraphQL context fields the server's plugins provide. */
+export interface RequestContext {
+  /** Aborted when the per-query timeout passes (see plugins/use-timeout.ts); cancels running SQL. */
+  readonly signal?: AbortSignal;
+  /** The caller's role (see plugins/use-auth.ts); undefined when auth is off. */
+  readonly role?: 'reader' | 'writer' | 'admin';
+}

@@ -1,0 +1,234 @@
+import {
+  type FieldNode,
+  GraphQLFloat,
+  type GraphQLFieldConfigArgumentMap,
+  type GraphQLFieldConfigMap,
+  GraphQLID,
+  GraphQLInt,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  type GraphQLResolveInfo,
+  GraphQLString,
+} from 'graphql';
+import type { DatasetModel, LeafModel } from '../model/dataset-model.ts';
+import { AGGREGATE_OPS, type AggregateOp } from '../model/type-names.ts';
+import { BadUserInputError } from '../server-errors.ts';
+import { type AggregateSelection, aggregateStatement, groupLeaves, groupsStatement } from '../sql/aggregate-statements.ts';
+import { DISTANCE_KEY } from '../sql/row-decoder.ts';
+import { byIdStatement, nearestStatement, rowsStatement, type Statement } from '../sql/row-statements.ts';
+import { scopeFor } from '../sql/scope.ts';
+import { rowSelection, subFieldsOf } from '../sql/selection.ts';
+import { AggregateTypes } from './aggregate-types.ts';
+import { DatasetTypes } from './dataset-types.ts';
+import type { QueryEnv, RequestContext } from './query-env.ts';
+import { FieldPathScalar } from './scalars.ts';
+import type { TypeFactory } from './type-factory.ts';
+
+type Row = Record<string | symbol, unknown>;
+type Args = Record<string, unknown>;
+
+/** Runs a compiled statement on the read pool and decodes it. */
+async function run<T>(env: QueryEnv, ctx: RequestContext, statement: Statement<T>): Promise<T> {
+  const rows = await env.executor.read(
+    { dbPath: env.dbPath, sql: statement.sql, params: statement.params, bigints: statement.bigints },
+    ctx.signal,
+  );
+  return statement.decode(rows);
+}
+
+/** Validates `limit`/`offset` against the server limits. */
+function paging(env: QueryEnv, args: Args): { limit: number; offset: number } {
+  const limit = (args.limit as number | null | undefined) ?? env.limits.defaultLimit;
+  const offset = (args.offset as number | null | undefined) ?? 0;
+  if (limit < 0) throw new BadUserInputError('limit must not be negative.');
+  if (limit > env.limits.maxLimit) {
+    throw new BadUserInputError(`limit ${limit} exceeds the maximum of ${env.limits.maxLimit} rows per query.`);
+  }
+  if (offset < 0) throw new BadUserInputError('offset must not be negative.');
+  return { limit, offset };
+}
+
+/** Leaves selected under one aggregate-fields selection (`aggregate { sum {…} … }`). */
+function aggregateSelection(ds: DatasetModel, nodes: readonly FieldNode[], info: GraphQLResolveInfo): AggregateSelection {
+  const fields = subFieldsOf(nodes, info.fragments);
+  const terms: { op: AggregateOp; leaf: LeafModel }[] = [];
+  for (const op of AGGREGATE_OPS) {
+    const opNodes = fields.get(op);
+    if (opNodes === undefined) continue;
+    for (const leaf of rowSelection(ds.root, subFieldsOf(opNodes, info.fragments), info.fragments).leaves) {
+      terms.push({ op, leaf });
+    }
+  }
+  return { count: fields.has('count'), terms };
+}
+
+/** Root fields of one dataset: `<ds>`, `<ds>_aggregate`, `<ds>_groups`, `<ds>_by_id`, `<ds>_nearest`. */
+export function datasetRootFields(
+  ds: DatasetModel,
+  factory: TypeFactory,
+  env: QueryEnv,
+): GraphQLFieldConfigMap<unknown, RequestContext> {
+  const types = new DatasetTypes(ds, factory);
+  const aggs = new AggregateTypes(types);
+  const row = types.rowType();
+  const rows = new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(row)));
+  const where = { type: types.boolExp(), description: 'Filter (Hasura boolean expression).' };
+  const orderType = types.orderBy();
+  const orderBy: GraphQLFieldConfigArgumentMap =
+    orderType === undefined ? {} : { order_by: { type: new GraphQLList(new GraphQLNonNull(orderType)) } };
+  const version = { type: GraphQLString, description: 'Dataset version (semver); default: the newest.' };
+  const limit = { type: GraphQLInt, description: `Default ${env.limits.defaultLimit}, at most ${env.limits.maxLimit}.` };
+  const offset = { type: GraphQLInt };
+  const b = ds.gqlName;
+  const fields: GraphQLFieldConfigMap<unknown, RequestContext> = {};
+  const doc = ds.description ? `${ds.description}\n\n` : '';
+
+  fields[b] = {
+    type: rows,
+    description: `${doc}Rows of dataset '${ds.name}'.`,
+    args: { where, ...orderBy, limit, offset, version },
+    resolve: (_src, args: Args, ctx, info) => {
+      const scope = scopeFor(ds, args.version as string | undefined);
+      const selection = rowSelection(ds.root, subFieldsOf(info.fieldNodes, info.fragments), info.fragments);
+      return run(env, ctx, rowsStatement(scope, selection, { where: args.where, order_by: args.order_by, ...paging(env, args) }));
+    },
+  };
+
+  fields[`${b}_aggregate`] = {
+    type: new GraphQLNonNull(aggs.aggregate()),
+    description: `Aggregates over dataset '${ds.name}' (and the matching rows as nodes).`,
+    args: { where, ...orderBy, limit, offset, version },
+    resolve: (_src, args: Args, ctx, info) => {
+      const scope = scopeFor(ds, args.version as string | undefined);
+      const top = subFieldsOf(info.fieldNodes, info.fragments);
+      const aggNodes = top.get('aggregate') ?? [];
+      const nodeNodes = top.get('nodes');
+      const nodes = nodeNodes && rowSelection(ds.root, subFieldsOf(nodeNodes, info.fragments), info.fragments);
+      const explicit = args.limit !== undefined && args.limit !== null;
+      const page = paging(env, args);
+      return run(
+        env,
+        ctx,
+        aggregateStatement(scope, aggregateSelection(ds, aggNodes, info), nodes, {
+          where: args.where,
+          order_by: args.order_by,
+          ...(explicit ? { limit: page.limit } : {}),
+          ...(args.offset !== undefined && args.offset !== null ? { offset: page.offset } : {}),
+          nodesLimit: env.limits.defaultLimit,
+        }),
+      );
+    },
+  };
+
+  fields[`${b}_groups`] = {
+    type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(aggs.group()))),
+    description: `Rows of '${ds.name}' grouped by the given fields, with per-group aggregates.`,
+    args: {
+      by: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(FieldPathScalar))), description: 'Dot paths of the grouping fields.' },
+      where,
+      having: { type: aggs.aggregateBoolExp() },
+      order_by: { type: new GraphQLList(new GraphQLNonNull(aggs.groupOrderBy())) },
+      limit,
+      offset,
+      version,
+    },
+    resolve: (_src, args: Args, ctx, info) => {
+      const scope = scopeFor(ds, args.version as string | undefined);
+      const by = groupLeaves(scope, args.by as string[]);
+      const top = subFieldsOf(info.fieldNodes, info.fragments);
+      const keyNodes = top.get('key');
+      const keySel = keyNodes ? rowSelection(ds.root, subFieldsOf(keyNodes, info.fragments), info.fragments).leaves : [];
+      const selection = aggregateSelection(ds, top.get('aggregate') ?? [], info);
+      return run(
+        env,
+        ctx,
+        groupsStatement(scope, selection, new Set(keySel), {
+          by,
+          where: args.where,
+          having: args.having,
+          order_by: args.order_by,
+          ...paging(env, args),
+        }),
+      );
+    },
+  };
+
+  fields[`${b}_by_id`] = {
+    type: row,
+    description: `One row of '${ds.name}' by id (the declared primary key, else _id).`,
+    args: { id: { type: new GraphQLNonNull(GraphQLID) }, version },
+    resolve: async (_src, args: Args, ctx, info) => {
+      const scope = scopeFor(ds, args.version as string | undefined);
+      const selection = rowSelection(ds.root, subFieldsOf(info.fieldNodes, info.fragments), info.fragments);
+      const statement = byIdStatement(scope, selection, String(args.id));
+      return statement === null ? null : run(env, ctx, statement);
+    },
+  };
+
+  const vectors = ds.leaves.filter((l) => l.type.kind === 'vector' || (l.type.kind === 'array' && isNumeric(l.type.items.kind)));
+  if (vectors.length > 0) {
+    fields[`${b}_nearest`] = {
+      type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(nearestRow(types)))),
+      description: `The k rows of '${ds.name}' nearest to a vector. Vector fields: ${vectors.map((v) => v.gqlPath).join(', ')}.`,
+      args: {
+        field: { type: FieldPathScalar, description: `Vector field; default ${vectors[0]?.gqlPath}.` },
+        vector: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(GraphQLFloat))) },
+        k: { type: GraphQLInt, description: 'Rows to return; default 10.' },
+        metric: { type: factory.distanceMetric(), description: 'Default cosine.' },
+        where,
+        version,
+      },
+      resolve: (_src, args: Args, ctx, info) => {
+        const scope = scopeFor(ds, args.version as string | undefined);
+        const path = (args.field as string | undefined) ?? vectors[0]?.gqlPath ?? '';
+        const leaf = vectors.find((v) => v.gqlPath === path || v.path === path || v.gqlPath === path.replace(/__/g, '.'));
+        if (leaf === undefined) {
+          throw new BadUserInputError(`field: '${path}' is not a vector field of '${ds.name}' (${vectors.map((v) => v.gqlPath).join(', ')}).`);
+        }
+        const k = (args.k as number | null | undefined) ?? 10;
+        if (k < 0 || k > env.limits.maxLimit) throw new BadUserInputError(`k must be between 0 and ${env.limits.maxLimit}.`);
+        const selection = rowSelection(ds.root, subFieldsOf(info.fieldNodes, info.fragments), info.fragments);
+        return run(
+          env,
+          ctx,
+          nearestStatement(scope, selection, {
+            leaf,
+            vector: args.vector as number[],
+            k,
+            metric: (args.metric as string | undefined) ?? 'cosine',
+            where: args.where,
+          }),
+        );
+      },
+    };
+  }
+  return fields;
+}
+
+function isNumeric(kind: string): boolean {
+  return kind === 'float' || kind === 'int';
+}
+
+/** `<ds>_nearest_row`: the row's fields plus `distance` (and `_distance`, always present). */
+function nearestRow(types: DatasetTypes): GraphQLObjectType {
+  const name = types.name('_nearest_row');
+  return types.factory.named(
+    name,
+    () =>
+      new GraphQLObjectType({
+        name,
+        fields: () => {
+          const fields = types.rowFields(types.ds.root);
+          const distance = {
+            type: GraphQLFloat,
+            description: 'Distance to the query vector (smaller is nearer).',
+            resolve: (row: Row) => row[DISTANCE_KEY],
+          };
+          fields._distance = distance;
+          if (fields.distance === undefined) fields.distance = distance;
+          return fields;
+        },
+      }),
+  );
+}

@@ -1,0 +1,107 @@
+import { allocateNames } from '../naming.ts';
+import type { RegistryView, ServedVersion } from '../registry-view.ts';
+import {
+  buildObjectModel,
+  collectLeaves,
+  type DatasetModel,
+  type LeafModel,
+  type ObjectModel,
+  type ServedModel,
+} from './dataset-model.ts';
+import { BUILTIN_NAMES, datasetTypeSuffixes, ROOT_FIELD_SUFFIXES } from './type-names.ts';
+
+/** Reads the registry once and builds the served model (GraphQL names, field trees, versions). */
+export async function loadServedModel(registry: RegistryView): Promise<ServedModel> {
+  const revision = String(await registry.revision());
+  const listed = await registry.listDatasets();
+  const snapshots: { name: string; versions: ServedVersion[] }[] = [];
+  for (const entry of listed) {
+    const name = typeof entry === 'string' ? entry : entry.name;
+    let versions: ServedVersion[];
+    try {
+      versions = [...(await registry.listVersions(name))].sort((a, b) => compareSemver(a.version, b.version));
+    } catch (error) {
+      // Deleted between listDatasets and listVersions: serve the registry without it.
+      if ((error as { code?: unknown }).code === 'DATASET_NOT_FOUND') continue;
+      throw error;
+    }
+    if (versions.length > 0) snapshots.push({ name, versions });
+  }
+  return buildServedModel(revision, snapshots);
+}
+
+/**
+ * Builds the served model from registry data: a pure function (same input, same names).
+ * Datasets without versions are skipped.
+ */
+export function buildServedModel(
+  revision: string,
+  snapshots: readonly { readonly name: string; readonly versions: readonly ServedVersion[] }[],
+): ServedModel {
+  const trees = new Map<string, ObjectModel>();
+  for (const s of snapshots) {
+    const latest = s.versions[s.versions.length - 1];
+    if (latest === undefined) continue;
+    const description = latest.description ?? latest.schema.description;
+    trees.set(
+      s.name,
+      buildObjectModel(
+        { kind: 'object', fields: latest.schema.fields },
+        { name: '', gqlName: '', path: '', gqlPath: '', nullable: false, ...(description ? { description } : {}) },
+        '',
+        true,
+      ),
+    );
+  }
+  const names = allocateNames(
+    trees.keys(),
+    (base, original) => {
+      const tree = trees.get(original);
+      const types = tree === undefined ? [] : datasetTypeSuffixes(tree).map((s) => `${base}${s}`);
+      return [...ROOT_FIELD_SUFFIXES.map((s) => `${base}${s}`), ...types];
+    },
+    new Set(BUILTIN_NAMES),
+  );
+  const datasets: DatasetModel[] = [];
+  for (const s of snapshots) {
+    const root = trees.get(s.name);
+    const latest = s.versions[s.versions.length - 1];
+    const gqlName = names.get(s.name);
+    if (root === undefined || latest === undefined || gqlName === undefined) continue;
+    const leaves = collectLeaves(root);
+    const leafByPath = new Map<string, LeafModel>();
+    for (const leaf of leaves) {
+      leafByPath.set(leaf.gqlPath, leaf);
+      if (!leafByPath.has(leaf.path)) leafByPath.set(leaf.path, leaf);
+    }
+    datasets.push({
+      name: s.name,
+      gqlName,
+      ...((latest.description ?? latest.schema.description)
+        ? { description: latest.description ?? latest.schema.description }
+        : {}),
+      versions: s.versions,
+      latest,
+      root,
+      leaves,
+      leafByPath,
+    });
+  }
+  datasets.sort((a, b) => (a.gqlName < b.gqlName ? -1 : a.gqlName > b.gqlName ? 1 : 0));
+  return { revision, datasets, byGqlName: new Map(datasets.map((d) => [d.gqlName, d])) };
+}
+
+/** Orders semver strings (`1.2.10` after `1.2.9`); non-numeric parts compare as strings. */
+export function compareSemver(a: string, b: string): number {
+  const pa = a.split(/[.+-]/);
+  const pb = b.split(/[.+-]/);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i] ?? '';
+    const y = pb[i] ?? '';
+    const nx = Number(x);
+    const ny = Number(y);
+    const c = Number.isFinite(nx) && Number.isFinite(ny) && x !== '' && y !== '' ? nx - ny : x < y ? -1 : x > y ? 1 : 0;
+    if (c !== 0) return c;
+  }
+  return 0;
+}

@@ -1,0 +1,59 @@
+import type { DatasetModel, ObjectModel, ServedModel } from './model/dataset-model.ts';
+import { isScalarLeaf } from './graphql/dataset-types.ts';
+
+/**
+ * The query GraphiQL opens with: one runnable operation over the datasets present (rows, aggregates,
+ * groups) plus commented examples of filters and sorting, so a first visit shows real data.
+ */
+export function exampleQuery(model: ServedModel): string {
+  const lines = ['# chainql GraphQL API. Press the run button (or Ctrl-Enter) to query your datasets.'];
+  const first = model.datasets.slice(0, 2);
+  if (first.length === 0) {
+    lines.push('# No datasets saved yet: save one with readRecords(rows, schema).save(name) and reload.');
+    lines.push('query Example {', '  datasets { name versions { version rows createdAt } }', '}');
+    return lines.join('\n');
+  }
+  const ds0 = first[0] as DatasetModel;
+  lines.push('#', '# More examples:', ...commentedExamples(ds0).map((l) => `#   ${l}`), '');
+  lines.push('query Example {', '  datasets { name versions { version rows createdAt } }');
+  for (const ds of first) {
+    lines.push(`  ${ds.gqlName}(limit: 5) {`, ...selection(ds.root, 2, 4), '  }');
+    lines.push(`  ${ds.gqlName}_aggregate { aggregate { count } }`);
+  }
+  lines.push('}');
+  return lines.join('\n');
+}
+
+function selection(object: ObjectModel, depth: number, max: number): string[] {
+  const pad = '  '.repeat(depth);
+  const out: string[] = [];
+  for (const f of object.fields) {
+    if (f.kind === 'leaf') out.push(`${pad}${f.gqlName}`);
+    else if (depth < max) out.push(`${pad}${f.gqlName} {`, ...selection(f, depth + 1, max), `${pad}}`);
+  }
+  return out.slice(0, 40);
+}
+
+function commentedExamples(ds: DatasetModel): string[] {
+  const sortable = ds.leaves.find((l) => isScalarLeaf(l.type));
+  const text = ds.leaves.find((l) => l.type.kind === 'string' || l.type.kind === 'enum');
+  const numeric = ds.leaves.find((l) => l.type.kind === 'float' || l.type.kind === 'int');
+  const nest = (path: string, inner: string): string =>
+    path.split('.').reduceRight((acc, part) => `{ ${part}: ${acc} }`, inner);
+  const out: string[] = [];
+  if (numeric) {
+    out.push(`${ds.gqlName}(where: ${nest(numeric.gqlPath, '{ _gt: 0 }')}, limit: 10) { _id }`);
+    out.push(`${ds.gqlName}_aggregate { aggregate { count avg { ${keySel(numeric.gqlPath)} } } }`);
+  }
+  if (sortable) out.push(`${ds.gqlName}(order_by: [${nest(sortable.gqlPath, 'desc')}], limit: 10) { _id }`);
+  if (text) {
+    out.push(`${ds.gqlName}_groups(by: ["${text.gqlPath}"]) { key { ${keySel(text.gqlPath)} } aggregate { count } }`);
+    out.push(`${ds.gqlName}(where: ${nest(text.gqlPath, '{ _ilike: "%a%" }')}) { _id }`);
+  }
+  return out;
+}
+
+function keySel(path: string): string {
+  const parts = path.split('.');
+  return parts.reduceRight((acc, part, i) => (i === parts.length - 1 ? part : `${part} { ${acc} }`), '');
+}
