@@ -11,6 +11,8 @@ export interface SqliteFunction {
   readonly name: string;
   /** Same inputs always give the same output (lets SQLite use it in indexes and optimise calls). */
   readonly deterministic: boolean;
+  /** Accepts any number of arguments (better-sqlite3 `varargs`); default false: the arity of `fn`. */
+  readonly varargs?: boolean;
   /** The implementation; receives SQLite values, returns a SQLite value. */
   readonly fn: (...args: SqliteValue[]) => string | number | bigint | null;
 }
