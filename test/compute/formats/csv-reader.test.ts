@@ -116,6 +116,16 @@ describe('openCsv', () => {
     expect(error.message).toContain('1 fields but the header has 2');
   });
 
+  it('reads CRLF files, including line breaks inside quoted cells', async () => {
+    const file = tmp.write('crlf.csv', 'a,b\r\n1,"x\r\ny"\r\n2,z\r\n');
+    expect(await collect((await openCsv(file)).rows())).toEqual([
+      { a: 1, b: 'x\r\ny' },
+      { a: 2, b: 'z' },
+    ]);
+    const ragged = tmp.write('crlf-ragged.csv', 'a,b\r\n1,2\r\n3\r\n');
+    expect((await caught(() => openCsv(ragged))).message).toContain('line 3, row 2');
+  });
+
   it('rejects an unclosed quote and clashing headers', async () => {
     const quote = tmp.write('quote.csv', 'a,b\n1,"oops\n');
     expect((await caught(() => openCsv(quote))).code).toBe('INVALID_FILE');

@@ -29,6 +29,11 @@ describe('openJsonl', () => {
     ]);
   });
 
+  it('reads CRLF line endings and a BOM', async () => {
+    const file = tmp.write('crlf.jsonl', '\uFEFF{"a":1}\r\n{"a":2}\r\n');
+    expect(await collect((await openJsonl(file)).rows())).toEqual([{ a: 1 }, { a: 2 }]);
+  });
+
   it('can be iterated twice and stopped early', async () => {
     const file = tmp.write('b.jsonl', lines({ n: 1 }, { n: 2 }, { n: 3 }));
     const reader = await openJsonl(file);
