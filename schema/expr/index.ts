@@ -1,4 +1,12 @@
-/** Expression tree, builder and type checking. */
+/**
+ * Expression tree, builder and type checking.
+ *
+ * ```ts
+ * const cond = and(C('det.confidence').gt(0.9), C('det.label').in(['cat', 'dog']));
+ * inferType(cond.node, columns);                       // 'boolean', or a clear error before any SQL runs
+ * getCompiler('sqlite').compileExpression(cond.node);  // { sql: '(("det__confidence" > ?) AND …)', parameters: [0.9, 'cat', 'dog'] }
+ * ```
+ */
 
 export * from './agg.ts';
 export * from './aggregate-node.ts';
