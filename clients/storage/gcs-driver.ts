@@ -84,26 +84,31 @@ export class GcsDriver implements StorageDriver {
     const { bucket } = await this.#init();
     let pageToken: string | undefined;
     do {
-      const [files, , response] = await this.#call(prefix, 'bucket', options.signal, () =>
-        bucket.getFiles({
-          prefix,
-          autoPaginate: false,
-          maxResults: options.pageSize ?? 1000,
-          ...(options.recursive === false ? { delimiter: '/' } : {}),
-          ...(pageToken !== undefined ? { pageToken } : {}),
-          ...(options.startAfter !== undefined ? { startOffset: options.startAfter } : {}),
+      // `bucket.request` returns the JSON page as is; `getFiles` would build a File object per key,
+      // which costs more CPU than the HTTP round trip on large listings.
+      const [body] = await this.#call(prefix, 'bucket', options.signal, () =>
+        bucket.request({
+          uri: '/o',
+          qs: {
+            prefix,
+            maxResults: options.pageSize ?? 1000,
+            ...(options.recursive === false ? { delimiter: '/' } : {}),
+            ...(pageToken !== undefined ? { pageToken } : {}),
+            ...(options.startAfter !== undefined ? { startOffset: options.startAfter } : {}),
+          },
         }),
       );
+      const json = (body ?? {}) as { items?: GcsObjectMetadata[]; prefixes?: string[]; nextPageToken?: string };
       const page: StorageEntry[] = [];
-      for (const f of files) {
-        if (options.startAfter !== undefined && f.name <= options.startAfter) continue;
-        page.push(toEntry(f.name, f.metadata as GcsObjectMetadata));
+      for (const item of json.items ?? []) {
+        const name = item.name ?? '';
+        if (options.startAfter !== undefined && name <= options.startAfter) continue;
+        page.push(toEntry(name, item));
       }
-      const body = (response ?? {}) as { prefixes?: string[]; nextPageToken?: string };
-      for (const p of body.prefixes ?? []) page.push({ kind: 'prefix', key: p, size: 0 });
-      if (body.prefixes?.length) page.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      for (const p of json.prefixes ?? []) page.push({ kind: 'prefix', key: p, size: 0 });
+      if (json.prefixes?.length) page.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       if (page.length > 0) yield page;
-      pageToken = body.nextPageToken;
+      pageToken = json.nextPageToken;
     } while (pageToken !== undefined && pageToken !== '');
   }
 
