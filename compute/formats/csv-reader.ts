@@ -24,6 +24,12 @@ export interface CsvReadOptions extends InferenceOptions {
   readonly columns?: readonly string[];
   /** Headers with `.` or `__` become nested fields (`det.confidence` → `{ det: { confidence } }`). Default `true`. */
   readonly nested?: boolean;
+  /**
+   * Rewrite header segments into storable field names (`First Name` → `First_Name`, `2nd` → `_2nd`),
+   * see `sanitizeName`. Default `false`: names are kept as written (a later save may reject them).
+   * Names that collide after rewriting raise InvalidFileError.
+   */
+  readonly sanitizeNames?: boolean;
 }
 
 interface CsvRecord {
@@ -57,7 +63,7 @@ export async function openCsv(file: string, options: CsvReadOptions = {}): Promi
 
   const setNames = (found: readonly string[]): void => {
     names = options.columns ?? found;
-    paths = names.map((name) => headerToPath(name, nested));
+    paths = names.map((name) => headerToPath(name, nested, options.sanitizeNames ?? false));
     checkHeaderPaths(file, names, paths);
   };
 

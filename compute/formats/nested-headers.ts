@@ -3,11 +3,26 @@ import { InvalidFileError } from './format-errors.ts';
 
 /**
  * Splits a flat column header into a field path: `det.confidence` and `det__confidence` both give
- * `['det', 'confidence']`. With `nested: false` the header is one field name as written.
+ * `['det', 'confidence']`. With `nested: false` the header is one field name as written. With
+ * `sanitize`, each segment goes through {@link sanitizeName}.
  */
-export function headerToPath(header: string, nested: boolean): readonly string[] {
-  if (!nested) return [header];
-  return header.split(/\.|__/);
+export function headerToPath(header: string, nested: boolean, sanitize = false): readonly string[] {
+  const segments = nested ? header.split(/\.|__/) : [header];
+  return sanitize ? segments.map(sanitizeName) : segments;
+}
+
+/**
+ * Turns a free-form header segment into a field name chainql can store (`[A-Za-z_][A-Za-z0-9_]*`,
+ * no `__`): runs of other characters become `_`, a leading digit gets a `_` prefix
+ * (`First Name` → `First_Name`, `price-usd ($)` → `price_usd_`, `2nd` → `_2nd`).
+ */
+export function sanitizeName(segment: string): string {
+  const cleaned = segment
+    .trim()
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .replace(/_{2,}/g, '_');
+  if (cleaned === '' || cleaned === '_') return cleaned;
+  return /^[0-9]/.test(cleaned) ? `_${cleaned}` : cleaned;
 }
 
 /**

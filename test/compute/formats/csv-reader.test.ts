@@ -50,6 +50,16 @@ describe('openCsv', () => {
     expect(await collect(renamed.rows())).toEqual([{ n: 1, s: 'x' }]);
   });
 
+  it('rewrites free-form headers into storable names with sanitizeNames, rejecting collisions', async () => {
+    const file = tmp.write('names.csv', 'First Name,price-usd ($),2nd,det.box size\na,1,2,3\n');
+    const reader = await openCsv(file, { sanitizeNames: true });
+    expect(await collect(reader.rows())).toEqual([
+      { First_Name: 'a', price_usd_: 1, _2nd: 2, det: { box_size: 3 } },
+    ]);
+    const clash = tmp.write('clash-names.csv', 'a b,a-b\n1,2\n');
+    expect(await caught(() => openCsv(clash, { sanitizeNames: true }))).toBeInstanceOf(InvalidFileError);
+  });
+
   it('reads a headerless file with generated or given column names', async () => {
     const file = tmp.write('nohdr.csv', '1,x\n2,y\n');
     expect(await collect((await openCsv(file, { header: false })).rows())).toEqual([
