@@ -88,11 +88,14 @@ export async function executeAgg(
   options: ExecuteOptions,
 ): Promise<ExecutionSummary> {
   const settings = resolveSettings(step, options.settings);
-  const units = mapAsync(groups, (g: AggGroup): UnitPayload => ({
-    ids: g.rows.map((r) => r.id),
-    rows: g.rows.map((r) => r.row),
-    key: g.key,
-  }));
+  const units = mapAsync(
+    groups,
+    (g: AggGroup): UnitPayload => ({
+      ids: g.rows.map((r) => r.id),
+      rows: g.rows.map((r) => r.row),
+      key: g.key,
+    }),
+  );
   return new UdfRun(step, settings, makeInvoker(step, settings.parallel), options, stepName(step)).run(units);
 }
 
@@ -107,7 +110,10 @@ function mapAsync<T, U>(source: AsyncIterable<T> | Iterable<T>, fn: (value: T) =
       if (Symbol.asyncIterator in source) {
         const it = source[Symbol.asyncIterator]();
         return {
-          next: () => it.next().then((r) => (r.done ? { done: true, value: undefined } : { done: false, value: fn(r.value) })),
+          next: () =>
+            it
+              .next()
+              .then((r) => (r.done ? { done: true, value: undefined } : { done: false, value: fn(r.value) })),
           return: async () => {
             await it.return?.();
             return { done: true, value: undefined };

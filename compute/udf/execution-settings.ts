@@ -51,7 +51,12 @@ export interface ResolvedSettings {
 }
 
 /** Default settings (documented on ExecutionSettings). */
-export const defaultSettings = { concurrency: 16, parallel: 1, batchSize: 1000, flushIntervalMs: 1000 } as const;
+export const defaultSettings = {
+  concurrency: 16,
+  parallel: 1,
+  batchSize: 1000,
+  flushIntervalMs: 1000,
+} as const;
 
 /**
  * Applies defaults, then the step's own options (retries, rateLimit, onError, rowsPerCall), and checks
@@ -62,7 +67,10 @@ export function resolveSettings(step: UdfStep, settings: ExecutionSettings = {})
   const concurrency = positiveInt('concurrency', settings.concurrency ?? defaultSettings.concurrency);
   const parallel = positiveInt('parallel', settings.parallel ?? defaultSettings.parallel);
   const batchSize = positiveInt('batchSize', settings.batchSize ?? defaultSettings.batchSize);
-  const flushIntervalMs = positiveInt('flushIntervalMs', settings.flushIntervalMs ?? defaultSettings.flushIntervalMs);
+  const flushIntervalMs = positiveInt(
+    'flushIntervalMs',
+    settings.flushIntervalMs ?? defaultSettings.flushIntervalMs,
+  );
   const retrySource = step.options.retries ?? settings.retries;
   const retries: Required<RetrySettings> = {
     attempts: positiveInt('retries.attempts', retrySource?.attempts ?? 1),
@@ -71,13 +79,18 @@ export function resolveSettings(step: UdfStep, settings: ExecutionSettings = {})
   };
   const rateLimit = step.options.rateLimit ?? settings.rateLimit;
   if (rateLimit) {
-    if (rateLimit.requestsPerMinute !== undefined) positive('rateLimit.requestsPerMinute', rateLimit.requestsPerMinute);
-    if (rateLimit.tokensPerMinute !== undefined) positive('rateLimit.tokensPerMinute', rateLimit.tokensPerMinute);
+    if (rateLimit.requestsPerMinute !== undefined)
+      positive('rateLimit.requestsPerMinute', rateLimit.requestsPerMinute);
+    if (rateLimit.tokensPerMinute !== undefined)
+      positive('rateLimit.tokensPerMinute', rateLimit.tokensPerMinute);
     if (rateLimit.burstSeconds !== undefined) positive('rateLimit.burstSeconds', rateLimit.burstSeconds);
   }
   const onError = step.options.onError ?? 'fail';
   if (onError !== 'fail' && onError !== 'store') {
-    throw new UdfSettingsError(`onError must be 'fail' or 'store', got ${JSON.stringify(onError)}`, 'onError');
+    throw new UdfSettingsError(
+      `onError must be 'fail' or 'store', got ${JSON.stringify(onError)}`,
+      'onError',
+    );
   }
   const rowsPerCall =
     step.kind === 'batchMap' ? positiveInt('rowsPerCall', step.options.rowsPerCall ?? 32) : 1;

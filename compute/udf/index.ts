@@ -25,7 +25,12 @@ export type { AggGroup, ExecuteOptions, UdfInputRow } from './execute-udf.ts';
 export type { BatchCommit, ExecutionSummary } from './udf-run.ts';
 export type { UdfOutput } from './output-validator.ts';
 export { defaultSettings, resolveSettings } from './execution-settings.ts';
-export type { ExecutionSettings, RateLimitSettings, ResolvedSettings, RetrySettings } from './execution-settings.ts';
+export type {
+  ExecutionSettings,
+  RateLimitSettings,
+  ResolvedSettings,
+  RetrySettings,
+} from './execution-settings.ts';
 export {
   HttpStatusError,
   OutputValidationError,

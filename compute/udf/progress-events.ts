@@ -77,7 +77,12 @@ export interface FinishedEvent {
 }
 
 /** Every progress event, discriminated by `type`. */
-export type ProgressEvent = StartedEvent | BatchCommittedEvent | RowFailedEvent | RowRetryingEvent | FinishedEvent;
+export type ProgressEvent =
+  | StartedEvent
+  | BatchCommittedEvent
+  | RowFailedEvent
+  | RowRetryingEvent
+  | FinishedEvent;
 
 /** Serialises any thrown value into the stored error shape. */
 export function toStoredError(error: unknown, attempts: number): StoredUdfError {

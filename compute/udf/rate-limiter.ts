@@ -41,7 +41,9 @@ export class RateLimiter {
 
   /** True when nothing limits calls right now (no limits configured, not paused, nobody waiting). */
   get isFree(): boolean {
-    return this.requestRate === 0 && this.tokenRate === 0 && this.waiting === 0 && this.now() >= this.pausedUntil;
+    return (
+      this.requestRate === 0 && this.tokenRate === 0 && this.waiting === 0 && this.now() >= this.pausedUntil
+    );
   }
 
   /**
@@ -85,8 +87,10 @@ export class RateLimiter {
     const at = this.now();
     const elapsed = at - this.refilledAt;
     this.refilledAt = at;
-    if (this.requestRate > 0) this.requests = Math.min(this.requestCapacity, this.requests + elapsed * this.requestRate);
-    if (this.tokenRate > 0) this.tokens = Math.min(this.tokenCapacity, this.tokens + elapsed * this.tokenRate);
+    if (this.requestRate > 0)
+      this.requests = Math.min(this.requestCapacity, this.requests + elapsed * this.requestRate);
+    if (this.tokenRate > 0)
+      this.tokens = Math.min(this.tokenCapacity, this.tokens + elapsed * this.tokenRate);
   }
 
   private async waitForBudget(signal?: AbortSignal): Promise<number> {
@@ -94,7 +98,8 @@ export class RateLimiter {
       if (signal?.aborted) throw new UdfAbortedError({ cause: signal.reason });
       this.refill();
       let waitMs = Math.max(0, this.pausedUntil - this.now());
-      if (this.requestRate > 0 && this.requests < 1) waitMs = Math.max(waitMs, (1 - this.requests) / this.requestRate);
+      if (this.requestRate > 0 && this.requests < 1)
+        waitMs = Math.max(waitMs, (1 - this.requests) / this.requestRate);
       const need = Math.min(this.estimate ?? 0, this.tokenCapacity);
       if (this.tokenRate > 0) {
         if (this.estimate === undefined && this.probing) waitMs = Math.max(waitMs, 5);

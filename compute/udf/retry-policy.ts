@@ -60,7 +60,8 @@ export function retryAfterOf(error: unknown): number | undefined {
   if (error instanceof RetryableError) return error.retryAfterMs;
   const headers = (error as { headers?: unknown } | null)?.headers;
   if (!headers || typeof headers !== 'object') return undefined;
-  if (typeof (headers as Headers).get === 'function') return parseRetryAfter((headers as Headers).get('retry-after'));
+  if (typeof (headers as Headers).get === 'function')
+    return parseRetryAfter((headers as Headers).get('retry-after'));
   const value = (headers as Record<string, unknown>)['retry-after'];
   return typeof value === 'string' ? parseRetryAfter(value) : undefined;
 }

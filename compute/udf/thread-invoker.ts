@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FromThread, ThreadWorkerData, ToThread } from './thread-protocol.ts';
 import { deserializeError } from './thread-protocol.ts';
@@ -16,10 +20,34 @@ interface ThreadSlot {
   readonly worker: Worker;
   threadId: number;
   inflight: number;
+  exited: boolean;
   readonly pending: Map<number, Pending>;
 }
 
-const workerUrl = new URL('./thread-worker.ts', import.meta.url);
+const workerUrl = new URL('./thread-worker.ts', import.meta.url).href;
+
+/**
+ * The worker's entry: registers tsx's ESM loader in the thread (the UDF modules and this engine are
+ * TypeScript), then imports the TypeScript worker module. `--import tsx` in execArgv is not enough: it
+ * is not applied when the parent itself runs under another loader (vitest), so the hooks are
+ * registered explicitly. Without tsx installed, modules must already be JavaScript.
+ */
+function bootstrapSource(): string {
+  let tsxApi: string | undefined;
+  try {
+    const require = createRequire(import.meta.url);
+    const pkgPath = require.resolve('tsx/package.json');
+    const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports?: Record<string, { import?: { default?: string } }> };
+    const entry = pkg.exports?.['./esm/api']?.import?.default;
+    if (entry) tsxApi = pathToFileURL(join(dirname(pkgPath), entry)).href;
+  } catch {
+    tsxApi = undefined;
+  }
+  const register = tsxApi ? `(await import(${JSON.stringify(tsxApi)})).register();` : '';
+  return `(async () => { ${register} await import(${JSON.stringify(workerUrl)}); })().catch((error) => { setImmediate(() => { throw error; }); });`;
+}
+
+let bootstrap: string | undefined;
 
 /**
  * Runs units in `threads` worker threads, each importing the step's module (TypeScript through tsx)
@@ -52,8 +80,15 @@ export class ThreadInvoker implements UnitInvoker {
     const data: ThreadWorkerData = { origin: this.step.origin, sourceText: udfSourceText(this.step) };
     const ready: Promise<void>[] = [];
     for (let i = 0; i < this.threads; i++) {
-      const worker = new Worker(workerUrl, { workerData: data, execArgv: ['--import', 'tsx'] });
-      const slot: ThreadSlot = { worker, threadId: worker.threadId, inflight: 0, pending: new Map() };
+      bootstrap ??= bootstrapSource();
+      const worker = new Worker(bootstrap, { eval: true, workerData: data });
+      const slot: ThreadSlot = {
+        worker,
+        threadId: worker.threadId,
+        inflight: 0,
+        pending: new Map(),
+        exited: false,
+      };
       this.slots.push(slot);
       ready.push(this.watch(slot));
     }
@@ -76,11 +111,19 @@ export class ThreadInvoker implements UnitInvoker {
             return;
           case 'loadError': {
             const cause = deserializeError(message.error);
-            reject(message.error.name === 'UdfLoadError' ? new UdfLoadError(message.error.message, { cause }) : cause);
+            reject(
+              message.error.name === 'UdfLoadError'
+                ? new UdfLoadError(message.error.message, { cause })
+                : cause,
+            );
             return;
           }
           case 'setupError':
-            reject(new UdfWorkerError(`UDF setup failed in worker thread: ${message.error.message}`, { cause: deserializeError(message.error) }));
+            reject(
+              new UdfWorkerError(`UDF setup failed in worker thread: ${message.error.message}`, {
+                cause: deserializeError(message.error),
+              }),
+            );
             return;
           case 'done':
           case 'fail': {
@@ -97,14 +140,19 @@ export class ThreadInvoker implements UnitInvoker {
         }
       });
       const die = (error: unknown) => {
-        const failure = new UdfWorkerError(`UDF worker thread ${slot.threadId} stopped unexpectedly: ${String((error as Error)?.message ?? error)}`, { cause: error });
-        if (!isReady) reject(new UdfLoadError(`UDF worker thread failed to start: ${failure.message}`, { cause: error }));
+        const failure = new UdfWorkerError(
+          `UDF worker thread ${slot.threadId} stopped unexpectedly: ${String((error as Error)?.message ?? error)}`,
+          { cause: error },
+        );
+        if (!isReady)
+          reject(new UdfLoadError(`UDF worker thread failed to start: ${failure.message}`, { cause: error }));
         if (!this.closing) this.broken = failure;
         for (const pending of slot.pending.values()) pending.reject(failure);
         slot.pending.clear();
       };
       slot.worker.on('error', die);
       slot.worker.on('exit', (code) => {
+        slot.exited = true;
         if (!this.closing || slot.pending.size > 0) die(new Error(`exit code ${code}`));
       });
     });
@@ -143,27 +191,29 @@ export class ThreadInvoker implements UnitInvoker {
   async close(): Promise<void> {
     this.closing = true;
     await Promise.all(
-      this.slots.map(
-        (slot) =>
-          new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, 10_000);
-            slot.worker.once('exit', () => {
-              clearTimeout(timer);
-              resolve();
-            });
-            slot.worker.on('message', (m: FromThread) => {
-              if (m.t === 'closed') {
+      this.slots
+        .filter((slot) => !slot.exited)
+        .map(
+          (slot) =>
+            new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, 10_000);
+              slot.worker.once('exit', () => {
                 clearTimeout(timer);
                 resolve();
+              });
+              slot.worker.on('message', (m: FromThread) => {
+                if (m.t === 'closed') {
+                  clearTimeout(timer);
+                  resolve();
+                }
+              });
+              try {
+                slot.worker.postMessage({ t: 'teardown' } satisfies ToThread);
+              } catch {
+                resolve();
               }
-            });
-            try {
-              slot.worker.postMessage({ t: 'teardown' } satisfies ToThread);
-            } catch {
-              resolve();
-            }
-          }),
-      ),
+            }),
+        ),
     );
     await this.terminateAll();
   }

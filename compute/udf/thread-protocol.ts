@@ -11,7 +11,14 @@ export interface ThreadWorkerData {
 
 /** Main → thread messages. */
 export type ToThread =
-  | { readonly t: 'run'; readonly id: number; readonly ids: number[]; readonly rows: unknown[]; readonly key?: unknown; readonly attempt: number }
+  | {
+      readonly t: 'run';
+      readonly id: number;
+      readonly ids: number[];
+      readonly rows: unknown[];
+      readonly key?: unknown;
+      readonly attempt: number;
+    }
   | { readonly t: 'abort' }
   | { readonly t: 'teardown' };
 
@@ -60,7 +67,8 @@ export function serializeError(error: unknown): SerializedError {
 export function deserializeError(data: SerializedError): Error {
   const options = data.retryAfterMs !== undefined ? { retryAfterMs: data.retryAfterMs } : {};
   let error: Error;
-  if (data.retryable && data.status !== undefined) error = new HttpStatusError(data.status, data.message, options);
+  if (data.retryable && data.status !== undefined)
+    error = new HttpStatusError(data.status, data.message, options);
   else if (data.retryable) error = new RetryableError(data.message, options);
   else error = new Error(data.message);
   Object.defineProperty(error, 'name', { value: data.name, configurable: true, writable: true });

@@ -43,7 +43,11 @@ port.on('message', (message: ToThread) => {
 async function run(message: Extract<ToThread, { t: 'run' }>): Promise<void> {
   const ctx = new CallContext(resource, controller.signal, message.attempt);
   try {
-    const unit = { ids: message.ids, rows: message.rows as Record<string, unknown>[], key: message.key as Record<string, unknown> | undefined };
+    const unit = {
+      ids: message.ids,
+      rows: message.rows as Record<string, unknown>[],
+      key: message.key as Record<string, unknown> | undefined,
+    };
     const outputs = await invokeStep(step!, unit, ctx);
     send({ t: 'done', id: message.id, outputs, tokens: ctx.tokens });
   } catch (error) {
@@ -56,7 +60,10 @@ async function teardown(): Promise<void> {
   try {
     if (fn) await fn(resource);
   } catch (error) {
-    process.emitWarning(`UDF teardown failed in thread ${threadId}: ${(error as Error)?.message}`, 'ChainqlWarning');
+    process.emitWarning(
+      `UDF teardown failed in thread ${threadId}: ${(error as Error)?.message}`,
+      'ChainqlWarning',
+    );
   }
   send({ t: 'closed' });
   port.close();

@@ -75,14 +75,19 @@ export class HttpStatusError extends RetryableError {
 
 /** True for HTTP statuses that are worth retrying: 408, 409, 425, 429 and every 5xx. */
 export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 409 || status === 425 || status === 429 || (status >= 500 && status <= 599);
+  return (
+    status === 408 || status === 409 || status === 425 || status === 429 || (status >= 500 && status <= 599)
+  );
 }
 
 /**
  * Parses a `Retry-After` header: delta seconds (`"2"`, `"0.5"`) or an HTTP date. Returns ms to wait
  * (≥ 0), or undefined when absent or unparsable. `now` is injectable for tests.
  */
-export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+export function parseRetryAfter(
+  value: string | null | undefined,
+  now: number = Date.now(),
+): number | undefined {
   if (value === null || value === undefined) return undefined;
   const trimmed = value.trim();
   if (trimmed === '') return undefined;
@@ -109,8 +114,13 @@ export class OutputValidationError extends ChainqlError {
     readonly issues: readonly OutputIssue[],
     detail?: string,
   ) {
-    const listed = issues.map((i) => `${i.path === '' ? '(output)' : `'${i.path}'`}: ${i.message}`).join('; ');
-    super('UDF_OUTPUT_INVALID', `Invalid UDF output for row ${rowId}${detail ? ` (${detail})` : ''}: ${listed}`);
+    const listed = issues
+      .map((i) => `${i.path === '' ? '(output)' : `'${i.path}'`}: ${i.message}`)
+      .join('; ');
+    super(
+      'UDF_OUTPUT_INVALID',
+      `Invalid UDF output for row ${rowId}${detail ? ` (${detail})` : ''}: ${listed}`,
+    );
   }
 }
 
@@ -153,9 +163,13 @@ export class UdfCommitError extends ChainqlError {
     readonly rows: number,
     cause: unknown,
   ) {
-    super('UDF_COMMIT', `Committing a batch of ${rows} row(s) failed: ${String((cause as Error)?.message ?? cause)}`, {
-      cause,
-    });
+    super(
+      'UDF_COMMIT',
+      `Committing a batch of ${rows} row(s) failed: ${String((cause as Error)?.message ?? cause)}`,
+      {
+        cause,
+      },
+    );
   }
 }
 

@@ -33,7 +33,11 @@ export class CallContext<R> implements UdfContext<R> {
  * any number for gen/agg, one per row for batchMap. Synchronous functions return synchronously.
  * Used in the calling thread and inside worker threads alike.
  */
-export function invokeStep(step: UdfStep, unit: UnitPayload, ctx: UdfContext<unknown>): unknown[] | Promise<unknown[]> {
+export function invokeStep(
+  step: UdfStep,
+  unit: UnitPayload,
+  ctx: UdfContext<unknown>,
+): unknown[] | Promise<unknown[]> {
   switch (step.kind) {
     case 'map': {
       const result = step.fn(unit.rows[0]!, ctx);
@@ -74,12 +78,17 @@ async function collect(result: unknown, rowId: number, signal: AbortSignal): Pro
     if (Symbol.iterator in value) return [...(value as Iterable<unknown>)];
   }
   throw new OutputValidationError(rowId, [
-    { path: '', message: `gen/agg must return an array, an iterable or an async iterable, got ${describe(value)}` },
+    {
+      path: '',
+      message: `gen/agg must return an array, an iterable or an async iterable, got ${describe(value)}`,
+    },
   ]);
 }
 
 function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
-  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 function describe(value: unknown): string {

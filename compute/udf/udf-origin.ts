@@ -62,10 +62,13 @@ export function withOrigin<S extends UdfStep>(step: S, origin: UdfOrigin): S {
 
 /**
  * Loads the step described by `origin` in the current thread: by export name when known, else the
- * export whose `udfSourceText` equals `sourceText`.
+ * export defined at the same source location, else the export whose `udfSourceText` equals `sourceText`.
  * @throws UdfLoadError explaining how to make the step importable.
  */
-export async function loadStepFromOrigin(origin: UdfOrigin | undefined, sourceText: string): Promise<UdfStep> {
+export async function loadStepFromOrigin(
+  origin: UdfOrigin | undefined,
+  sourceText: string,
+): Promise<UdfStep> {
   if (!origin) {
     throw new UdfLoadError(
       'This UDF has no defining module (was it created in a REPL or eval?). To run it in worker threads ' +
@@ -78,13 +81,17 @@ export async function loadStepFromOrigin(origin: UdfOrigin | undefined, sourceTe
     if (isUdfStep(value)) return withOrigin(value, origin);
     throw new UdfLoadError(`Module ${origin.moduleUrl} has no UDF step exported as '${origin.exportName}'.`);
   }
-  for (const [name, value] of Object.entries(loaded)) {
-    if (isUdfStep(value) && udfSourceText(value) === sourceText) return withOrigin(value, { ...origin, exportName: name });
-  }
+  // Match by definition site first: both this thread's loader and the parent's report source-mapped
+  // positions, whereas fn.toString() may differ between TypeScript transforms (vitest vs tsx).
+  const exported = Object.entries(loaded).filter((entry): entry is [string, UdfStep] => isUdfStep(entry[1]));
+  const match =
+    (origin.location !== undefined && exported.find(([, step]) => step.origin?.location === origin.location)) ||
+    exported.find(([, step]) => udfSourceText(step) === sourceText);
+  if (match) return withOrigin(match[1], { ...origin, exportName: match[0] });
   throw new UdfLoadError(
     `The UDF defined at ${origin.location ?? origin.moduleUrl} is not exported from its module, so worker ` +
       'threads (parallel > 1) cannot load it. Define it at the top level of a module file and export it ' +
-      '(`export const myUdf = map({...}, fn)`), or load it with udfFromModule(import.meta.url, \'myUdf\'). ' +
+      "(`export const myUdf = map({...}, fn)`), or load it with udfFromModule(import.meta.url, 'myUdf'). " +
       'Closures created inside functions cannot run in threads; use parallel: 1 for them.',
   );
 }

@@ -125,7 +125,15 @@ export class UdfRun {
     try {
       await this.invoker.start();
       const { concurrency, parallel, batchSize } = this.settings;
-      this.emit({ type: 'started', step: this.name, kind: this.step.kind, total: this.hooks.total, concurrency, parallel, batchSize });
+      this.emit({
+        type: 'started',
+        step: this.name,
+        kind: this.step.kind,
+        total: this.hooks.total,
+        concurrency,
+        parallel,
+        batchSize,
+      });
       await Promise.race([this.pumpAndDrain(units), this.stoppedPromise]);
       if (this.stopped) {
         // Let a commit already under way settle: it is one transaction, either done or not.
@@ -143,7 +151,16 @@ export class UdfRun {
       this.controller.abort();
       await this.invoker.close();
       const s = this.summary();
-      this.emit({ type: 'finished', step: this.name, status, done: s.rows, outputs: s.outputs, errors: s.errors, elapsedMs: s.elapsedMs, rate: s.rowsPerSecond });
+      this.emit({
+        type: 'finished',
+        step: this.name,
+        status,
+        done: s.rows,
+        outputs: s.outputs,
+        errors: s.errors,
+        elapsedMs: s.elapsedMs,
+        rate: s.rowsPerSecond,
+      });
     }
   }
 
@@ -172,7 +189,9 @@ export class UdfRun {
   }
 
   private canStart(weight: number): boolean {
-    return this.inflight < this.maxInflight && (this.uncommitted + weight <= this.cap || this.uncommitted === 0);
+    return (
+      this.inflight < this.maxInflight && (this.uncommitted + weight <= this.cap || this.uncommitted === 0)
+    );
   }
 
   private waitForChange(): Promise<void> {
@@ -198,7 +217,9 @@ export class UdfRun {
     );
   }
 
-  private async process(unit: UnitPayload): Promise<{ outputs: UdfOutput[]; failures: Failure[] } | typeof aborted> {
+  private async process(
+    unit: UnitPayload,
+  ): Promise<{ outputs: UdfOutput[]; failures: Failure[] } | typeof aborted> {
     const signal = this.controller.signal;
     const { retries } = this.settings;
     for (let attempt = 1; ; attempt++) {
@@ -213,7 +234,11 @@ export class UdfRun {
         }
         this.limiter.settle(reserved, result.tokens);
         const validated = this.validator.validate(unit.ids, result.outputs);
-        const failures = validated.invalid.map((f) => ({ inputId: f.inputId, error: f.error, attempts: attempt }));
+        const failures = validated.invalid.map((f) => ({
+          inputId: f.inputId,
+          error: f.error,
+          attempts: attempt,
+        }));
         return { outputs: validated.outputs, failures };
       } catch (error) {
         if (signal.aborted) return aborted;
@@ -223,7 +248,14 @@ export class UdfRun {
           if (retryAfter !== undefined) this.limiter.pauseFor(retryAfter);
           const delayMs = backoffDelay(attempt, retries, retryAfter);
           this.retries++;
-          this.emit({ type: 'rowRetrying', step: this.name, inputId: unit.ids[0]!, attempt, delayMs, error: toStoredError(error, attempt) });
+          this.emit({
+            type: 'rowRetrying',
+            step: this.name,
+            inputId: unit.ids[0]!,
+            attempt,
+            delayMs,
+            error: toStoredError(error, attempt),
+          });
           try {
             await sleep(delayMs, signal);
           } catch {
@@ -238,7 +270,10 @@ export class UdfRun {
     }
   }
 
-  private finishUnit(unit: UnitPayload, result: { outputs: UdfOutput[]; failures: Failure[] } | typeof aborted): void {
+  private finishUnit(
+    unit: UnitPayload,
+    result: { outputs: UdfOutput[]; failures: Failure[] } | typeof aborted,
+  ): void {
     this.inflight--;
     if (this.stopped || result === aborted) {
       this.notify();
@@ -248,7 +283,13 @@ export class UdfRun {
       const store = this.settings.onError === 'store';
       for (const failure of result.failures) {
         const stored = toStoredError(failure.error, failure.attempts);
-        this.emit({ type: 'rowFailed', step: this.name, inputId: failure.inputId, error: stored, stored: store });
+        this.emit({
+          type: 'rowFailed',
+          step: this.name,
+          inputId: failure.inputId,
+          error: stored,
+          stored: store,
+        });
         if (store) this.buffer.errors.push({ inputId: failure.inputId, error: stored });
       }
       if (!store) {

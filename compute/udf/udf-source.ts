@@ -26,7 +26,9 @@ const shapeCache = new WeakMap<object, string>();
 function shapeJson(step: UdfStep): string {
   const cached = shapeCache.get(step.outputShape);
   if (cached !== undefined) return cached;
-  const json = stableJson(z.toJSONSchema(z.object(step.outputShape), { unrepresentable: 'any', io: 'input' }));
+  const json = stableJson(
+    z.toJSONSchema(z.object(step.outputShape), { unrepresentable: 'any', io: 'input' }),
+  );
   shapeCache.set(step.outputShape, json);
   return json;
 }
@@ -35,7 +37,9 @@ function shapeJson(step: UdfStep): string {
 function stableJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
-      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)));
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
+      );
     }
     return v;
   });

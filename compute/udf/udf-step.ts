@@ -71,7 +71,8 @@ interface StepBase<S extends OutputShape, R> {
 }
 
 /** 1 → 1: returns the output fields added to the row. */
-export interface MapStep<In = AnyRow, S extends OutputShape = OutputShape, R = unknown> extends StepBase<S, R> {
+export interface MapStep<In = AnyRow, S extends OutputShape = OutputShape, R = unknown>
+  extends StepBase<S, R> {
   readonly kind: 'map';
   fn(row: In, ctx: UdfContext<R>): OutputOf<S> | Promise<OutputOf<S>>;
 }
@@ -80,13 +81,15 @@ export interface MapStep<In = AnyRow, S extends OutputShape = OutputShape, R = u
 export type ManyOutputs<O> = Iterable<O> | AsyncIterable<O> | Promise<Iterable<O>>;
 
 /** 1 → N: the outputs replace the row. */
-export interface GenStep<In = AnyRow, S extends OutputShape = OutputShape, R = unknown> extends StepBase<S, R> {
+export interface GenStep<In = AnyRow, S extends OutputShape = OutputShape, R = unknown>
+  extends StepBase<S, R> {
   readonly kind: 'gen';
   fn(row: In, ctx: UdfContext<R>): ManyOutputs<OutputOf<S>>;
 }
 
 /** Group → N: rows sharing the `partitionBy` values are handed over together. */
-export interface AggStep<In = AnyRow, S extends OutputShape = OutputShape, R = unknown> extends StepBase<S, R> {
+export interface AggStep<In = AnyRow, S extends OutputShape = OutputShape, R = unknown>
+  extends StepBase<S, R> {
   readonly kind: 'agg';
   /** Dot paths of the grouping columns (the chain groups; the executor receives groups). */
   readonly partitionBy: readonly string[];
@@ -146,7 +149,15 @@ export function agg<In = AnyRow, S extends OutputShape = OutputShape, R = undefi
   options: UdfOptions<R> = {},
 ): AggStep<In, S, R> {
   const keys = typeof partitionBy === 'string' ? [partitionBy] : [...partitionBy];
-  return { udfStep: true, kind: 'agg', partitionBy: keys, outputShape, fn, options, origin: captureCallerModule() };
+  return {
+    udfStep: true,
+    kind: 'agg',
+    partitionBy: keys,
+    outputShape,
+    fn,
+    options,
+    origin: captureCallerModule(),
+  };
 }
 
 /**

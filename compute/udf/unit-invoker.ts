@@ -60,7 +60,10 @@ export class LocalInvoker implements UnitInvoker {
     try {
       await teardown(this.resource);
     } catch (error) {
-      process.emitWarning(`UDF teardown failed: ${(error as Error)?.message ?? String(error)}`, 'ChainqlWarning');
+      process.emitWarning(
+        `UDF teardown failed: ${(error as Error)?.message ?? String(error)}`,
+        'ChainqlWarning',
+      );
     }
   }
 }
