@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { openSqliteWarehouse } from '../clients/warehouse/sqlite/sqlite-warehouse.ts';
 import type { WarehouseDriver } from '../clients/warehouse/warehouse-driver.ts';
 import { DatasetRegistry } from './registry/dataset-registry.ts';
+import type { ProgressEvent } from './udf/index.ts';
 
 /**
  * Everything a chain needs to run: the warehouse (Data Memory) and the dataset registry on top of it.
@@ -13,6 +14,8 @@ export interface Session {
   readonly dataDir: string;
   readonly warehouse: WarehouseDriver;
   readonly registry: DatasetRegistry;
+  /** Receives progress events of UDF steps run in this session unless a chain sets its own `onProgress`. */
+  readonly onProgress?: (event: ProgressEvent) => void;
   /** Closes the warehouse connections. Idempotent. */
   close(): Promise<void>;
 }
@@ -23,6 +26,8 @@ export interface SessionOptions {
   readonly dataDir?: string;
   /** Use this warehouse instead of opening the embedded SQLite one (e.g. ClickHouse). */
   readonly warehouse?: WarehouseDriver;
+  /** Progress listener for UDF steps of chains that set none (the CLI passes its progress bar). */
+  readonly onProgress?: (event: ProgressEvent) => void;
 }
 
 /** The data directory chainql uses when none is given: `CHAINQL_DATA_DIR` or `./.chainql`. */
@@ -45,6 +50,7 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
     dataDir,
     warehouse,
     registry,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     async close() {
       if (closed) return;
       closed = true;
@@ -54,13 +60,19 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
 }
 
 let defaultSession: Promise<Session> | undefined;
+let defaultOptions: SessionOptions = {};
+
+/** Options for the default session (the CLI sets a progress bar); takes effect when it is next opened. */
+export function configureDefaultSession(options: SessionOptions): void {
+  defaultOptions = options;
+}
 
 /**
  * The process-wide default session, opened on first use. It is the only implicit context chainql keeps,
  * so scripts can write `readDataset('x').count()` without plumbing; libraries should pass sessions.
  */
 export function getDefaultSession(): Promise<Session> {
-  defaultSession ??= openSession();
+  defaultSession ??= openSession(defaultOptions);
   return defaultSession;
 }
 

@@ -60,7 +60,10 @@ export class ChainRun {
           {
             session: this.session,
             checkpoints: this.checkpointStore,
-            settings: plan.settings,
+            settings:
+              plan.settings.onProgress || !this.session.onProgress
+                ? plan.settings
+                : { ...plan.settings, onProgress: this.session.onProgress },
             fresh: this.options.fresh ?? false,
             compile: (query) => this.compile(query),
             ordered: (input) => this.orderedQuery(input),
