@@ -46,14 +46,16 @@ function coerceFields(
   const out: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(fields)) {
     const fieldPath = path === '' ? key : `${path}.${key}`;
-    const value = coerceField(raw[key], spec, fieldPath, ctx);
+    const value = coerceField(Object.hasOwn(raw, key) ? raw[key] : undefined, spec, fieldPath, ctx);
     if (value !== undefined) out[key] = value;
   }
   return out;
 }
 
 function coerceField(value: unknown, spec: FieldSpec, path: string, ctx: CoerceContext): unknown {
-  if (value === undefined || value === null || (spec.type.kind === 'object' && allNull(value))) {
+  // CSV cannot tell a null object from an object of nulls: all-empty cells mean a null object.
+  const emptyCsvObject = ctx.source === 'csv' && spec.type.kind === 'object' && allNull(value);
+  if (value === undefined || value === null || emptyCsvObject) {
     if (spec.nullable) return null;
     if (spec.optional) return undefined;
     if (spec.type.kind === 'object' && value !== null && value !== undefined) {

@@ -107,6 +107,17 @@ describe('coerceRow', () => {
     expect(coerceRow({ v: [1, null] }, lenient, json)).toEqual({ v: [1, null] });
   });
 
+  it('keeps a JSON object of nulls, but reads all-empty CSV cells of a nullable object as null', () => {
+    const schema = one(
+      field(
+        { kind: 'object', fields: { x: field({ kind: 'int' }, { nullable: true }) } },
+        { nullable: true },
+      ),
+    );
+    expect(coerceRow({ v: { x: null } }, schema, json)).toEqual({ v: { x: null } });
+    expect(coerceRow({ v: { x: null } }, schema, csv)).toEqual({ v: null });
+  });
+
   it('drops keys that are not in the schema', () => {
     expect(coerceRow({ v: 1, other: 2 }, one(field({ kind: 'int' })), json)).toEqual({ v: 1 });
   });
