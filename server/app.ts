@@ -7,7 +7,7 @@ import { createReadPool, type ReadExecutor } from './exec/read-pool.ts';
 import type { QueryEnv, RequestContext, RowLimits } from './graphql/query-env.ts';
 import { exampleQuery } from './playground.ts';
 import { type ApiKeys, parseApiKeys, type Role, useAuth } from './plugins/use-auth.ts';
-import { createErrorMasker, useErrorCodes } from './plugins/use-error-codes.ts';
+import { createErrorMasker, EXPOSED_CODES, useErrorCodes } from './plugins/use-error-codes.ts';
 import { DEFAULT_SHAPE_LIMITS, type QueryShapeLimits, useLimits } from './plugins/use-limits.ts';
 import { useTimeout } from './plugins/use-timeout.ts';
 import type { RegistryView } from './registry-view.ts';
@@ -100,6 +100,15 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
         : async () => ({ title: 'chainql', defaultQuery: exampleQuery((await cache.current()).model) }),
     renderGraphiQL,
     maskedErrors: { maskError: createErrorMasker(options.logError) },
+    // Expected errors (coded ChainqlErrors) are answers, not incidents: keep them out of the error log.
+    logging: {
+      debug: () => {},
+      info: () => {},
+      warn: (...args: unknown[]) => console.warn('[chainql]', ...args),
+      error: (...args: unknown[]) => {
+        if (!args.some(isExpectedError)) (options.logError ?? console.error)(args.length === 1 ? args[0] : args);
+      },
+    },
     plugins: [useAuth(apiKeys), useTimeout(limits.timeoutMs), ...useLimits(limits), useErrorCodes()],
   });
   let closed = false;
@@ -113,6 +122,11 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
       await owned?.close();
     },
   });
+}
+
+function isExpectedError(value: unknown): boolean {
+  const code = (value as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && EXPOSED_CODES.has(code);
 }
 
 /** The data directory `createApp` serves by default (re-exported for the CLI). */
