@@ -1,0 +1,166 @@
+import { hasGlob, planGlob } from '../../clients/storage/glob.ts';
+import { StorageContext, type StorageContextOptions } from '../../clients/storage/storage-context.ts';
+import type { FileRecord } from '../../schema/record/file-schema.ts';
+import { createRowDecoder, flattenSchema } from '../../schema/record/index.ts';
+import type { Relation } from '../chain/relation.ts';
+import type { ChainSource } from '../chain/sources/chain-source.ts';
+import { scanTable } from '../chain/sources/scan.ts';
+import { stableJson } from '../chain/stable-json.ts';
+import { temporaryTableName, writeRows } from '../chain/table-writer.ts';
+import type { Session } from '../session.ts';
+import { ensureListing, type Listing, STORAGE_ROW_SCHEMA } from './storage-listing.ts';
+
+/** Options of `readStorage` (besides the session). */
+export interface StorageReadOptions {
+  /**
+   * Glob over keys, relative to the URI's directory (`**\/*.jpg`, `{a,b}/*.png`, `img[0-9].*`).
+   * Globs may also be written in the URI itself (`s3://b/images/*.jpg`). Default: everything.
+   */
+  readonly glob?: string;
+  /** Include objects in sub-"directories" (default true); false keeps one level. */
+  readonly recursive?: boolean;
+  /** Unsigned requests (public buckets). Default false. */
+  readonly anon?: boolean;
+  /** Relist storage even when a fresh cached listing exists. Default false. */
+  readonly update?: boolean;
+  /** Seconds a cached listing is reused. Default 4 hours. */
+  readonly ttl?: number;
+  /** Storage facade (credentials, endpoints). Default: a context from `storageOptions` / env. */
+  readonly storage?: StorageContext;
+  /** Options of the default storage context (ignored when `storage` is given). */
+  readonly storageOptions?: StorageContextOptions;
+  /** Prefix listings in flight while listing. Default 16. */
+  readonly listConcurrency?: number;
+}
+
+/** One URI resolved to what to list and which keys to keep. */
+interface Target {
+  readonly uri: string;
+  readonly match: (key: string) => boolean;
+  /** Key prefix every match starts with (a listing covering it is enough). */
+  readonly prefix: string;
+}
+
+function target(uri: string, key: string, options: StorageReadOptions): Target {
+  const recursive = options.recursive ?? true;
+  let pattern: string | undefined;
+  let dir: string;
+  if (options.glob !== undefined) {
+    dir = key === '' || key.endsWith('/') ? key : `${key}/`;
+    pattern = dir + options.glob.replace(/^\/+/, '');
+  } else if (hasGlob(key)) {
+    pattern = key;
+    dir = key.slice(0, key.lastIndexOf('/', key.search(/[*?[\]{}()!+@\\]/)) + 1);
+  } else {
+    dir = key === '' || key.endsWith('/') ? key : `${key}/`;
+  }
+  const oneLevel = (k: string): boolean => recursive || !k.slice(dir.length).includes('/');
+  if (pattern !== undefined) {
+    const plan = planGlob(pattern);
+    const prefix = commonPrefix(plan.prefixes);
+    return { uri, prefix, match: (k) => k.startsWith(prefix) && plan.match(k) && oneLevel(k) };
+  }
+  // A key without a trailing slash names one object or a "directory": both match.
+  return { uri, prefix: key, match: (k) => (k === key || k.startsWith(dir)) && oneLevel(k) };
+}
+
+function commonPrefix(xs: readonly string[]): string {
+  if (xs.length === 0) return '';
+  let p = xs[0] as string;
+  for (const x of xs) while (!x.startsWith(p)) p = p.slice(0, -1);
+  return p;
+}
+
+/**
+ * Objects in storage as a chain source: rows `{ file: File }` for every object matching the URIs
+ * (and glob), in URI order then key order. Listings come from the listing cache (see
+ * storage-listing.ts); the matching rows are copied from the listing into a table owned by the run.
+ * The identity names the listing versions used, so a relisting that changed yields new input.
+ */
+export class StorageSource implements ChainSource {
+  readonly label: string;
+  readonly #uris: readonly string[];
+  readonly #options: StorageReadOptions;
+  readonly #storage: StorageContext;
+  readonly #listings = new WeakMap<Session, Promise<Listing[]>>();
+
+  constructor(uris: readonly string[], options: StorageReadOptions = {}) {
+    this.#uris = uris;
+    this.#options = options;
+    this.#storage = options.storage ?? new StorageContext(options.storageOptions);
+    this.label = `storage ${uris.join(', ')}${options.glob ? ` (glob ${options.glob})` : ''}`;
+  }
+
+  /** The storage context File rows of this source should be rehydrated with. */
+  get storage(): StorageContext {
+    return this.#storage;
+  }
+
+  #ensure(session: Session): Promise<Listing[]> {
+    let pending = this.#listings.get(session);
+    if (pending === undefined) {
+      pending = (async () => {
+        const out: Listing[] = [];
+        for (const uri of this.#uris) {
+          const { driver, location } = await this.#storage.resolve(uri, this.#anon());
+          const t = target(uri, location.key, this.#options);
+          out.push(
+            await ensureListing(session, driver, { source: location.source, key: t.prefix }, {
+              ...(this.#options.update !== undefined ? { update: this.#options.update } : {}),
+              ...(this.#options.ttl !== undefined ? { ttl: this.#options.ttl } : {}),
+              ...(this.#options.listConcurrency !== undefined ? { concurrency: this.#options.listConcurrency } : {}),
+            }),
+          );
+        }
+        return out;
+      })();
+      this.#listings.set(session, pending);
+      pending.catch(() => this.#listings.delete(session));
+    }
+    return pending;
+  }
+
+  #anon(): { anon?: boolean } {
+    return this.#options.anon !== undefined ? { anon: this.#options.anon } : {};
+  }
+
+  async identity(session: Session): Promise<string> {
+    const listings = await this.#ensure(session);
+    const used = listings.map((l) => `${l.version.name}@${l.version.version}`);
+    return `storage:${stableJson({ uris: this.#uris, glob: this.#options.glob ?? null, recursive: this.#options.recursive ?? true, used })}`;
+  }
+
+  async open(session: Session, track: (table: string) => void): Promise<Relation> {
+    const listings = await this.#ensure(session);
+    const table = temporaryTableName();
+    track(table);
+    const warehouse = session.warehouse;
+    const decode = createRowDecoder(flattenSchema(STORAGE_ROW_SCHEMA), warehouse.dialect);
+    const uris = this.#uris;
+    const options = this.#options;
+    const storage = this.#storage;
+    const anon = this.#anon();
+    async function* rows(): AsyncIterable<{ file: FileRecord }> {
+      for (let i = 0; i < uris.length; i++) {
+        const listing = listings[i] as Listing;
+        const { location } = await storage.resolve(uris[i] as string, anon);
+        const t = target(uris[i] as string, location.key, options);
+        const query = { sql: `SELECT * FROM ${listing.version.table} ORDER BY file__path`, parameters: [] };
+        for await (const chunk of warehouse.stream(query)) {
+          for (const raw of chunk) {
+            const row = decode(raw) as { file: FileRecord };
+            if (t.match(row.file.path)) yield { file: row.file };
+          }
+        }
+      }
+    }
+    await writeRows(warehouse, table, STORAGE_ROW_SCHEMA, rows());
+    return {
+      query: scanTable(table, STORAGE_ROW_SCHEMA),
+      schema: STORAGE_ROW_SCHEMA,
+      order: undefined,
+      lineage: listings.map((l) => ({ dataset: l.version.name, version: l.version.version })),
+      ownedTable: table,
+    };
+  }
+}
