@@ -125,8 +125,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
 }
 
 function isExpectedError(value: unknown): boolean {
-  const code = (value as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && EXPOSED_CODES.has(code);
+  const error = value as { code?: unknown; originalError?: unknown; extensions?: { code?: unknown } } | null;
+  const code = error?.code ?? error?.extensions?.code;
+  if (typeof code === 'string' && EXPOSED_CODES.has(code)) return true;
+  return error?.originalError !== undefined && error.originalError !== value && isExpectedError(error.originalError);
 }
 
 /** The data directory `createApp` serves by default (re-exported for the CLI). */

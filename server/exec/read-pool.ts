@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { ChainqlError } from '../../schema/errors.ts';
 import { QueryTimeoutError } from '../server-errors.ts';
 import type { ReadTask } from './read-worker.ts';
 
@@ -34,10 +35,12 @@ export function createReadPool(options: ReadPoolOptions = {}): ReadExecutor {
     filename: new URL('./read-worker.ts', import.meta.url).href,
     // The worker is TypeScript: load it through tsx like the rest of chainql.
     execArgv: ['--import', 'tsx'],
-    minThreads: 1,
+    // All workers start at once: starting one on demand (tsx + better-sqlite3) takes long enough to stall the
+    // fast query that arrives while another worker is busy with a slow one.
+    minThreads: threads,
     maxThreads: threads,
     maxQueue: options.maxQueue ?? 256,
-    idleTimeout: 60_000,
+    idleTimeout: Number.POSITIVE_INFINITY,
   });
   return {
     async read(task, signal) {
@@ -45,6 +48,13 @@ export function createReadPool(options: ReadPoolOptions = {}): ReadExecutor {
         return (await pool.run(task, signal === undefined ? {} : { signal })) as Record<string, unknown>[];
       } catch (error) {
         if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new QueryTimeoutError(0);
+        // The worker's SqliteError arrives as a plain Error; a vanished table means the version was deleted
+        // after this request's schema was built.
+        if (/no such table/i.test((error as Error)?.message ?? '')) {
+          throw new ChainqlError('DATASET_NOT_FOUND', 'The dataset (or this version of it) no longer exists.', {
+            cause: error,
+          });
+        }
         throw error;
       }
     },

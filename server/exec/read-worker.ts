@@ -34,8 +34,21 @@ function connection(path: string): Database.Database {
   return db;
 }
 
-/** Runs one SELECT and returns its rows as plain objects keyed by column alias. */
+/**
+ * Runs one SELECT and returns its rows as plain objects keyed by column alias.
+ * better-sqlite3's SqliteError does not survive the thread boundary (it arrives as `{ code }`), so
+ * failures are rethrown as plain Errors whose message starts with the SQLite code.
+ */
 export default function runRead(task: ReadTask): Record<string, unknown>[] {
+  try {
+    return runStatement(task);
+  } catch (error) {
+    const e = error as { code?: unknown; message?: unknown };
+    throw new Error(`${typeof e.code === 'string' ? `${e.code}: ` : ''}${String(e.message ?? error)}`);
+  }
+}
+
+function runStatement(task: ReadTask): Record<string, unknown>[] {
   const key = `${task.dbPath}\u0000${task.sql}`;
   let statement = statements.get(key);
   if (statement === undefined) {
