@@ -42,3 +42,8 @@ export {
 export type { ProgressEvent, UdfContext, UdfOptions, UdfStep } from './udf/index.ts';
 export { CheckpointStore } from './checkpoint/checkpoint-store.ts';
 export { ERROR_FIELD } from './chain/udf-runner.ts';
+export { deleteDatasetVersion, getDatasetVersion, listDatasets, listVersions } from './datasets.ts';
+export type { RegistryOptions } from './datasets.ts';
+export type { DatasetSummary } from './registry/dataset-registry.ts';
+export { DatasetNotFoundError, VersionNotFoundError } from './registry/registry-errors.ts';
+export { configureDefaultSession } from './session.ts';
