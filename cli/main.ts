@@ -3,6 +3,7 @@ import { registerDatasetsCommand } from './commands/datasets-command.ts';
 import { registerDemoCommand } from './commands/demo-command.ts';
 import { registerRunCommand } from './commands/run-command.ts';
 import { registerServeCommand } from './commands/serve-command.ts';
+import { registerWorkerCommand } from './commands/worker-command.ts';
 
 const program = new Command()
   .name('chainql')
@@ -17,6 +18,7 @@ registerDemoCommand(program);
 registerServeCommand(program);
 registerDatasetsCommand(program);
 registerRunCommand(program);
+registerWorkerCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -6,17 +6,30 @@
  * await readRecords(rows, Photo).filter(C('det.confidence').gt(0.9)).save('confident');
  * ```
  */
-export { and, C, caseWhen, func, lit, not, or } from '../schema/expr/index.ts';
-export { agg as aggregates, avg, count, max, min, sum } from '../schema/expr/index.ts';
-export type { Expr, ExprNode } from '../schema/expr/index.ts';
-export { vector } from '../schema/record/index.ts';
-export type { DatasetSchema } from '../schema/record/field-type.ts';
+
 export { ChainqlError, ExpressionTypeError, SchemaError, UnknownColumnError } from '../schema/errors.ts';
-export { Chain } from './chain/chain.ts';
+export type { Expr, ExprNode } from '../schema/expr/index.ts';
+export {
+  agg as aggregates,
+  and,
+  avg,
+  C,
+  caseWhen,
+  count,
+  func,
+  lit,
+  max,
+  min,
+  not,
+  or,
+  sum,
+} from '../schema/expr/index.ts';
+export type { DatasetSchema } from '../schema/record/field-type.ts';
+export { vector } from '../schema/record/index.ts';
 export type { JoinOn, JoinOptions, OrderInput, PathOrExpr, Row } from './chain/chain.ts';
+export { Chain } from './chain/chain.ts';
 export { InvalidArgumentError } from './chain/chain-errors.ts';
 export type { ChainSettings } from './chain/plan.ts';
-export type { SaveOptions } from './chain/terminals.ts';
 export {
   readCsv,
   readDataset,
@@ -27,23 +40,32 @@ export {
   readValues,
   type SourceOptions,
 } from './chain/read.ts';
-export { closeDefaultSession, defaultDataDir, getDefaultSession, openSession } from './session.ts';
+export type { SaveOptions } from './chain/terminals.ts';
+export { ERROR_FIELD } from './chain/udf-runner.ts';
+export { CheckpointStore } from './checkpoint/checkpoint-store.ts';
+export type { RegistryOptions } from './datasets.ts';
+export { deleteDatasetVersion, getDatasetVersion, listDatasets, listVersions } from './datasets.ts';
+export type { DatasetSummary, DatasetVersion } from './registry/dataset-registry.ts';
+export { DatasetNotFoundError, VersionNotFoundError } from './registry/registry-errors.ts';
 export type { Session, SessionOptions } from './session.ts';
-export type { DatasetVersion } from './registry/dataset-registry.ts';
-export { agg, batchMap, gen, map, udfFromModule } from './udf/index.ts';
 export {
+  closeDefaultSession,
+  configureDefaultSession,
+  defaultDataDir,
+  getDefaultSession,
+  openSession,
+} from './session.ts';
+export type { ProgressEvent, UdfContext, UdfOptions, UdfStep } from './udf/index.ts';
+export {
+  agg,
+  batchMap,
+  gen,
   HttpStatusError,
+  map,
   OutputValidationError,
   RetryableError,
   UdfAbortedError,
   UdfLoadError,
   UdfRowError,
+  udfFromModule,
 } from './udf/index.ts';
-export type { ProgressEvent, UdfContext, UdfOptions, UdfStep } from './udf/index.ts';
-export { CheckpointStore } from './checkpoint/checkpoint-store.ts';
-export { ERROR_FIELD } from './chain/udf-runner.ts';
-export { deleteDatasetVersion, getDatasetVersion, listDatasets, listVersions } from './datasets.ts';
-export type { RegistryOptions } from './datasets.ts';
-export type { DatasetSummary } from './registry/dataset-registry.ts';
-export { DatasetNotFoundError, VersionNotFoundError } from './registry/registry-errors.ts';
-export { configureDefaultSession } from './session.ts';

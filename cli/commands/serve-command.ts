@@ -27,12 +27,14 @@ export function registerServeCommand(program: Command): void {
     .option('--host <host>', 'host to bind', '127.0.0.1')
     .option('--data <dir>', 'data directory (default: $CHAINQL_DATA_DIR or ./.chainql)')
     .option('--allow-unauthenticated', 'allow binding a non-loopback host without API keys')
-    .action(async (options: { port: string; host: string; data?: string; allowUnauthenticated?: boolean }) => {
-      await startServer({
-        dataDir: options.data,
-        port: Number(options.port),
-        host: options.host,
-        allowUnauthenticated: options.allowUnauthenticated ?? false,
-      });
-    });
+    .action(
+      async (options: { port: string; host: string; data?: string; allowUnauthenticated?: boolean }) => {
+        await startServer({
+          dataDir: options.data,
+          port: Number(options.port),
+          host: options.host,
+          allowUnauthenticated: options.allowUnauthenticated ?? false,
+        });
+      },
+    );
 }

@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { C, count, avg, max } from '../../compute/index.ts';
 import { readJsonl } from '../../compute/chain/read.ts';
-import type { Session } from '../../compute/session.ts';
+import { avg, C, count, max } from '../../compute/index.ts';
 import type { DatasetVersion } from '../../compute/registry/dataset-registry.ts';
+import type { Session } from '../../compute/session.ts';
 import { fromZod, vector } from '../../schema/record/index.ts';
 
 /** The row type of the bundled demo file: camera images with one object detection each. */
@@ -34,7 +34,11 @@ export async function buildDemoDatasets(session: Session): Promise<DatasetVersio
     .mutate({ 'det.area': C('det.box.w').mul(C('det.box.h')) })
     .save('detections', { description: 'Object detections on camera images (chainql demo).' });
   const stats = await readJsonl(DEMO_FILE, { schema: fromZod(Detection), session })
-    .groupBy('det.label', { images: count(), avgConfidence: avg('det.confidence'), best: max('det.confidence') })
+    .groupBy('det.label', {
+      images: count(),
+      avgConfidence: avg('det.confidence'),
+      best: max('det.confidence'),
+    })
     .orderBy('images', { desc: true })
     .save('label_stats', { description: 'Detections per label (chainql demo).' });
   return [detections, stats];

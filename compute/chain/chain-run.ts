@@ -3,9 +3,10 @@ import { getCompiler } from '../../schema/dialect/index.ts';
 import { columnNode } from '../../schema/expr/index.ts';
 import type { Query, SelectQuery } from '../../schema/query/index.ts';
 import { CheckpointStore } from '../checkpoint/checkpoint-store.ts';
+import { resolveRunner } from '../runners/resolve-runner.ts';
 import type { Session } from '../session.ts';
 import { joinRelations, subtractRelations, unionRelations } from './combine.ts';
-import type { ChainPlan, PlanStep } from './plan.ts';
+import type { ChainPlan, ChainSettings, PlanStep } from './plan.ts';
 import { applySqlStep, passThrough } from './planner.ts';
 import type { Relation } from './relation.ts';
 import { nextHash, sourceHash } from './step-hash.ts';
@@ -45,10 +46,22 @@ export class ChainRun {
     return relation;
   }
 
-  private async apply(relation: Relation, step: PlanStep, plan: ChainPlan, _before: string, after: string): Promise<Relation> {
+  private async apply(
+    relation: Relation,
+    step: PlanStep,
+    plan: ChainPlan,
+    _before: string,
+    after: string,
+  ): Promise<Relation> {
     switch (step.kind) {
       case 'join':
-        return joinRelations(relation, await this.relation(step.other), step.on, step.joinType, step.rightPrefix);
+        return joinRelations(
+          relation,
+          await this.relation(step.other),
+          step.on,
+          step.joinType,
+          step.rightPrefix,
+        );
       case 'union':
         return unionRelations(relation, await this.relation(step.other));
       case 'subtract':
@@ -60,10 +73,11 @@ export class ChainRun {
           {
             session: this.session,
             checkpoints: this.checkpointStore,
-            settings:
+            settings: withRunner(
               plan.settings.onProgress || !this.session.onProgress
                 ? plan.settings
                 : { ...plan.settings, onProgress: this.session.onProgress },
+            ),
             fresh: this.options.fresh ?? false,
             compile: (query) => this.compile(query),
             ordered: (input) => this.orderedQuery(input),
@@ -116,4 +130,10 @@ export class ChainRun {
     for (const table of this.tempTables) await this.session.warehouse.dropTable(table);
     this.tempTables.clear();
   }
+}
+
+/** The settings with the runner `resolveRunner` picks (BullMQ when configured, else in-process). */
+function withRunner(settings: ChainSettings): ChainSettings {
+  const runner = resolveRunner(settings);
+  return runner === settings.runner ? settings : { ...settings, runner };
 }

@@ -1,23 +1,23 @@
 import type { z } from 'zod';
-import { type Expr, type ExprNode, columnNode, toNode } from '../../schema/expr/index.ts';
+import { columnNode, type Expr, type ExprNode, toNode } from '../../schema/expr/index.ts';
+import type { DatasetVersion } from '../registry/dataset-registry.ts';
+import { getDefaultSession, type Session } from '../session.ts';
 import {
+  agg as aggStep,
   type BatchMapOptions,
+  batchMap as batchMapStep,
+  gen as genStep,
+  isUdfStep,
   type ManyOutputs,
+  map as mapStep,
   type OutputOf,
   type OutputShape,
   type UdfContext,
   type UdfOptions,
   type UdfStep,
-  agg as aggStep,
-  batchMap as batchMapStep,
-  gen as genStep,
-  isUdfStep,
-  map as mapStep,
 } from '../udf/index.ts';
-import type { DatasetVersion } from '../registry/dataset-registry.ts';
-import { getDefaultSession, type Session } from '../session.ts';
 import { InvalidArgumentError } from './chain-errors.ts';
-import { exportChain, type ExportFormat } from './export.ts';
+import { type ExportFormat, exportChain } from './export.ts';
 import type { ChainPlan, ChainSettings, PlanStep } from './plan.ts';
 import { printRows } from './show.ts';
 import type { JoinKey, OrderKey } from './steps.ts';
@@ -37,7 +37,9 @@ export type Row = Record<string, unknown>;
 export type PathOrExpr = Expr | ExprNode | string;
 
 /** One ordering key: a path/expression, optionally with direction and null placement. */
-export type OrderInput = PathOrExpr | { readonly key: PathOrExpr; readonly desc?: boolean; readonly nulls?: 'first' | 'last' };
+export type OrderInput =
+  | PathOrExpr
+  | { readonly key: PathOrExpr; readonly desc?: boolean; readonly nulls?: 'first' | 'last' };
 
 /** Options of `join()`. */
 export interface JoinOptions {
@@ -102,7 +104,10 @@ export class Chain<T extends Row = Row> implements AsyncIterable<T> {
 
   /** Merges execution settings (later calls win). */
   settings(settings: ChainSettings): Chain<T> {
-    return new Chain<T>({ ...this.plan, settings: { ...this.plan.settings, ...settings } }, this.boundSession);
+    return new Chain<T>(
+      { ...this.plan, settings: { ...this.plan.settings, ...settings } },
+      this.boundSession,
+    );
   }
 
   /** Keeps rows where `predicate` is true (NULL counts as false). Compiles to SQL `WHERE`. */
@@ -123,7 +128,9 @@ export class Chain<T extends Row = Row> implements AsyncIterable<T> {
   }
 
   /** Adds or replaces fields computed by expressions (dot names create nested fields). */
-  mutate<M extends Record<string, PathOrExpr>>(fields: M): Chain<Omit<T, keyof M> & { [K in keyof M]: unknown }> {
+  mutate<M extends Record<string, PathOrExpr>>(
+    fields: M,
+  ): Chain<Omit<T, keyof M> & { [K in keyof M]: unknown }> {
     const list = Object.entries(fields).map(([name, expr]) => ({ name, expr: exprNode(expr) }));
     if (list.length === 0) throw new InvalidArgumentError('mutate() needs at least one field.');
     return this.with({ kind: 'mutate', fields: list });
@@ -133,13 +140,20 @@ export class Chain<T extends Row = Row> implements AsyncIterable<T> {
    * Orders rows by one or more keys. `options` applies to keys given as plain paths/expressions.
    * Nulls: last for ascending, first for descending, unless `nulls` says otherwise.
    */
-  orderBy(keys: OrderInput | readonly OrderInput[], options: { desc?: boolean; nulls?: 'first' | 'last' } = {}): Chain<T> {
+  orderBy(
+    keys: OrderInput | readonly OrderInput[],
+    options: { desc?: boolean; nulls?: 'first' | 'last' } = {},
+  ): Chain<T> {
     const list = (Array.isArray(keys) ? keys : [keys]) as OrderInput[];
     if (list.length === 0) throw new InvalidArgumentError('orderBy() needs at least one key.');
     const order: OrderKey[] = list.map((key) => {
       const spec = typeof key === 'object' && key !== null && 'key' in key ? key : { key, ...options };
       const nulls = spec.nulls;
-      return { expr: exprNode(spec.key as PathOrExpr), direction: spec.desc ? 'desc' : 'asc', ...(nulls ? { nulls } : {}) };
+      return {
+        expr: exprNode(spec.key as PathOrExpr),
+        direction: spec.desc ? 'desc' : 'asc',
+        ...(nulls ? { nulls } : {}),
+      };
     });
     return this.with({ kind: 'orderBy', keys: order });
   }
@@ -188,7 +202,11 @@ export class Chain<T extends Row = Row> implements AsyncIterable<T> {
 
   /** Removes rows that match a row of `other` on `on` (default: every column they share). */
   subtract<U extends Row>(other: Chain<U>, on?: JoinOn): Chain<T> {
-    return this.with({ kind: 'subtract', other: other.plan, on: on === undefined ? undefined : joinKeys(on) });
+    return this.with({
+      kind: 'subtract',
+      other: other.plan,
+      on: on === undefined ? undefined : joinKeys(on),
+    });
   }
 
   /** `n` rows chosen by the deterministic `sys__rand` (same input → same sample). */
@@ -217,7 +235,11 @@ export class Chain<T extends Row = Row> implements AsyncIterable<T> {
     options?: UdfOptions<R>,
   ): Chain<Omit<T, keyof S> & Produced<S>>;
   map<U extends Row = Row>(step: UdfStep): Chain<U>;
-  map(shapeOrStep: OutputShape | UdfStep, fn?: (row: never, ctx: never) => unknown, options?: UdfOptions<unknown>): Chain<Row> {
+  map(
+    shapeOrStep: OutputShape | UdfStep,
+    fn?: (row: never, ctx: never) => unknown,
+    options?: UdfOptions<unknown>,
+  ): Chain<Row> {
     if (isUdfStep(shapeOrStep)) return this.udf(shapeOrStep);
     return this.udf(mapStep(shapeOrStep, fn as never, options as never));
   }
@@ -229,7 +251,11 @@ export class Chain<T extends Row = Row> implements AsyncIterable<T> {
     options?: UdfOptions<R>,
   ): Chain<Produced<S>>;
   gen<U extends Row = Row>(step: UdfStep): Chain<U>;
-  gen(shapeOrStep: OutputShape | UdfStep, fn?: (row: never, ctx: never) => unknown, options?: UdfOptions<unknown>): Chain<Row> {
+  gen(
+    shapeOrStep: OutputShape | UdfStep,
+    fn?: (row: never, ctx: never) => unknown,
+    options?: UdfOptions<unknown>,
+  ): Chain<Row> {
     if (isUdfStep(shapeOrStep)) return this.udf(shapeOrStep);
     return this.udf(genStep(shapeOrStep, fn as never, options as never));
   }
@@ -337,7 +363,8 @@ export class Chain<T extends Row = Row> implements AsyncIterable<T> {
   /** Prints the first `n` rows (default 20) as a table to stdout (or `write`). */
   async show(n = 20, write: (text: string) => void = (text) => process.stdout.write(text)): Promise<void> {
     const rows: Row[] = [];
-    for await (const row of streamChain(this.plan, await this.sessionToUse(), count('show', n))) rows.push(row);
+    for await (const row of streamChain(this.plan, await this.sessionToUse(), count('show', n)))
+      rows.push(row);
     write(printRows(rows));
   }
 }

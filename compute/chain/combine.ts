@@ -1,6 +1,6 @@
 import { SchemaError } from '../../schema/errors.ts';
 import { and, columnNode, type ExprNode, lit } from '../../schema/expr/index.ts';
-import type { SelectQuery, Selection } from '../../schema/query/index.ts';
+import type { Selection, SelectQuery } from '../../schema/query/index.ts';
 import { pathToColumnName } from '../../schema/record/column.ts';
 import { flattenSchema } from '../../schema/record/index.ts';
 import { expressionLeafType } from './expr-types.ts';
@@ -54,7 +54,11 @@ export function joinRelations(
 
 function systemColumn(name: string, joinType: string): ExprNode {
   if (joinType !== 'full') return columnNode(name, 'l');
-  return { kind: 'function', name: 'coalesce', args: [columnNode(name, 'l'), columnNode(name, 'r')] } as ExprNode;
+  return {
+    kind: 'function',
+    name: 'coalesce',
+    args: [columnNode(name, 'l'), columnNode(name, 'r')],
+  } as ExprNode;
 }
 
 function conjunction(nodes: ExprNode[]): ExprNode {
@@ -93,13 +97,18 @@ export function unionRelations(left: Relation, right: Relation): Relation {
     const other = rightColumns.get(column.name);
     if (!other) problems.push(`'${column.path}' is missing on the right`);
     else if (family(other.type.kind) !== family(column.type.kind)) {
-      problems.push(`'${column.path}' is ${column.type.kind} on the left but ${other.type.kind} on the right`);
+      problems.push(
+        `'${column.path}' is ${column.type.kind} on the left but ${other.type.kind} on the right`,
+      );
     }
     rightColumns.delete(column.name);
   }
   for (const extra of rightColumns.values()) problems.push(`'${extra.path}' exists only on the right`);
   if (problems.length > 0) {
-    throw new SchemaError(`union() needs chains with the same columns: ${problems.join('; ')}.`, problems[0]!);
+    throw new SchemaError(
+      `union() needs chains with the same columns: ${problems.join('; ')}.`,
+      problems[0]!,
+    );
   }
   const pass = leftColumns.map((column) => ({ expr: columnNode(column.path), alias: column.name }));
   return {
@@ -111,7 +120,11 @@ export function unionRelations(left: Relation, right: Relation): Relation {
 }
 
 /** Rows of `left` with no match in `right` on the key pairs (default: every common leaf column). */
-export function subtractRelations(left: Relation, right: Relation, on: readonly JoinKey[] | undefined): Relation {
+export function subtractRelations(
+  left: Relation,
+  right: Relation,
+  on: readonly JoinKey[] | undefined,
+): Relation {
   const keys =
     on ??
     (() => {
@@ -140,7 +153,10 @@ export function subtractRelations(left: Relation, right: Relation, on: readonly 
       right: { kind: 'subquery', query: rightKeys, alias: 'r' },
       on: conjunction(keys.map((key, i) => columnEquals(key.left, 'l', `chainql_k${i}`, 'r'))),
     },
-    selections: scopeColumns(left.schema).map((column) => ({ expr: columnNode(column.path, 'l'), alias: column.name })),
+    selections: scopeColumns(left.schema).map((column) => ({
+      expr: columnNode(column.path, 'l'),
+      alias: column.name,
+    })),
     where: { kind: 'isNull', operand: columnNode('chainql_match', 'r'), negated: false } as ExprNode,
   };
   return { query, schema: left.schema, order: undefined, lineage: [...left.lineage, ...right.lineage] };

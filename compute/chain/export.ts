@@ -8,7 +8,12 @@ import type { ChainPlan } from './plan.ts';
 export type ExportFormat = 'csv' | 'jsonl' | 'parquet';
 
 /** Streams the chain's rows into a file of the given format; returns the number of rows written. */
-export async function exportChain(plan: ChainPlan, session: Session, format: ExportFormat, path: string): Promise<number> {
+export async function exportChain(
+  plan: ChainPlan,
+  session: Session,
+  format: ExportFormat,
+  path: string,
+): Promise<number> {
   const run = new ChainRun(session);
   try {
     const relation = await run.relation(plan);

@@ -1,5 +1,11 @@
 import { ExpressionTypeError } from '../../schema/errors.ts';
-import { checkCondition, type ExprNode, type ExprType, inferType, resolveColumn } from '../../schema/expr/index.ts';
+import {
+  checkCondition,
+  type ExprNode,
+  type ExprType,
+  inferType,
+  resolveColumn,
+} from '../../schema/expr/index.ts';
 import type { Column } from '../../schema/record/column.ts';
 import type { FieldType, LeafType } from '../../schema/record/field-type.ts';
 

@@ -15,8 +15,14 @@ export function compileInsertSelect(
   ordered: SelectQuery,
 ): CompiledQuery {
   const names = ['sys__rand', ...flattenSchema(relation.schema).map((column) => column.name)];
-  const selections = ordered.selections === 'all' ? ordered.selections : ordered.selections.filter((s) => s.alias !== 'sys__id');
+  const selections =
+    ordered.selections === 'all'
+      ? ordered.selections
+      : ordered.selections.filter((s) => s.alias !== 'sys__id');
   const select = getCompiler(dialect).compileQuery({ ...ordered, selections });
   const columns = names.map((name) => quoteIdentifier(dialect, name)).join(', ');
-  return { sql: `INSERT INTO ${quoteIdentifier(dialect, table)} (${columns}) ${select.sql}`, parameters: select.parameters };
+  return {
+    sql: `INSERT INTO ${quoteIdentifier(dialect, table)} (${columns}) ${select.sql}`,
+    parameters: select.parameters,
+  };
 }

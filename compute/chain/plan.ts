@@ -1,7 +1,7 @@
 import type { ExecutionSettings, ProgressEvent, UdfStep } from '../udf/index.ts';
-import type { StepRunner } from './udf-runner.ts';
 import type { ChainSource } from './sources/chain-source.ts';
 import type { BinaryStep, SqlStep } from './steps.ts';
+import type { StepRunner } from './udf-runner.ts';
 
 /**
  * Execution settings merged along a chain (later `.settings()` calls override earlier ones):

@@ -1,6 +1,6 @@
 import { ExpressionTypeError } from '../../schema/errors.ts';
 import { agg, columnNode, containsAggregate, type ExprNode } from '../../schema/expr/index.ts';
-import type { Query, SelectQuery, Selection } from '../../schema/query/index.ts';
+import type { Query, Selection, SelectQuery } from '../../schema/query/index.ts';
 import type { Column } from '../../schema/record/column.ts';
 import { pathToColumnName } from '../../schema/record/column.ts';
 import type { DatasetSchema } from '../../schema/record/field-type.ts';
@@ -31,7 +31,10 @@ function over(relation: Relation, alias = 't'): SelectQuery['from'] {
 }
 
 /** Keeps `order` only if every key still type-checks against the new schema. */
-function surviving(order: readonly OrderKey[] | undefined, schema: DatasetSchema): readonly OrderKey[] | undefined {
+function surviving(
+  order: readonly OrderKey[] | undefined,
+  schema: DatasetSchema,
+): readonly OrderKey[] | undefined {
   if (!order) return undefined;
   const columns = scopeColumns(schema);
   try {
@@ -86,7 +89,11 @@ export function applySqlStep(relation: Relation, step: SqlStep): Relation {
     }
     case 'limit':
     case 'offset': {
-      const next = select(relation, relation.schema, step.kind === 'limit' ? { limit: step.count } : { offset: step.count });
+      const next = select(
+        relation,
+        relation.schema,
+        step.kind === 'limit' ? { limit: step.count } : { offset: step.count },
+      );
       return next;
     }
     case 'distinct':
@@ -161,7 +168,9 @@ function groupBy(
   ];
   for (const { name, expr } of aggregates) {
     if (!containsAggregate(expr)) {
-      throw new ExpressionTypeError(`groupBy aggregate '${name}' must be an aggregate such as count() or sum('x').`);
+      throw new ExpressionTypeError(
+        `groupBy aggregate '${name}' must be an aggregate such as count() or sum('x').`,
+      );
     }
     const { type, nullable } = expressionLeafType(expr, columns);
     schema = withField(schema, name, leafSpec(type, nullable));
@@ -184,7 +193,12 @@ export function leavesOf(schema: DatasetSchema, paths: readonly string[]): Colum
 }
 
 /** `left.<a> = right.<b>` on two qualified columns. */
-export function columnEquals(leftPath: string, leftTable: string, rightPath: string, rightTable: string): ExprNode {
+export function columnEquals(
+  leftPath: string,
+  leftTable: string,
+  rightPath: string,
+  rightTable: string,
+): ExprNode {
   return {
     kind: 'comparison',
     op: 'eq',

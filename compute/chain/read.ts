@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { DatasetSchema } from '../../schema/record/field-type.ts';
 import { fromZod } from '../../schema/record/index.ts';
-import { inferSchema } from '../formats/infer-schema.ts';
 import type { CsvReadOptions } from '../formats/csv-reader.ts';
+import { inferSchema } from '../formats/infer-schema.ts';
 import type { JsonReadOptions } from '../formats/json-reader.ts';
 import type { JsonlReadOptions } from '../formats/jsonl-reader.ts';
 import type { ParquetReadOptions } from '../formats/parquet-reader.ts';
@@ -19,7 +19,10 @@ export interface SourceOptions {
   readonly session?: Session;
 }
 
-function chainOf<T extends Row>(source: ConstructorParameters<typeof Chain>[0]['source'], session?: Session): Chain<T> {
+function chainOf<T extends Row>(
+  source: ConstructorParameters<typeof Chain>[0]['source'],
+  session?: Session,
+): Chain<T> {
   return new Chain<T>({ source, steps: [], settings: {} }, session);
 }
 
@@ -65,7 +68,9 @@ export function readValues<V extends Record<string, readonly unknown[]>>(
       );
     }
   }
-  const rows: Row[] = Array.from({ length }, (_, i) => Object.fromEntries(names.map((name) => [name, values[name]![i]])));
+  const rows: Row[] = Array.from({ length }, (_, i) =>
+    Object.fromEntries(names.map((name) => [name, values[name]![i]])),
+  );
   const schema = inferSchema(
     rows.map((value, i) => ({ value, line: i + 1 })),
     { source: 'json', dates: false, file: 'readValues()' },
@@ -82,19 +87,28 @@ export function readDataset<T extends Row = Row>(
 }
 
 /** A CSV file (header row; dotted headers nest); types inferred unless `schema` is given. */
-export function readCsv<T extends Row = Row>(path: string, options: CsvReadOptions & SourceOptions = {}): Chain<T> {
+export function readCsv<T extends Row = Row>(
+  path: string,
+  options: CsvReadOptions & SourceOptions = {},
+): Chain<T> {
   const { session, ...rest } = options;
   return chainOf(new FileSource('csv', path, rest), session);
 }
 
 /** A JSON Lines file (one object per line). */
-export function readJsonl<T extends Row = Row>(path: string, options: JsonlReadOptions & SourceOptions = {}): Chain<T> {
+export function readJsonl<T extends Row = Row>(
+  path: string,
+  options: JsonlReadOptions & SourceOptions = {},
+): Chain<T> {
   const { session, ...rest } = options;
   return chainOf(new FileSource('jsonl', path, rest), session);
 }
 
 /** A JSON file holding an array of objects. */
-export function readJson<T extends Row = Row>(path: string, options: JsonReadOptions & SourceOptions = {}): Chain<T> {
+export function readJson<T extends Row = Row>(
+  path: string,
+  options: JsonReadOptions & SourceOptions = {},
+): Chain<T> {
   const { session, ...rest } = options;
   return chainOf(new FileSource('json', path, rest), session);
 }

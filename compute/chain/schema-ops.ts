@@ -1,6 +1,6 @@
 import { SchemaError, UnknownColumnError } from '../../schema/errors.ts';
-import type { DatasetSchema, FieldSpec, FieldType, LeafType } from '../../schema/record/field-type.ts';
 import { suggestPaths } from '../../schema/expr/index.ts';
+import type { DatasetSchema, FieldSpec, FieldType, LeafType } from '../../schema/record/field-type.ts';
 
 /**
  * Pure operations on dataset schemas used by the chain planner to compute each step's output type
@@ -71,7 +71,8 @@ export function omitPaths(schema: DatasetSchema, paths: readonly string[]): Data
     return out;
   };
   const fields = walk(schema.fields, '');
-  if (Object.keys(fields).length === 0) throw new SchemaError('A chain cannot remove every column.', paths.join(', '));
+  if (Object.keys(fields).length === 0)
+    throw new SchemaError('A chain cannot remove every column.', paths.join(', '));
   return { ...schema, fields };
 }
 
@@ -96,7 +97,10 @@ export function mergeSchemas(
     if (target in fields) {
       target = `${prefix}${name}`;
       if (target in fields) {
-        throw new SchemaError(`Join output has two fields named '${target}'; choose another rightPrefix.`, target);
+        throw new SchemaError(
+          `Join output has two fields named '${target}'; choose another rightPrefix.`,
+          target,
+        );
       }
     }
     renamed.set(name, target);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { udfSourceText } from '../udf/index.ts';
 import type { Session } from '../session.ts';
+import { udfSourceText } from '../udf/index.ts';
 import type { ChainPlan, PlanStep } from './plan.ts';
 import { stableJson } from './stable-json.ts';
 
@@ -24,7 +24,9 @@ export async function nextHash(previous: string, step: PlanStep, session: Sessio
 
 /** The hash of the source alone. */
 export async function sourceHash(plan: ChainPlan, session: Session): Promise<string> {
-  return createHash('sha256').update(await plan.source.identity(session)).digest('hex');
+  return createHash('sha256')
+    .update(await plan.source.identity(session))
+    .digest('hex');
 }
 
 /**

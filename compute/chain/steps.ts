@@ -18,7 +18,10 @@ export type SqlStep =
   | { readonly kind: 'filter'; readonly predicate: ExprNode }
   | { readonly kind: 'select'; readonly paths: readonly string[] }
   | { readonly kind: 'selectExcept'; readonly paths: readonly string[] }
-  | { readonly kind: 'mutate'; readonly fields: readonly { readonly name: string; readonly expr: ExprNode }[] }
+  | {
+      readonly kind: 'mutate';
+      readonly fields: readonly { readonly name: string; readonly expr: ExprNode }[];
+    }
   | { readonly kind: 'orderBy'; readonly keys: readonly OrderKey[] }
   | { readonly kind: 'limit'; readonly count: number }
   | { readonly kind: 'offset'; readonly count: number }

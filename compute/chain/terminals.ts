@@ -46,9 +46,27 @@ async function withRun<T>(session: Session, fn: (run: ChainRun) => Promise<T>, f
 }
 
 /**
+ * True when the chain's source hashes its content while materialising it (in-memory records) and every
+ * step is plain SQL: then opening first and hashing afterwards costs one pass over the rows instead of
+ * two, and a repeated save only pays for a write that it drops again.
+ */
+function hashAfterOpen(plan: ChainPlan): boolean {
+  const source = plan.source as { readonly identifiedByOpen?: boolean };
+  return (
+    source.identifiedByOpen === true &&
+    plan.steps.every(
+      (step) =>
+        step.kind !== 'udf' && step.kind !== 'join' && step.kind !== 'union' && step.kind !== 'subtract',
+    )
+  );
+}
+
+/**
  * Saves the chain's rows as a new dataset version. All row work happens in the warehouse
  * (`INSERT … SELECT`); a materialised source with no steps is published without copying.
- * When the latest version with the same chain hash exists it is returned at once (unless `force`).
+ * When the latest version with the same chain hash exists it is returned (unless `force`): at once,
+ * or — for in-memory records, whose hash is computed while they are written — after the run's table
+ * is dropped again.
  */
 export async function saveChain(
   plan: ChainPlan,
@@ -56,45 +74,63 @@ export async function saveChain(
   name: string,
   options: SaveOptions,
 ): Promise<DatasetVersion> {
-  const hash = await chainHash(plan, session);
-  if (!options.force) {
+  const early = !hashAfterOpen(plan);
+  let hash = early ? await chainHash(plan, session) : '';
+  const existingVersion = async (): Promise<DatasetVersion | undefined> => {
+    if (options.force) return undefined;
     const existing = await session.registry.findVersionByHash(name, hash);
-    if (existing && declarationMatches(existing, options)) return existing;
+    return existing && declarationMatches(existing, options) ? existing : undefined;
+  };
+  if (early) {
+    const existing = await existingVersion();
+    if (existing) return existing;
   }
-  return withRun(session, async (run) => {
-    const relation = await run.relation(plan);
-    const { warehouse, registry } = session;
-    // Key declarations are checked against the planned schema before the version's table exists.
-    const keys = await resolveKeys(registry, name, relation.schema, options);
-    const table = await registry.reserveTableName(name);
-    try {
-      if (relation.ownedTable) {
-        await warehouse.renameTable(relation.ownedTable, table);
-        run.adopt(relation.ownedTable);
-      } else {
-        await createRowTable(warehouse, table, relation.schema);
-        await warehouse.execute(compileInsertSelect(warehouse.dialect, table, relation, run.orderedQuery(relation)));
+  return withRun(
+    session,
+    async (run) => {
+      const relation = await run.relation(plan);
+      if (!early) {
+        hash = await chainHash(plan, session);
+        // The run still tracks the table it materialised, so disposing it drops that table.
+        const existing = await existingVersion();
+        if (existing) return existing;
       }
-      await applyKeys(warehouse, table, name, keys);
-      const counted = await warehouse.query(run.compile(countQuery({ kind: 'table', name: table })));
-      const version = await registry.createVersion({
-        name,
-        version: options.version,
-        description: options.description,
-        table,
-        schema: relation.schema,
-        rows: Number(counted[0]?.n ?? 0),
-        chainHash: hash,
-        lineage: relation.lineage,
-        ...keys.declaration,
-      });
-      await run.releaseCheckpoints();
-      return version;
-    } catch (error) {
-      await warehouse.dropTable(table);
-      throw error;
-    }
-  }, options.force ?? false);
+      const { warehouse, registry } = session;
+      // Key declarations are checked against the planned schema before the version's table exists.
+      const keys = await resolveKeys(registry, name, relation.schema, options);
+      const table = await registry.reserveTableName(name);
+      try {
+        if (relation.ownedTable) {
+          await warehouse.renameTable(relation.ownedTable, table);
+          run.adopt(relation.ownedTable);
+        } else {
+          await createRowTable(warehouse, table, relation.schema);
+          await warehouse.execute(
+            compileInsertSelect(warehouse.dialect, table, relation, run.orderedQuery(relation)),
+          );
+        }
+        await applyKeys(warehouse, table, name, keys);
+        const counted = await warehouse.query(run.compile(countQuery({ kind: 'table', name: table })));
+        const version = await registry.createVersion({
+          name,
+          version: options.version,
+          description: options.description,
+          table,
+          schema: relation.schema,
+          rows: Number(counted[0]?.n ?? 0),
+          chainHash: hash,
+          lineage: relation.lineage,
+          ...keys.declaration,
+        });
+        await run.releaseCheckpoints();
+        return version;
+      } catch (error) {
+        await warehouse.dropTable(table);
+        throw error;
+      }
+    },
+    options.force ?? false,
+  );
 }
 
 function countQuery(from: SelectQuery['from']): SelectQuery {
@@ -161,7 +197,10 @@ export async function aggregateChain(
     );
     const value = rows[0]?.value ?? null;
     if (value === null || value === undefined) return null;
-    const decode = createRowDecoder([{ path: 'value', name: 'value', type, nullable: true }], session.warehouse.dialect);
+    const decode = createRowDecoder(
+      [{ path: 'value', name: 'value', type, nullable: true }],
+      session.warehouse.dialect,
+    );
     return (decode({ value }) as { value: number | bigint | string | Date | boolean | null }).value;
   });
 }

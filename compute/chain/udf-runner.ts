@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ColumnDefinition } from '../../clients/warehouse/warehouse-driver.ts';
 import { columnNode, type ExprNode } from '../../schema/expr/index.ts';
-import type { SelectQuery, Selection } from '../../schema/query/index.ts';
+import type { Selection, SelectQuery } from '../../schema/query/index.ts';
 import { pathToColumnName } from '../../schema/record/column.ts';
 import type { DatasetSchema, FieldSpec } from '../../schema/record/field-type.ts';
 import {
@@ -14,16 +14,16 @@ import {
 } from '../../schema/record/index.ts';
 import type { CheckpointStore } from '../checkpoint/checkpoint-store.ts';
 import { type CheckpointTables, checkpointTables } from '../checkpoint/checkpoint-store.ts';
+import type { Session } from '../session.ts';
 import {
   type AggGroup,
   type BatchCommit,
+  type ExecutionSettings,
   executeAgg,
   executeUdf,
-  type ExecutionSettings,
   type UdfInputRow,
   type UdfStep,
 } from '../udf/index.ts';
-import type { Session } from '../session.ts';
 import { InvalidArgumentError } from './chain-errors.ts';
 import { compileInsertSelect } from './insert-select.ts';
 import type { ChainSettings } from './plan.ts';
@@ -132,10 +132,13 @@ function idColumn(name: string) {
 
 function withErrorField(schema: DatasetSchema, store: boolean, allNullable: boolean): DatasetSchema {
   const fields: Record<string, FieldSpec> = {};
-  for (const [name, spec] of Object.entries(schema.fields)) fields[name] = allNullable ? nullable(spec) : spec;
+  for (const [name, spec] of Object.entries(schema.fields))
+    fields[name] = allNullable ? nullable(spec) : spec;
   if (store) {
     if (ERROR_FIELD in fields) {
-      throw new InvalidArgumentError(`A UDF with onError: 'store' cannot output a field named '${ERROR_FIELD}'.`);
+      throw new InvalidArgumentError(
+        `A UDF with onError: 'store' cannot output a field named '${ERROR_FIELD}'.`,
+      );
     }
     fields[ERROR_FIELD] = ERROR_SPEC;
   }
@@ -171,7 +174,11 @@ export function outputColumns(step: UdfStep, warehouse: Session['warehouse']): C
   const tableSchema = withErrorField(fromZod(z.object(step.outputShape)), store, true);
   return [
     ...tableColumns(tableSchema, warehouse),
-    { name: 'chainql_input', sqlType: sqlType(idColumn('chainql_input'), warehouse.dialect), nullable: false },
+    {
+      name: 'chainql_input',
+      sqlType: sqlType(idColumn('chainql_input'), warehouse.dialect),
+      nullable: false,
+    },
   ];
 }
 
@@ -197,8 +204,18 @@ async function execute(
   const { warehouse } = context.session;
   const inRange: ExprNode[] = range
     ? [
-        { kind: 'comparison', op: 'gte', left: columnNode('sys.id', 'i'), right: { kind: 'literal', value: range.from } } as ExprNode,
-        { kind: 'comparison', op: 'lte', left: columnNode('sys.id', 'i'), right: { kind: 'literal', value: range.to } } as ExprNode,
+        {
+          kind: 'comparison',
+          op: 'gte',
+          left: columnNode('sys.id', 'i'),
+          right: { kind: 'literal', value: range.from },
+        } as ExprNode,
+        {
+          kind: 'comparison',
+          op: 'lte',
+          left: columnNode('sys.id', 'i'),
+          right: { kind: 'literal', value: range.to },
+        } as ExprNode,
       ]
     : [];
   const notDone = { kind: 'isNull', operand: columnNode('sys.id', 'd'), negated: false } as ExprNode;
@@ -212,13 +229,20 @@ async function execute(
       on: columnEquals('sys.id', 'i', 'sys.id', 'd'),
     },
     selections: passThrough(inputSchema, 'i'),
-    where: inRange.length > 0 ? ({ kind: 'logical', op: 'and', operands: [notDone, ...inRange] } as ExprNode) : notDone,
+    where:
+      inRange.length > 0
+        ? ({ kind: 'logical', op: 'and', operands: [notDone, ...inRange] } as ExprNode)
+        : notDone,
   };
   const partition = step.kind === 'agg' ? leavesOf(inputSchema, step.partitionBy) : [];
   const ordered: SelectQuery = {
     ...pending,
     orderBy: [
-      ...partition.map((column) => ({ expr: columnNode(column.path, 'i'), direction: 'asc' as const, nulls: 'last' as const })),
+      ...partition.map((column) => ({
+        expr: columnNode(column.path, 'i'),
+        direction: 'asc' as const,
+        nulls: 'last' as const,
+      })),
       { expr: columnNode('sys.id', 'i'), direction: 'asc', nulls: 'last' },
     ],
   };
@@ -226,7 +250,9 @@ async function execute(
     context.compile({
       kind: 'select',
       from: { kind: 'subquery', query: pending, alias: 'p' },
-      selections: [{ expr: { kind: 'aggregate', fn: 'count', arg: { kind: 'star' } } as ExprNode, alias: 'n' }],
+      selections: [
+        { expr: { kind: 'aggregate', fn: 'count', arg: { kind: 'star' } } as ExprNode, alias: 'n' },
+      ],
     }),
   );
   const total = Number(remaining[0]?.n ?? 0);
@@ -255,11 +281,23 @@ async function execute(
         throw new InvalidArgumentError(`Row ${inputId} produced more than ${OUTPUTS_PER_INPUT} outputs.`);
       }
       const id = inputId * OUTPUTS_PER_INPUT + index;
-      out.push([id, deterministicRand(id), ...encodeOutput(output), ...new Array(errorWidth).fill(null), inputId]);
+      out.push([
+        id,
+        deterministicRand(id),
+        ...encodeOutput(output),
+        ...new Array(errorWidth).fill(null),
+        inputId,
+      ]);
     }
     for (const { inputId, error } of batch.errors) {
       const id = inputId * OUTPUTS_PER_INPUT;
-      out.push([id, deterministicRand(id), ...new Array(outputWidth).fill(null), ...encodeError({ [ERROR_FIELD]: error }), inputId]);
+      out.push([
+        id,
+        deterministicRand(id),
+        ...new Array(outputWidth).fill(null),
+        ...encodeError({ [ERROR_FIELD]: error }),
+        inputId,
+      ]);
     }
     await warehouse.writeAtomically([
       { table: tables.output, columns: names, rows: out },
@@ -275,7 +313,14 @@ async function execute(
     ...(context.settings.onProgress ? { onProgress: context.settings.onProgress } : {}),
   };
   if (step.kind === 'agg') {
-    await executeAgg(step, groups(rows(), partition.map((column) => column.path)), options);
+    await executeAgg(
+      step,
+      groups(
+        rows(),
+        partition.map((column) => column.path),
+      ),
+      options,
+    );
   } else {
     await executeUdf(step, rows(), options);
   }

@@ -27,7 +27,11 @@ export interface Checkpoint {
 /** The physical table names of a step hash's checkpoint. */
 export function checkpointTables(stepHash: string): CheckpointTables {
   const id = stepHash.slice(0, 24);
-  return { input: `chainql_ckpt_${id}_in`, output: `chainql_ckpt_${id}_out`, done: `chainql_ckpt_${id}_done` };
+  return {
+    input: `chainql_ckpt_${id}_in`,
+    output: `chainql_ckpt_${id}_out`,
+    done: `chainql_ckpt_${id}_done`,
+  };
 }
 
 /**
@@ -45,7 +49,11 @@ export class CheckpointStore {
       [
         { name: 'step_hash', sqlType: warehouse.dialect === 'sqlite' ? 'TEXT' : 'String', nullable: false },
         { name: 'status', sqlType: warehouse.dialect === 'sqlite' ? 'TEXT' : 'String', nullable: false },
-        { name: 'updated_at', sqlType: warehouse.dialect === 'sqlite' ? 'INTEGER' : 'Int64', nullable: false },
+        {
+          name: 'updated_at',
+          sqlType: warehouse.dialect === 'sqlite' ? 'INTEGER' : 'Int64',
+          nullable: false,
+        },
       ],
       { ifNotExists: true, orderBy: ['step_hash'] },
     );
@@ -88,7 +96,10 @@ export class CheckpointStore {
   async drop(stepHash: string): Promise<void> {
     const tables = checkpointTables(stepHash);
     for (const table of [tables.input, tables.output, tables.done]) await this.warehouse.dropTable(table);
-    await this.warehouse.execute({ sql: `DELETE FROM ${this.table} WHERE step_hash = ?`, parameters: [stepHash] });
+    await this.warehouse.execute({
+      sql: `DELETE FROM ${this.table} WHERE step_hash = ?`,
+      parameters: [stepHash],
+    });
   }
 
   /**

@@ -28,7 +28,11 @@ function makeRows(n: number): Row[] {
   return Array.from({ length: n }, (_, i) => ({
     id: i,
     name: `image_${i}.jpg`,
-    det: { label: i % 3 === 0 ? 'cat' : 'dog', confidence: (i % 1000) / 1000, box: { w: i % 640, h: i % 480 } },
+    det: {
+      label: i % 3 === 0 ? 'cat' : 'dog',
+      confidence: (i % 1000) / 1000,
+      box: { w: i % 640, h: i % 480 },
+    },
     ok: i % 2 === 0,
   }));
 }
@@ -47,14 +51,25 @@ function rawInsert(path: string, rows: Row[]): number {
   const insertChunk = db.transaction((chunk: Row[], offset: number) => {
     const values: unknown[] = [];
     chunk.forEach((r, i) => {
-      values.push(offset + i + 1, offset + i, r.id, r.name, r.det.label, r.det.confidence, r.det.box.w, r.det.box.h, r.ok ? 1 : 0);
+      values.push(
+        offset + i + 1,
+        offset + i,
+        r.id,
+        r.name,
+        r.det.label,
+        r.det.confidence,
+        r.det.box.w,
+        r.det.box.h,
+        r.ok ? 1 : 0,
+      );
     });
     if (chunk.length === perStatement) many.run(values);
     else for (let i = 0; i < chunk.length; i++) one.run(values.slice(i * 9, i * 9 + 9));
   });
   for (let offset = 0; offset < rows.length; offset += 10_000) {
     const batch = rows.slice(offset, offset + 10_000);
-    for (let i = 0; i < batch.length; i += perStatement) insertChunk(batch.slice(i, i + perStatement), offset + i);
+    for (let i = 0; i < batch.length; i += perStatement)
+      insertChunk(batch.slice(i, i + perStatement), offset + i);
   }
   const ms = performance.now() - start;
   db.close();
@@ -85,7 +100,9 @@ async function main(): Promise<void> {
       start = performance.now();
       await readRecords(rows, Row, { session }).save(round === 0 ? 'bench_typed' : `bench_typed_${round}`);
       typedTimes.push(performance.now() - start);
-      console.log(`round ${round + 1}: raw ${rawTimes[round]!.toFixed(0)} ms, save() ${typedTimes[round]!.toFixed(0)} ms`);
+      console.log(
+        `round ${round + 1}: raw ${rawTimes[round]!.toFixed(0)} ms, save() ${typedTimes[round]!.toFixed(0)} ms`,
+      );
     }
     const rawRate = ROWS / (median(rawTimes) / 1000);
     const typedRate = ROWS / (median(typedTimes) / 1000);

@@ -33,7 +33,9 @@ describe('registry helpers at the package root', () => {
     expect(latest.schema.fields.n?.type.kind).toBe('int');
     await deleteDatasetVersion('nums', '1.0.1', { session });
     expect(await readDataset('nums', { session }).count()).toBe(1);
-    await expect(getDatasetVersion('nums', { session, version: '9.9.9' })).rejects.toThrow(VersionNotFoundError);
+    await expect(getDatasetVersion('nums', { session, version: '9.9.9' })).rejects.toThrow(
+      VersionNotFoundError,
+    );
     await expect(getDatasetVersion('nums', { session, version: '9.9.9' })).rejects.toThrow(/1\.0\.0/);
     await deleteDatasetVersion('nums', '1.0.0', { session });
     await expect(listVersions('nums', { session })).rejects.toThrow(DatasetNotFoundError);

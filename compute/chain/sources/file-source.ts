@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { openCsv, openJson, openJsonl, openParquet } from '../../formats/index.ts';
 import type { FormatReader } from '../../formats/format-reader.ts';
+import { openCsv, openJson, openJsonl, openParquet } from '../../formats/index.ts';
 import type { Session } from '../../session.ts';
 import type { Relation } from '../relation.ts';
 import { stableJson } from '../stable-json.ts';
@@ -52,6 +52,12 @@ export class FileSource implements ChainSource {
     const table = temporaryTableName();
     track(table);
     await writeRows(session.warehouse, table, reader.schema, reader.rows());
-    return { query: scanTable(table, reader.schema), schema: reader.schema, order: undefined, lineage: [], ownedTable: table };
+    return {
+      query: scanTable(table, reader.schema),
+      schema: reader.schema,
+      order: undefined,
+      lineage: [],
+      ownedTable: table,
+    };
   }
 }

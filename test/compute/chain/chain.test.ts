@@ -1,20 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
+  aggregates,
   avg,
   C,
   count,
   ExpressionTypeError,
   func,
   max,
+  or,
   readDataset,
   readRecords,
   readValues,
   SchemaError,
   sum,
   UnknownColumnError,
-  aggregates,
-  or,
 } from '../../../compute/index.ts';
 import { tempSession } from '../../helpers/temp-session.ts';
 
@@ -32,10 +32,34 @@ const Detection = z.object({
 type Detection = z.infer<typeof Detection>;
 
 const rows: Detection[] = [
-  { id: 1, name: 'a.jpg', det: { label: 'cat', confidence: 0.95, box: { w: 10, h: 20 } }, tags: ['x'], note: null },
-  { id: 2, name: 'b.jpg', det: { label: 'dog', confidence: 0.5, box: { w: 30, h: 5 } }, tags: [], note: 'blurry' },
-  { id: 3, name: 'c.png', det: { label: 'cat', confidence: 0.99, box: { w: 1, h: 1 } }, tags: ['y', 'z'], note: null },
-  { id: 4, name: 'd.jpg', det: { label: 'bird', confidence: 0.7, box: { w: 8, h: 8 } }, tags: [], note: 'ok' },
+  {
+    id: 1,
+    name: 'a.jpg',
+    det: { label: 'cat', confidence: 0.95, box: { w: 10, h: 20 } },
+    tags: ['x'],
+    note: null,
+  },
+  {
+    id: 2,
+    name: 'b.jpg',
+    det: { label: 'dog', confidence: 0.5, box: { w: 30, h: 5 } },
+    tags: [],
+    note: 'blurry',
+  },
+  {
+    id: 3,
+    name: 'c.png',
+    det: { label: 'cat', confidence: 0.99, box: { w: 1, h: 1 } },
+    tags: ['y', 'z'],
+    note: null,
+  },
+  {
+    id: 4,
+    name: 'd.jpg',
+    det: { label: 'bird', confidence: 0.7, box: { w: 8, h: 8 } },
+    tags: [],
+    note: 'ok',
+  },
 ];
 
 let session: Awaited<ReturnType<typeof tempSession>>;
@@ -127,8 +151,15 @@ describe('chain SQL steps', () => {
     const doubled = await source().union(source()).count();
     expect(doubled).toBe(8);
     const other = readValues({ id: [1, 2] }, { session });
-    await expect(source().union(other as never).count()).rejects.toThrow(/same columns/);
-    const rest = await source().subtract(source().filter(C('det.label').eq('cat')), 'id').orderBy('id').collect();
+    await expect(
+      source()
+        .union(other as never)
+        .count(),
+    ).rejects.toThrow(/same columns/);
+    const rest = await source()
+      .subtract(source().filter(C('det.label').eq('cat')), 'id')
+      .orderBy('id')
+      .collect();
     expect(rest.map((r) => r.id)).toEqual([2, 4]);
   });
 
@@ -171,9 +202,11 @@ describe('chain terminals', () => {
 
   it('show prints a table', async () => {
     let text = '';
-    await source().orderBy('id').show(2, (t) => {
-      text += t;
-    });
+    await source()
+      .orderBy('id')
+      .show(2, (t) => {
+        text += t;
+      });
     expect(text).toContain('det.confidence');
     expect(text).toContain('a.jpg');
     expect(text).not.toContain('c.png');
@@ -232,9 +265,11 @@ describe('chain errors', () => {
   it('type mismatches fail before any SQL runs', async () => {
     await expect(source().filter(C('name').gt(3)).count()).rejects.toBeInstanceOf(ExpressionTypeError);
     await expect(source().sum('name')).rejects.toBeInstanceOf(ExpressionTypeError);
-    await expect(source().groupBy('det.label', { s: sum('name') }).count()).rejects.toBeInstanceOf(
-      ExpressionTypeError,
-    );
+    await expect(
+      source()
+        .groupBy('det.label', { s: sum('name') })
+        .count(),
+    ).rejects.toBeInstanceOf(ExpressionTypeError);
     await expect(source().filter(aggregates.count().gt(1)).count()).rejects.toThrow(/aggregates/);
   });
 

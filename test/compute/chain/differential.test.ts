@@ -120,7 +120,9 @@ const inList: fc.Arbitrary<Case> = fc.array(int, { maxLength: 3 }).map((values) 
 }));
 
 function likeToRegExp(pattern: string): RegExp {
-  const body = [...pattern].map((ch) => (ch === '%' ? '.*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  const body = [...pattern].map((ch) =>
+    ch === '%' ? '.*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+  );
   return new RegExp(`^${body.join('')}$`, 's');
 }
 
@@ -219,7 +221,9 @@ describe('differential: SQL chain vs JS evaluation', () => {
           const actual = (await chain.collect()).map((row) => row.id);
           const kept = rows.filter((row) => filter.evaluate(row) === true).sort(jsOrder(keys));
           const start = offset ?? 0;
-          const expected = kept.slice(start, limit === undefined ? undefined : start + limit).map((row) => row.id);
+          const expected = kept
+            .slice(start, limit === undefined ? undefined : start + limit)
+            .map((row) => row.id);
           expect(actual, filter.text).toEqual(expected);
         },
       ),

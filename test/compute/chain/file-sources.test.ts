@@ -13,9 +13,27 @@ const Row = z.object({
   ok: z.boolean(),
 });
 const rows = [
-  { id: 1, name: 'a', det: { label: 'cat', confidence: 0.9 }, seen: new Date('2026-01-02T03:04:05.000Z'), ok: true },
-  { id: 2, name: 'b, with comma', det: { label: 'dog', confidence: 0.25 }, seen: new Date('2026-02-03T00:00:00.000Z'), ok: false },
-  { id: 3, name: 'ünïcode', det: { label: 'cat', confidence: 0.5 }, seen: new Date('2026-03-04T12:00:00.000Z'), ok: true },
+  {
+    id: 1,
+    name: 'a',
+    det: { label: 'cat', confidence: 0.9 },
+    seen: new Date('2026-01-02T03:04:05.000Z'),
+    ok: true,
+  },
+  {
+    id: 2,
+    name: 'b, with comma',
+    det: { label: 'dog', confidence: 0.25 },
+    seen: new Date('2026-02-03T00:00:00.000Z'),
+    ok: false,
+  },
+  {
+    id: 3,
+    name: 'ünïcode',
+    det: { label: 'cat', confidence: 0.5 },
+    seen: new Date('2026-03-04T12:00:00.000Z'),
+    ok: true,
+  },
 ];
 
 let session: Awaited<ReturnType<typeof tempSession>>;
@@ -30,28 +48,55 @@ afterAll(async () => {
 });
 
 describe('file sources and exports', () => {
-  it.each(['csv', 'jsonl', 'parquet'] as const)('%s: export then read back through a chain', async (format) => {
-    const path = join(dir.dir, `out.${format}`);
-    const source = readRecords(rows, Row, { session }).orderBy('id');
-    const written =
-      format === 'csv' ? await source.toCsv(path) : format === 'jsonl' ? await source.toJsonl(path) : await source.toParquet(path);
-    expect(written).toBe(3);
-    const read = format === 'csv' ? readCsv(path, { session }) : format === 'jsonl' ? readJsonl(path, { session }) : readParquet(path, { session });
-    const back = await read.filter(C('det.label').eq('cat')).orderBy('id').collect();
-    expect(back.map((r) => r.id)).toEqual([1, 3]);
-    expect(back[1]).toEqual(rows[2]);
-  });
+  it.each(['csv', 'jsonl', 'parquet'] as const)(
+    '%s: export then read back through a chain',
+    async (format) => {
+      const path = join(dir.dir, `out.${format}`);
+      const source = readRecords(rows, Row, { session }).orderBy('id');
+      const written =
+        format === 'csv'
+          ? await source.toCsv(path)
+          : format === 'jsonl'
+            ? await source.toJsonl(path)
+            : await source.toParquet(path);
+      expect(written).toBe(3);
+      const read =
+        format === 'csv'
+          ? readCsv(path, { session })
+          : format === 'jsonl'
+            ? readJsonl(path, { session })
+            : readParquet(path, { session });
+      const back = await read.filter(C('det.label').eq('cat')).orderBy('id').collect();
+      expect(back.map((r) => r.id)).toEqual([1, 3]);
+      expect(back[1]).toEqual(rows[2]);
+    },
+  );
 
   it('readJson reads an array of objects with nested fields', async () => {
     const path = join(dir.dir, 'in.json');
-    writeFileSync(path, JSON.stringify([{ a: 1, b: { c: 'x' } }, { a: 2, b: { c: 'y' } }]));
+    writeFileSync(
+      path,
+      JSON.stringify([
+        { a: 1, b: { c: 'x' } },
+        { a: 2, b: { c: 'y' } },
+      ]),
+    );
     expect(await readJson(path, { session }).filter(C('b.c').eq('y')).count()).toBe(1);
   });
 
   it('a CSV column can be given an explicit schema; bad values name the position', async () => {
     const path = join(dir.dir, 'bad.csv');
     writeFileSync(path, 'id,score\n1,0.5\n2,high\n');
-    const error = await readCsv(path, { session, schema: { format: 1, fields: { id: { type: { kind: 'int' }, nullable: false, optional: false }, score: { type: { kind: 'float' }, nullable: false, optional: false } } } })
+    const error = await readCsv(path, {
+      session,
+      schema: {
+        format: 1,
+        fields: {
+          id: { type: { kind: 'int' }, nullable: false, optional: false },
+          score: { type: { kind: 'float' }, nullable: false, optional: false },
+        },
+      },
+    })
       .count()
       .catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/score/);

@@ -45,7 +45,8 @@ function runChild(killAfterMs: number | undefined): Promise<{ finished: boolean;
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    const timer =
+      killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       if (timer) clearTimeout(timer);
@@ -80,12 +81,16 @@ describe('kill -9 during a UDF map', () => {
     }
     expect(kills).toBeGreaterThanOrEqual(5);
 
-    const rows = await readDataset<{ id: number; text: string; reply: string }>('kill_output', { session }).collect();
+    const rows = await readDataset<{ id: number; text: string; reply: string }>('kill_output', {
+      session,
+    }).collect();
     expect(rows).toHaveLength(ROWS);
     expect(new Set(rows.map((r) => r.id)).size).toBe(ROWS);
     for (const row of rows) expect(row.reply).toBe(expectedChatContent('mock-1', row.text));
     const rework = mock.totalCalls - ROWS;
-    console.log(`kills=${kills} mock calls=${mock.totalCalls} rework=${rework} bound=${kills * (BATCH_SIZE + CONCURRENCY)}`);
+    console.log(
+      `kills=${kills} mock calls=${mock.totalCalls} rework=${rework} bound=${kills * (BATCH_SIZE + CONCURRENCY)}`,
+    );
     expect(rework).toBeGreaterThanOrEqual(0);
     expect(rework).toBeLessThanOrEqual(kills * (BATCH_SIZE + CONCURRENCY));
     await session.close();

@@ -1,10 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { C, ERROR_FIELD, OutputValidationError, readDataset, readRecords, UdfRowError } from '../../../compute/index.ts';
+import {
+  C,
+  ERROR_FIELD,
+  OutputValidationError,
+  readDataset,
+  readRecords,
+  UdfRowError,
+} from '../../../compute/index.ts';
 import { tempSession } from '../../helpers/temp-session.ts';
 
 const Item = z.object({ id: z.int(), text: z.string(), group: z.string() });
-const items = Array.from({ length: 300 }, (_, i) => ({ id: i + 1, text: `item ${i + 1}`, group: `g${i % 3}` }));
+const items = Array.from({ length: 300 }, (_, i) => ({
+  id: i + 1,
+  text: `item ${i + 1}`,
+  group: `g${i % 3}`,
+}));
 
 let session: Awaited<ReturnType<typeof tempSession>>;
 beforeAll(async () => {
@@ -27,7 +38,10 @@ describe('UDF steps in chains', () => {
   it('map adds validated output fields to each row', async () => {
     const rows = await source()
       .filter(C('id').lte(5))
-      .map({ length: z.int(), upper: z.string() }, async (row) => ({ length: row.text.length, upper: row.text.toUpperCase() }))
+      .map({ length: z.int(), upper: z.string() }, async (row) => ({
+        length: row.text.length,
+        upper: row.text.toUpperCase(),
+      }))
       .collect();
     expect(rows).toHaveLength(5);
     expect(rows[0]).toEqual({ id: 1, text: 'item 1', group: 'g0', length: 6, upper: 'ITEM 1' });
@@ -167,11 +181,17 @@ describe('checkpoints', () => {
   });
 
   it('a changed UDF body recomputes; force recomputes from scratch', async () => {
-    const a = await source().map({ v: z.int() }, (row) => ({ v: row.id })).save('changing');
-    const b = await source().map({ v: z.int() }, (row) => ({ v: row.id + 1 })).save('changing');
+    const a = await source()
+      .map({ v: z.int() }, (row) => ({ v: row.id }))
+      .save('changing');
+    const b = await source()
+      .map({ v: z.int() }, (row) => ({ v: row.id + 1 }))
+      .save('changing');
     expect(b.version).not.toBe(a.version);
     expect((await readDataset('changing', { session }).limit(1).collect())[0]!.v).toBe(2);
-    const forced = await source().map({ v: z.int() }, (row) => ({ v: row.id + 1 })).save('changing', { force: true });
+    const forced = await source()
+      .map({ v: z.int() }, (row) => ({ v: row.id + 1 }))
+      .save('changing', { force: true });
     expect(forced.version).not.toBe(b.version);
   });
 });
