@@ -69,3 +69,4 @@ export {
   UdfRowError,
   udfFromModule,
 } from './udf/index.ts';
+export { DuplicateKeyError, KeyDeclarationError } from './keys/index.ts';
