@@ -5,12 +5,12 @@ import type { ProgressEvent } from './progress-events.ts';
 import { ThreadInvoker } from './thread-invoker.ts';
 import { UdfSettingsError } from './udf-errors.ts';
 import type { UnitPayload } from './udf-invoke.ts';
-import { UdfRun } from './udf-run.ts';
 import type { BatchCommit, ExecutionSummary } from './udf-run.ts';
+import { UdfRun } from './udf-run.ts';
 import type { AggStep, AnyRow, UdfStep } from './udf-step.ts';
 import { stepName } from './udf-step.ts';
-import { LocalInvoker } from './unit-invoker.ts';
 import type { UnitInvoker } from './unit-invoker.ts';
+import { LocalInvoker } from './unit-invoker.ts';
 
 /** One input row as the chain hands it over. */
 export interface UdfInputRow {

@@ -1,6 +1,6 @@
-import type { RetrySettings } from './execution-settings.ts';
 import { ChainqlError } from '../../schema/errors.ts';
-import { HttpStatusError, RetryableError, isRetryableStatus, parseRetryAfter } from './udf-errors.ts';
+import type { RetrySettings } from './execution-settings.ts';
+import { HttpStatusError, isRetryableStatus, parseRetryAfter, RetryableError } from './udf-errors.ts';
 
 /** Socket/DNS/undici error codes that mean "the network hiccuped", worth another attempt. */
 const networkCodes = new Set([

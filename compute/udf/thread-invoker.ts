@@ -37,7 +37,9 @@ function bootstrapSource(): string {
   try {
     const require = createRequire(import.meta.url);
     const pkgPath = require.resolve('tsx/package.json');
-    const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports?: Record<string, { import?: { default?: string } }> };
+    const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as {
+      exports?: Record<string, { import?: { default?: string } }>;
+    };
     const entry = pkg.exports?.['./esm/api']?.import?.default;
     if (entry) tsxApi = pathToFileURL(join(dirname(pkgPath), entry)).href;
   } catch {

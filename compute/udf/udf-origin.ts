@@ -1,9 +1,9 @@
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UdfLoadError } from './udf-errors.ts';
+import { udfSourceText } from './udf-source.ts';
 import type { UdfOrigin, UdfStep } from './udf-step.ts';
 import { isUdfStep } from './udf-step.ts';
-import { udfSourceText } from './udf-source.ts';
 
 /** Folders whose frames are chainql's own (step constructors, the chain API) and never a UDF's home. */
 const computeDir = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -85,7 +85,8 @@ export async function loadStepFromOrigin(
   // positions, whereas fn.toString() may differ between TypeScript transforms (vitest vs tsx).
   const exported = Object.entries(loaded).filter((entry): entry is [string, UdfStep] => isUdfStep(entry[1]));
   const match =
-    (origin.location !== undefined && exported.find(([, step]) => step.origin?.location === origin.location)) ||
+    (origin.location !== undefined &&
+      exported.find(([, step]) => step.origin?.location === origin.location)) ||
     exported.find(([, step]) => udfSourceText(step) === sourceText);
   if (match) return withOrigin(match[1], { ...origin, exportName: match[0] });
   throw new UdfLoadError(

@@ -1,9 +1,9 @@
 import { setMaxListeners } from 'node:events';
 import type { ResolvedSettings } from './execution-settings.ts';
-import { OutputValidator } from './output-validator.ts';
 import type { UdfOutput } from './output-validator.ts';
-import { toStoredError } from './progress-events.ts';
+import { OutputValidator } from './output-validator.ts';
 import type { ProgressEvent, StoredUdfError } from './progress-events.ts';
+import { toStoredError } from './progress-events.ts';
 import { RateLimiter, sleep } from './rate-limiter.ts';
 import { backoffDelay, isRetryable, retryAfterOf } from './retry-policy.ts';
 import {
@@ -80,7 +80,6 @@ export class UdfRun {
   private buffer: BatchCommit = { inputIds: [], outputs: [], errors: [] };
   private committing: Promise<void> | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
-  private inputDone = false;
   private stopped = false;
   private fatal: unknown;
   private wake: (() => void) | undefined;
@@ -181,7 +180,6 @@ export class UdfRun {
     } finally {
       if (this.stopped) void iterator.return?.()?.catch(() => undefined);
     }
-    this.inputDone = true;
     while (!this.stopped && (this.inflight > 0 || this.committing || this.buffer.inputIds.length > 0)) {
       if (this.inflight === 0 && !this.committing) this.flush();
       await this.waitForChange();

@@ -1,5 +1,5 @@
-import { CallContext, invokeStep } from './udf-invoke.ts';
 import type { UnitPayload } from './udf-invoke.ts';
+import { CallContext, invokeStep } from './udf-invoke.ts';
 import type { UdfStep } from './udf-step.ts';
 
 /** Raw result of one call: unvalidated outputs plus the tokens the UDF reported. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { OpenAiMock, expectedChatContent, expectedEmbedding } from './openai-mock.ts';
+import { expectedChatContent, expectedEmbedding, OpenAiMock } from './openai-mock.ts';
 
 let mock: OpenAiMock | undefined;
 afterEach(async () => {
@@ -11,7 +11,11 @@ async function chat(base: string, content: string, user?: string): Promise<Respo
   return fetch(`${base}/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'gpt-mock', messages: [{ role: 'user', content }], ...(user ? { user } : {}) }),
+    body: JSON.stringify({
+      model: 'gpt-mock',
+      messages: [{ role: 'user', content }],
+      ...(user ? { user } : {}),
+    }),
   });
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -52,7 +52,10 @@ export function expectedChatContent(model: string, content: string): string {
 /** The deterministic embedding of `input` (values in [-1, 1]). */
 export function expectedEmbedding(input: string, dimensions = 8): number[] {
   const digest = createHash('sha256').update(input).digest();
-  return Array.from({ length: dimensions }, (_, i) => Math.round(((digest[i % digest.length]! / 255) * 2 - 1) * 1e6) / 1e6);
+  return Array.from(
+    { length: dimensions },
+    (_, i) => Math.round(((digest[i % digest.length]! / 255) * 2 - 1) * 1e6) / 1e6,
+  );
 }
 
 /** Token count the mock charges for a text (≈ 4 chars per token, at least 1). */
@@ -153,11 +156,15 @@ export class OpenAiMock {
       try {
         body = JSON.parse(raw || '{}') as Record<string, unknown>;
       } catch {
-        return await this.reply(res, at, path, '', 400, { error: { message: 'invalid JSON body', type: 'invalid_request_error' } });
+        return await this.reply(res, at, path, '', 400, {
+          error: { message: 'invalid JSON body', type: 'invalid_request_error' },
+        });
       }
       const text = requestText(path, body);
       if (text === undefined) {
-        return await this.reply(res, at, path, '', 404, { error: { message: `unknown route ${req.method} ${path}`, type: 'invalid_request_error' } });
+        return await this.reply(res, at, path, '', 404, {
+          error: { message: `unknown route ${req.method} ${path}`, type: 'invalid_request_error' },
+        });
       }
       const key = typeof body.user === 'string' ? body.user : (rowMarker.exec(text)?.[1] ?? text);
       const calls = (this.perKey.get(key) ?? 0) + 1;
@@ -165,19 +172,39 @@ export class OpenAiMock {
       const { failFirst, errorRate = 0 } = this.options;
       if (failFirst && calls <= failFirst.count) {
         const headers: Record<string, string> =
-          failFirst.retryAfterSeconds !== undefined ? { 'retry-after': String(failFirst.retryAfterSeconds) } : {};
-        return await this.reply(res, at, path, key, failFirst.status, { error: { message: 'scripted failure', type: 'server_error' } }, headers);
+          failFirst.retryAfterSeconds !== undefined
+            ? { 'retry-after': String(failFirst.retryAfterSeconds) }
+            : {};
+        return await this.reply(
+          res,
+          at,
+          path,
+          key,
+          failFirst.status,
+          { error: { message: 'scripted failure', type: 'server_error' } },
+          headers,
+        );
       }
       if (errorRate > 0 && this.random() < errorRate) {
         const status = [500, 502, 503][Math.floor(this.random() * 3)]!;
-        return await this.reply(res, at, path, key, status, { error: { message: 'random failure', type: 'server_error' } });
+        return await this.reply(res, at, path, key, status, {
+          error: { message: 'random failure', type: 'server_error' },
+        });
       }
       const model = typeof body.model === 'string' ? body.model : 'mock-model';
       const promptTokens = countTokens(text);
       const completionTokens = path.endsWith('/embeddings') ? 0 : 8;
       const limited = this.checkLimits(at, promptTokens + completionTokens);
       if (limited !== undefined) {
-        return await this.reply(res, at, path, key, 429, { error: { message: 'Rate limit reached', type: 'rate_limit_error' } }, { 'retry-after': limited });
+        return await this.reply(
+          res,
+          at,
+          path,
+          key,
+          429,
+          { error: { message: 'Rate limit reached', type: 'rate_limit_error' } },
+          { 'retry-after': limited },
+        );
       }
       if (path.endsWith('/embeddings')) {
         const inputs = Array.isArray(body.input) ? body.input.map(String) : [String(body.input)];
@@ -185,7 +212,11 @@ export class OpenAiMock {
         return await this.reply(res, at, path, key, 200, {
           object: 'list',
           model,
-          data: inputs.map((input, index) => ({ object: 'embedding', index, embedding: expectedEmbedding(input, dims) })),
+          data: inputs.map((input, index) => ({
+            object: 'embedding',
+            index,
+            embedding: expectedEmbedding(input, dims),
+          })),
           usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
         });
       }
@@ -195,8 +226,18 @@ export class OpenAiMock {
         object: 'chat.completion',
         created: 1_700_000_000,
         model,
-        choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: expectedChatContent(model, last) } }],
-        usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+        choices: [
+          {
+            index: 0,
+            finish_reason: 'stop',
+            message: { role: 'assistant', content: expectedChatContent(model, last) },
+          },
+        ],
+        usage: {
+          prompt_tokens: promptTokens,
+          completion_tokens: completionTokens,
+          total_tokens: promptTokens + completionTokens,
+        },
       });
     } finally {
       this.active--;
@@ -240,14 +281,19 @@ export class OpenAiMock {
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     this.requests.push({ at, path, key, status });
     const json = JSON.stringify(payload);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json), ...headers });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(json),
+      ...headers,
+    });
     res.end(json);
   }
 }
 
 function requestText(path: string, body: Record<string, unknown>): string | undefined {
   if (path.endsWith('/chat/completions')) return lastMessage(body);
-  if (path.endsWith('/embeddings')) return Array.isArray(body.input) ? body.input.map(String).join('\n') : String(body.input ?? '');
+  if (path.endsWith('/embeddings'))
+    return Array.isArray(body.input) ? body.input.map(String).join('\n') : String(body.input ?? '');
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { UdfAbortedError, UdfSettingsError, executeUdf, map } from '../../../compute/udf/index.ts';
 import type { BatchCommittedEvent, FinishedEvent } from '../../../compute/udf/index.ts';
+import { executeUdf, map, UdfAbortedError, UdfSettingsError } from '../../../compute/udf/index.ts';
 import { delay, numberRows, progressLog, recordingCommit } from './helpers.ts';
 
 describe('executeUdf — in-flight bound and concurrency', () => {
@@ -9,38 +9,42 @@ describe('executeUdf — in-flight bound and concurrency', () => {
     { batchSize: 50, concurrency: 8 },
     { batchSize: 10, concurrency: 32 },
     { batchSize: 1, concurrency: 4 },
-  ])('never holds more than batchSize + concurrency uncommitted rows ($batchSize, $concurrency)', async ({ batchSize, concurrency }) => {
-    const uncommitted = new Set<number>();
-    let peakUncommitted = 0;
-    let running = 0;
-    let peakRunning = 0;
-    const starts = new Map<number, number>();
-    const step = map({ y: z.number() }, async (row: { x: number }) => {
-      const id = row.x + 1;
-      starts.set(id, (starts.get(id) ?? 0) + 1);
-      uncommitted.add(id);
-      peakUncommitted = Math.max(peakUncommitted, uncommitted.size);
-      running++;
-      peakRunning = Math.max(peakRunning, running);
-      await delay((row.x * 7) % 5);
-      running--;
-      return { y: row.x };
-    });
-    const rec = recordingCommit();
-    await executeUdf(step, numberRows(400), {
-      settings: { batchSize, concurrency },
-      commit: async (batch) => {
-        await delay(3); // a slow warehouse: rows keep finishing while this batch commits
-        await rec.commit(batch);
-        for (const id of batch.inputIds) uncommitted.delete(id);
-      },
-    });
-    expect(peakUncommitted).toBeLessThanOrEqual(batchSize + concurrency);
-    expect(peakRunning).toBe(Math.min(concurrency, batchSize + concurrency));
-    expect([...starts.values()].every((n) => n === 1)).toBe(true);
-    expect(rec.committedIds().sort((a, b) => a - b)).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
-    for (const batch of rec.batches) expect(batch.inputIds.length).toBeLessThanOrEqual(batchSize + concurrency);
-  });
+  ])(
+    'never holds more than batchSize + concurrency uncommitted rows ($batchSize, $concurrency)',
+    async ({ batchSize, concurrency }) => {
+      const uncommitted = new Set<number>();
+      let peakUncommitted = 0;
+      let running = 0;
+      let peakRunning = 0;
+      const starts = new Map<number, number>();
+      const step = map({ y: z.number() }, async (row: { x: number }) => {
+        const id = row.x + 1;
+        starts.set(id, (starts.get(id) ?? 0) + 1);
+        uncommitted.add(id);
+        peakUncommitted = Math.max(peakUncommitted, uncommitted.size);
+        running++;
+        peakRunning = Math.max(peakRunning, running);
+        await delay((row.x * 7) % 5);
+        running--;
+        return { y: row.x };
+      });
+      const rec = recordingCommit();
+      await executeUdf(step, numberRows(400), {
+        settings: { batchSize, concurrency },
+        commit: async (batch) => {
+          await delay(3); // a slow warehouse: rows keep finishing while this batch commits
+          await rec.commit(batch);
+          for (const id of batch.inputIds) uncommitted.delete(id);
+        },
+      });
+      expect(peakUncommitted).toBeLessThanOrEqual(batchSize + concurrency);
+      expect(peakRunning).toBe(Math.min(concurrency, batchSize + concurrency));
+      expect([...starts.values()].every((n) => n === 1)).toBe(true);
+      expect(rec.committedIds().sort((a, b) => a - b)).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
+      for (const batch of rec.batches)
+        expect(batch.inputIds.length).toBeLessThanOrEqual(batchSize + concurrency);
+    },
+  );
 
   it('runs `concurrency` async calls at once', async () => {
     let running = 0;
@@ -53,7 +57,10 @@ describe('executeUdf — in-flight bound and concurrency', () => {
       return { y: row.x };
     });
     const started = performance.now();
-    await executeUdf(step, numberRows(64), { settings: { concurrency: 16 }, commit: recordingCommit().commit });
+    await executeUdf(step, numberRows(64), {
+      settings: { concurrency: 16 },
+      commit: recordingCommit().commit,
+    });
     expect(peak).toBe(16);
     // 64 rows × 20 ms at 16 in flight ≈ 80 ms; sequential would be 1.3 s.
     expect(performance.now() - started).toBeLessThan(600);
@@ -65,13 +72,15 @@ describe('executeUdf — in-flight bound and concurrency', () => {
     await expect(executeUdf(step, numberRows(1), { commit, settings: { concurrency: 0 } })).rejects.toThrow(
       /concurrency must be an integer ≥ 1, got 0/,
     );
-    await expect(executeUdf(step, numberRows(1), { commit, settings: { batchSize: 2.5 } })).rejects.toThrow(UdfSettingsError);
+    await expect(executeUdf(step, numberRows(1), { commit, settings: { batchSize: 2.5 } })).rejects.toThrow(
+      UdfSettingsError,
+    );
     await expect(
       executeUdf(step, numberRows(1), { commit, settings: { rateLimit: { requestsPerMinute: -1 } } }),
     ).rejects.toThrow(/rateLimit.requestsPerMinute must be a finite number > 0/);
-    await expect(executeUdf(step, numberRows(1), { commit, settings: { retries: { attempts: 0 } } })).rejects.toThrow(
-      /retries.attempts/,
-    );
+    await expect(
+      executeUdf(step, numberRows(1), { commit, settings: { retries: { attempts: 0 } } }),
+    ).rejects.toThrow(/retries.attempts/);
   });
 });
 
@@ -148,18 +157,38 @@ describe('executeUdf — progress events', () => {
       { onError: 'store', name: 'double' },
     );
     const log = progressLog();
-    await executeUdf(step, numberRows(25), { settings: { batchSize: 10 }, total: 25, onProgress: log.onProgress, commit: recordingCommit().commit });
+    await executeUdf(step, numberRows(25), {
+      settings: { batchSize: 10 },
+      total: 25,
+      onProgress: log.onProgress,
+      commit: recordingCommit().commit,
+    });
     const types = log.events.map((e) => e.type);
     expect(types[0]).toBe('started');
     expect(types.at(-1)).toBe('finished');
-    expect(log.events[0]).toMatchObject({ type: 'started', step: 'double', kind: 'map', total: 25, batchSize: 10 });
+    expect(log.events[0]).toMatchObject({
+      type: 'started',
+      step: 'double',
+      kind: 'map',
+      total: 25,
+      batchSize: 10,
+    });
     const committed = log.events.filter((e): e is BatchCommittedEvent => e.type === 'batchCommitted');
     expect(committed.map((e) => e.done)).toEqual([10, 20, 25]);
     expect(committed.every((e) => e.total === 25 && e.rate > 0)).toBe(true);
     expect(log.events.filter((e) => e.type === 'rowFailed')).toEqual([
-      expect.objectContaining({ inputId: 6, stored: true, error: expect.objectContaining({ message: 'bad row' }) }),
+      expect.objectContaining({
+        inputId: 6,
+        stored: true,
+        error: expect.objectContaining({ message: 'bad row' }),
+      }),
     ]);
-    expect(log.events.at(-1)).toMatchObject({ status: 'succeeded', done: 25, outputs: 24, errors: 1 } satisfies Partial<FinishedEvent>);
+    expect(log.events.at(-1)).toMatchObject({
+      status: 'succeeded',
+      done: 25,
+      outputs: 24,
+      errors: 1,
+    } satisfies Partial<FinishedEvent>);
   });
 
   it('reports a failed run in the finished event', async () => {
@@ -167,7 +196,9 @@ describe('executeUdf — progress events', () => {
       throw new Error('always');
     });
     const log = progressLog();
-    await expect(executeUdf(step, numberRows(3), { onProgress: log.onProgress, commit: recordingCommit().commit })).rejects.toThrow();
+    await expect(
+      executeUdf(step, numberRows(3), { onProgress: log.onProgress, commit: recordingCommit().commit }),
+    ).rejects.toThrow();
     expect(log.events.at(-1)).toMatchObject({ type: 'finished', status: 'failed' });
   });
 });

@@ -1,9 +1,16 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { HttpStatusError, OutputValidationError, UdfRowError, executeUdf, isRetryable, map } from '../../../compute/udf/index.ts';
 import type { UdfContext } from '../../../compute/udf/index.ts';
-import { OpenAiMock, countTokens, expectedChatContent } from '../../fakes/openai-mock.ts';
+import {
+  executeUdf,
+  HttpStatusError,
+  isRetryable,
+  map,
+  OutputValidationError,
+  UdfRowError,
+} from '../../../compute/udf/index.ts';
+import { countTokens, expectedChatContent, OpenAiMock } from '../../fakes/openai-mock.ts';
 import { numberRows, progressLog, recordingCommit } from './helpers.ts';
 
 let mock: OpenAiMock;
@@ -17,7 +24,13 @@ afterAll(async () => {
 });
 beforeEach(() => {
   mock.reset();
-  mock.configure({ failFirst: undefined, requestsPerMinute: undefined, tokensPerMinute: undefined, latencyMs: 0, errorRate: 0 });
+  mock.configure({
+    failFirst: undefined,
+    requestsPerMinute: undefined,
+    tokensPerMinute: undefined,
+    latencyMs: 0,
+    errorRate: 0,
+  });
 });
 
 /** An LLM-enrichment UDF as users write it: fetch + HttpStatusError.check + reportTokens. */
@@ -30,12 +43,17 @@ async function ask(url: string, content: string, ctx: UdfContext<unknown>): Prom
       signal: ctx.signal,
     }),
   );
-  const json = (await res.json()) as { choices: Array<{ message: { content: string } }>; usage: { total_tokens: number } };
+  const json = (await res.json()) as {
+    choices: Array<{ message: { content: string } }>;
+    usage: { total_tokens: number };
+  };
   ctx.reportTokens(json.usage.total_tokens);
   return { answer: json.choices[0]!.message.content };
 }
 
-const enrich = map({ answer: z.string() }, (row: { x: number }, ctx) => ask(base, `describe ${row.x} [row:${row.x}]`, ctx));
+const enrich = map({ answer: z.string() }, (row: { x: number }, ctx) =>
+  ask(base, `describe ${row.x} [row:${row.x}]`, ctx),
+);
 
 describe('retries against the OpenAI mock', () => {
   it('retries 5xx with backoff until the call succeeds; outputs equal the golden answers', async () => {
@@ -43,7 +61,10 @@ describe('retries against the OpenAI mock', () => {
     const rec = recordingCommit();
     const log = progressLog();
     const step = { ...enrich, options: { retries: { attempts: 4, baseMs: 5, maxMs: 20 } } };
-    const summary = await executeUdf(step, numberRows(20), { commit: rec.commit, onProgress: log.onProgress });
+    const summary = await executeUdf(step, numberRows(20), {
+      commit: rec.commit,
+      onProgress: log.onProgress,
+    });
     expect(summary).toMatchObject({ rows: 20, outputs: 20, retries: 40 });
     for (let x = 0; x < 20; x++) expect(mock.callsFor(String(x))).toBe(3);
     const out = rec.batches.flatMap((b) => b.outputs).find((o) => o.inputId === 4)!;
@@ -63,7 +84,9 @@ describe('retries against the OpenAI mock', () => {
   it('gives up after the configured attempts with UdfRowError carrying the HTTP status', async () => {
     mock.configure({ failFirst: { count: 100, status: 500 } });
     const step = { ...enrich, options: { retries: { attempts: 3, baseMs: 1, maxMs: 2 } } };
-    const error = (await executeUdf(step, numberRows(1), { commit: recordingCommit().commit }).catch((e: unknown) => e)) as UdfRowError;
+    const error = (await executeUdf(step, numberRows(1), { commit: recordingCommit().commit }).catch(
+      (e: unknown) => e,
+    )) as UdfRowError;
     expect(error).toBeInstanceOf(UdfRowError);
     expect(error.attempts).toBe(3);
     expect((error.cause as HttpStatusError).status).toBe(500);
@@ -73,7 +96,9 @@ describe('retries against the OpenAI mock', () => {
   it('does not retry a 400', async () => {
     mock.configure({ failFirst: { count: 1, status: 400 } });
     const step = { ...enrich, options: { retries: { attempts: 5, baseMs: 1 } } };
-    await expect(executeUdf(step, numberRows(1), { commit: recordingCommit().commit })).rejects.toThrow(/HTTP 400/);
+    await expect(executeUdf(step, numberRows(1), { commit: recordingCommit().commit })).rejects.toThrow(
+      /HTTP 400/,
+    );
     expect(mock.callsFor('0')).toBe(1);
   });
 
@@ -83,7 +108,9 @@ describe('retries against the OpenAI mock', () => {
       async (row: { x: number }, ctx) => (await ask(base, `q [row:${row.x}]`, ctx)) as never,
       { retries: { attempts: 5, baseMs: 1 } },
     );
-    await expect(executeUdf(wrong, numberRows(1), { commit: recordingCommit().commit })).rejects.toThrow(OutputValidationError);
+    await expect(executeUdf(wrong, numberRows(1), { commit: recordingCommit().commit })).rejects.toThrow(
+      OutputValidationError,
+    );
     expect(mock.callsFor('0')).toBe(1);
   });
 
@@ -99,7 +126,8 @@ describe('retries against the OpenAI mock', () => {
     expect(isRetryable(refused)).toBe(true);
     const flaky = map(
       { answer: z.string() },
-      (row: { x: number }, ctx) => ask(ctx.attempt === 1 ? `http://127.0.0.1:${closedPort}/v1` : base, `n [row:${row.x}]`, ctx),
+      (row: { x: number }, ctx) =>
+        ask(ctx.attempt === 1 ? `http://127.0.0.1:${closedPort}/v1` : base, `n [row:${row.x}]`, ctx),
       { retries: { attempts: 2, baseMs: 1 } },
     );
     const summary = await executeUdf(flaky, numberRows(3), { commit: recordingCommit().commit });
@@ -111,7 +139,10 @@ describe('rate limiting against the OpenAI mock', () => {
   it('keeps the request rate at or below requestsPerMinute, shared by all rows', async () => {
     const step = { ...enrich, options: { rateLimit: { requestsPerMinute: 1200 } } }; // 20/s
     const started = performance.now();
-    await executeUdf(step, numberRows(40), { settings: { concurrency: 32 }, commit: recordingCommit().commit });
+    await executeUdf(step, numberRows(40), {
+      settings: { concurrency: 32 },
+      commit: recordingCommit().commit,
+    });
     const elapsed = (performance.now() - started) / 1000;
     const times = mock.requests.map((r) => r.at).sort((a, b) => a - b);
     const measured = (times.length - 1) / ((times.at(-1)! - times[0]!) / 1000);
@@ -125,9 +156,14 @@ describe('rate limiting against the OpenAI mock', () => {
   it('keeps reported tokens at or below tokensPerMinute', async () => {
     const step = { ...enrich, options: { rateLimit: { tokensPerMinute: 12_000 } } }; // 200 tokens/s, bucket of 200
     const started = performance.now();
-    await executeUdf(step, numberRows(30), { settings: { concurrency: 30 }, commit: recordingCommit().commit });
+    await executeUdf(step, numberRows(30), {
+      settings: { concurrency: 30 },
+      commit: recordingCommit().commit,
+    });
     const elapsed = (performance.now() - started) / 1000;
-    const tokens = Array.from({ length: 30 }, (_, x) => countTokens(`describe ${x} [row:${x}]`) + 8).reduce((a, b) => a + b);
+    const tokens = Array.from({ length: 30 }, (_, x) => countTokens(`describe ${x} [row:${x}]`) + 8).reduce(
+      (a, b) => a + b,
+    );
     // Budget by time T: the initial bucket (200) + 200·T, overshot by about one call
     // (calls reserve the average cost up front and settle the difference when they report).
     expect(tokens).toBeGreaterThan(350);
@@ -140,7 +176,10 @@ describe('rate limiting against the OpenAI mock', () => {
     mock.configure({ failFirst: { count: 1, status: 429, retryAfterSeconds: 0.3 } });
     const step = { ...enrich, options: { retries: { attempts: 3, baseMs: 1, maxMs: 2 } } };
     const started = performance.now();
-    const summary = await executeUdf(step, numberRows(4), { settings: { concurrency: 4 }, commit: recordingCommit().commit });
+    const summary = await executeUdf(step, numberRows(4), {
+      settings: { concurrency: 4 },
+      commit: recordingCommit().commit,
+    });
     expect(summary.outputs).toBe(4);
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
     const first429 = mock.requests.find((r) => r.status === 429)!;
@@ -150,9 +189,10 @@ describe('rate limiting against the OpenAI mock', () => {
 
   it('without retries a 429 fails the row and names it', async () => {
     mock.configure({ requestsPerMinute: 1, windowMs: 60_000 });
-    const error = (await executeUdf(enrich, numberRows(3), { settings: { concurrency: 1 }, commit: recordingCommit().commit }).catch(
-      (e: unknown) => e,
-    )) as UdfRowError;
+    const error = (await executeUdf(enrich, numberRows(3), {
+      settings: { concurrency: 1 },
+      commit: recordingCommit().commit,
+    }).catch((e: unknown) => e)) as UdfRowError;
     expect(error).toBeInstanceOf(UdfRowError);
     expect(error.rowId).toBe(2);
     expect((error.cause as HttpStatusError).status).toBe(429);

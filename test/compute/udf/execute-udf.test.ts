@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
-  OutputValidationError,
-  UdfCommitError,
-  UdfRowError,
-  UdfSettingsError,
   agg,
   batchMap,
   executeAgg,
   executeUdf,
   gen,
   map,
+  OutputValidationError,
+  UdfCommitError,
+  UdfRowError,
+  UdfSettingsError,
 } from '../../../compute/udf/index.ts';
 import { delay, numberRows, recordingCommit } from './helpers.ts';
 
@@ -18,7 +18,10 @@ describe('executeUdf — UDF kinds', () => {
   it('map: one validated output per row, every input id committed exactly once', async () => {
     const step = map({ y: z.number() }, async (row: { x: number }) => ({ y: row.x * 2 }));
     const rec = recordingCommit();
-    const summary = await executeUdf(step, numberRows(2500), { commit: rec.commit, settings: { batchSize: 1000 } });
+    const summary = await executeUdf(step, numberRows(2500), {
+      commit: rec.commit,
+      settings: { batchSize: 1000 },
+    });
     const ids = rec.committedIds();
     expect(ids).toHaveLength(2500);
     expect(new Set(ids).size).toBe(2500);
@@ -28,7 +31,10 @@ describe('executeUdf — UDF kinds', () => {
   });
 
   it('map: strips fields not declared in the output shape and applies zod defaults', async () => {
-    const step = map({ y: z.number(), tag: z.string().default('none') }, (row: { x: number }) => ({ y: row.x, extra: 1 }) as { y: number });
+    const step = map(
+      { y: z.number(), tag: z.string().default('none') },
+      (row: { x: number }) => ({ y: row.x, extra: 1 }) as { y: number },
+    );
     const rec = recordingCommit();
     await executeUdf(step, numberRows(1), { commit: rec.commit });
     expect(rec.batches[0]!.outputs[0]!.output).toEqual({ y: 0, tag: 'none' });
@@ -38,12 +44,16 @@ describe('executeUdf — UDF kinds', () => {
     const fromGenerator = gen({ part: z.string() }, async function* (row: { x: number }) {
       for (let i = 0; i < row.x % 3; i++) yield { part: `${row.x}.${i}` };
     });
-    const fromArray = gen({ part: z.string() }, (row: { x: number }) => Array.from({ length: row.x % 3 }, (_, i) => ({ part: `${row.x}.${i}` })));
+    const fromArray = gen({ part: z.string() }, (row: { x: number }) =>
+      Array.from({ length: row.x % 3 }, (_, i) => ({ part: `${row.x}.${i}` })),
+    );
     for (const step of [fromGenerator, fromArray]) {
       const rec = recordingCommit();
       const summary = await executeUdf(step, numberRows(6), { commit: rec.commit });
       expect(rec.committedIds().sort()).toEqual([1, 2, 3, 4, 5, 6]);
-      const parts = rec.batches.flatMap((b) => b.outputs).sort((a, b) => a.inputId - b.inputId || a.index - b.index);
+      const parts = rec.batches
+        .flatMap((b) => b.outputs)
+        .sort((a, b) => a.inputId - b.inputId || a.index - b.index);
       expect(parts.map((p) => [p.inputId, p.index, p.output.part])).toEqual([
         [2, 0, '1.0'],
         [3, 0, '2.0'],
@@ -75,16 +85,24 @@ describe('executeUdf — UDF kinds', () => {
   });
 
   it('batchMap: a wrong number of outputs names the first row of the call', async () => {
-    const step = batchMap({ y: z.number() }, (rows: Array<{ x: number }>) => rows.slice(1).map((r) => ({ y: r.x })), { rowsPerCall: 5 });
+    const step = batchMap(
+      { y: z.number() },
+      (rows: Array<{ x: number }>) => rows.slice(1).map((r) => ({ y: r.x })),
+      { rowsPerCall: 5 },
+    );
     await expect(executeUdf(step, numberRows(5), { commit: recordingCommit().commit })).rejects.toThrow(
       /row 1.*expected 5 outputs \(one per row, in order\), got 4/,
     );
   });
 
   it('agg: each group is one call, committed whole with all its row ids', async () => {
-    const step = agg('g', { g: z.number(), total: z.number(), n: z.number() }, (rows: Array<{ x: number }>, key) => [
-      { g: key.g as number, total: rows.reduce((s, r) => s + r.x, 0), n: rows.length },
-    ]);
+    const step = agg(
+      'g',
+      { g: z.number(), total: z.number(), n: z.number() },
+      (rows: Array<{ x: number }>, key) => [
+        { g: key.g as number, total: rows.reduce((s, r) => s + r.x, 0), n: rows.length },
+      ],
+    );
     const groups = [0, 1, 2].map((g) => ({
       key: { g },
       rows: [1, 2, 3].map((i) => ({ id: g * 10 + i, row: { x: g * 10 + i } })),
@@ -100,18 +118,28 @@ describe('executeUdf — UDF kinds', () => {
 
   it('refuses an agg step in executeUdf and points at executeAgg', async () => {
     const step = agg('g', { n: z.number() }, (rows) => [{ n: rows.length }]);
-    await expect(executeUdf(step, numberRows(1), { commit: recordingCommit().commit })).rejects.toThrow(UdfSettingsError);
-    await expect(executeUdf(step, numberRows(1), { commit: recordingCommit().commit })).rejects.toThrow(/executeAgg/);
+    await expect(executeUdf(step, numberRows(1), { commit: recordingCommit().commit })).rejects.toThrow(
+      UdfSettingsError,
+    );
+    await expect(executeUdf(step, numberRows(1), { commit: recordingCommit().commit })).rejects.toThrow(
+      /executeAgg/,
+    );
   });
 });
 
 describe('executeUdf — output validation and error policies', () => {
-  const badOnSeven = map({ emb: z.array(z.number()), meta: z.object({ label: z.string() }) }, (row: { x: number }) =>
-    row.x === 7 ? ({ emb: [1, 'two'], meta: { label: 3 } } as never) : { emb: [row.x], meta: { label: `r${row.x}` } },
+  const badOnSeven = map(
+    { emb: z.array(z.number()), meta: z.object({ label: z.string() }) },
+    (row: { x: number }) =>
+      row.x === 7
+        ? ({ emb: [1, 'two'], meta: { label: 3 } } as never)
+        : { emb: [row.x], meta: { label: `r${row.x}` } },
   );
 
   it('fail: a wrong output throws OutputValidationError naming the row id, the field paths and the problem', async () => {
-    const error = await executeUdf(badOnSeven, numberRows(20), { commit: recordingCommit().commit }).catch((e: unknown) => e);
+    const error = await executeUdf(badOnSeven, numberRows(20), { commit: recordingCommit().commit }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(OutputValidationError);
     const v = error as OutputValidationError;
     expect(v.rowId).toBe(8);
@@ -127,7 +155,10 @@ describe('executeUdf — output validation and error policies', () => {
     expect(summary).toMatchObject({ rows: 20, outputs: 19, errors: 1 });
     const errors = rec.batches.flatMap((b) => b.errors);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ inputId: 8, error: { name: 'OutputValidationError', code: 'UDF_OUTPUT_INVALID', attempts: 1 } });
+    expect(errors[0]).toMatchObject({
+      inputId: 8,
+      error: { name: 'OutputValidationError', code: 'UDF_OUTPUT_INVALID', attempts: 1 },
+    });
     expect(rec.committedIds()).toContain(8);
   });
 
@@ -136,9 +167,10 @@ describe('executeUdf — output validation and error policies', () => {
       if (row.x === 41) throw new TypeError('cannot parse row 41');
       return { y: row.x };
     });
-    const error = (await executeUdf(step, numberRows(100), { commit: recordingCommit().commit, settings: { concurrency: 1 } }).catch(
-      (e: unknown) => e,
-    )) as UdfRowError;
+    const error = (await executeUdf(step, numberRows(100), {
+      commit: recordingCommit().commit,
+      settings: { concurrency: 1 },
+    }).catch((e: unknown) => e)) as UdfRowError;
     expect(error).toBeInstanceOf(UdfRowError);
     expect(error.rowId).toBe(42);
     expect(error.message).toMatch(/failed for row 42 after 1 attempt\(s\): TypeError: cannot parse row 41/);
@@ -152,7 +184,12 @@ describe('executeUdf — output validation and error policies', () => {
       return { y: row.x };
     });
     const rec = recordingCommit();
-    await expect(executeUdf(step, numberRows(100), { commit: rec.commit, settings: { concurrency: 1, batchSize: 1000 } })).rejects.toThrow(UdfRowError);
+    await expect(
+      executeUdf(step, numberRows(100), {
+        commit: rec.commit,
+        settings: { concurrency: 1, batchSize: 1000 },
+      }),
+    ).rejects.toThrow(UdfRowError);
     expect(rec.committedIds()).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
   });
 
@@ -169,7 +206,12 @@ describe('executeUdf — output validation and error policies', () => {
     const summary = await executeUdf(step, numberRows(10), { commit: rec.commit });
     expect(summary).toMatchObject({ rows: 10, outputs: 5, errors: 5 });
     const stored = rec.batches.flatMap((b) => b.errors).find((e) => e.inputId === 3)!;
-    expect(stored.error).toMatchObject({ name: 'RangeError', message: 'even 2', code: 'E_EVEN', attempts: 1 });
+    expect(stored.error).toMatchObject({
+      name: 'RangeError',
+      message: 'even 2',
+      code: 'E_EVEN',
+      attempts: 1,
+    });
     expect(stored.error.stack).toMatch(/RangeError: even 2/);
   });
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { UdfLoadError, UdfRowError, UdfWorkerError, executeUdf, map, udfFromModule } from '../../../compute/udf/index.ts';
+import {
+  executeUdf,
+  map,
+  UdfLoadError,
+  UdfRowError,
+  UdfWorkerError,
+  udfFromModule,
+} from '../../../compute/udf/index.ts';
 import { badSetup, failingMap, flakyMap, repeatGen, spinMap, squareBatch } from './fixtures/cpu-udfs.ts';
 import { numberRows, recordingCommit } from './helpers.ts';
 
@@ -35,14 +42,18 @@ describe('parallel worker threads', () => {
   });
 
   it('keeps retry classification across the thread boundary', async () => {
-    const summary = await executeUdf(flakyMap, numberRows(4), { settings: { parallel: 2 }, commit: recordingCommit().commit });
+    const summary = await executeUdf(flakyMap, numberRows(4), {
+      settings: { parallel: 2 },
+      commit: recordingCommit().commit,
+    });
     expect(summary).toMatchObject({ outputs: 4, retries: 4 });
   });
 
   it('reports a thread-side row error with the row id and the original name, message and stack', async () => {
-    const error = (await executeUdf(failingMap, numberRows(6), { settings: { parallel: 2 }, commit: recordingCommit().commit }).catch(
-      (e: unknown) => e,
-    )) as UdfRowError;
+    const error = (await executeUdf(failingMap, numberRows(6), {
+      settings: { parallel: 2 },
+      commit: recordingCommit().commit,
+    }).catch((e: unknown) => e)) as UdfRowError;
     expect(error).toBeInstanceOf(UdfRowError);
     expect(error.rowId).toBe(4);
     expect((error.cause as Error).name).toBe('RangeError');
@@ -50,16 +61,17 @@ describe('parallel worker threads', () => {
   });
 
   it('fails with UdfWorkerError when setup fails in the threads', async () => {
-    await expect(executeUdf(badSetup, numberRows(3), { settings: { parallel: 2 }, commit: recordingCommit().commit })).rejects.toThrow(
-      UdfWorkerError,
-    );
+    await expect(
+      executeUdf(badSetup, numberRows(3), { settings: { parallel: 2 }, commit: recordingCommit().commit }),
+    ).rejects.toThrow(UdfWorkerError);
   });
 
   it('gives a clear UdfLoadError for an inline closure with parallel > 1', async () => {
     const inline = map({ y: z.number() }, (row: { x: number }) => ({ y: row.x }));
-    const error = (await executeUdf(inline, numberRows(3), { settings: { parallel: 2 }, commit: recordingCommit().commit }).catch(
-      (e: unknown) => e,
-    )) as UdfLoadError;
+    const error = (await executeUdf(inline, numberRows(3), {
+      settings: { parallel: 2 },
+      commit: recordingCommit().commit,
+    }).catch((e: unknown) => e)) as UdfLoadError;
     expect(error).toBeInstanceOf(UdfLoadError);
     expect(error.message).toMatch(/export/i);
     expect(error.message).toMatch(/thread-invoker\.test\.ts/);
@@ -70,7 +82,12 @@ describe('parallel worker threads', () => {
     expect(step.origin).toMatchObject({ exportName: 'squareBatch' });
     const rec = recordingCommit();
     await executeUdf(step, numberRows(3), { settings: { parallel: 2 }, commit: rec.commit });
-    expect(rec.batches.flatMap((b) => b.outputs).map((o) => o.output.sq).sort()).toEqual([0, 1, 4]);
+    expect(
+      rec.batches
+        .flatMap((b) => b.outputs)
+        .map((o) => o.output.sq)
+        .sort(),
+    ).toEqual([0, 1, 4]);
     await expect(udfFromModule(fixture, 'nope')).rejects.toThrow(/no UDF step exported as 'nope'/);
   });
 });
