@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ColumnDefinition, WarehouseDriver } from '../../clients/warehouse/warehouse-driver.ts';
+import type { DialectName } from '../../schema/dialect/compiled-query.ts';
 import type { DatasetSchema } from '../../schema/record/field-type.ts';
 import {
   createRowEncoder,
@@ -8,6 +9,7 @@ import {
   SYSTEM_COLUMNS,
   sqlType,
 } from '../../schema/record/index.ts';
+import type { EncodedDigest } from './encoded-digest.ts';
 
 /** A fresh physical name for a table owned by one chain run. */
 export function temporaryTableName(): string {
@@ -32,29 +34,50 @@ export async function createRowTable(
   await warehouse.createTable(table, tableColumns(schema, warehouse), { orderBy: ['sys__id'] });
 }
 
+/** Options of `writeRows`. */
+export interface WriteRowsOptions {
+  /** Checks or coerces each row first; throws with the row's position on failure. */
+  readonly validate?: (row: unknown, index: number) => Record<string, unknown>;
+  /** Receives every encoded row (without the system values), e.g. to hash the stored content. */
+  readonly digest?: EncodedDigest;
+}
+
+/**
+ * The per-row work of `writeRows` without the insert: validate, encode for `dialect` into an array
+ * whose first two slots are `sys__id` (index + 1) and `sys__rand`, and feed the digest.
+ */
+export function createRowPipeline(
+  schema: DatasetSchema,
+  dialect: DialectName,
+  options: WriteRowsOptions = {},
+): (value: Record<string, unknown>, index: number) => unknown[] {
+  const encode = createRowEncoder(flattenSchema(schema), dialect, { leadingSlots: 2 });
+  const { validate, digest } = options;
+  return (value, index) => {
+    const values = encode(validate ? validate(value, index) : value);
+    const id = index + 1;
+    values[0] = id;
+    values[1] = deterministicRand(id);
+    digest?.add(values, 2);
+    return values;
+  };
+}
+
 /**
  * Streams nested rows into a new table, numbering them 1..n (`sys__id`) with a deterministic `sys__rand`.
- * `validate` (optional) checks or coerces each row first and throws with the row's position on failure.
- * Returns the number of rows written.
+ * `options.validate` checks or coerces each row first and throws with the row's position on failure;
+ * `options.digest` sees every encoded row. Returns the number of rows written.
  */
 export async function writeRows(
   warehouse: WarehouseDriver,
   table: string,
   schema: DatasetSchema,
   rows: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>,
-  validate?: (row: unknown, index: number) => Record<string, unknown>,
+  options: WriteRowsOptions = {},
 ): Promise<number> {
   await createRowTable(warehouse, table, schema);
-  const columns = flattenSchema(schema);
-  const encode = createRowEncoder(columns, warehouse.dialect);
-  const names = ['sys__id', 'sys__rand', ...columns.map((column) => column.name)];
-  const row = (value: Record<string, unknown>, index: number): unknown[] => {
-    const checked = validate ? validate(value, index) : value;
-    const id = index + 1;
-    const values = encode(checked);
-    values.unshift(id, deterministicRand(id));
-    return values;
-  };
+  const names = ['sys__id', 'sys__rand', ...flattenSchema(schema).map((column) => column.name)];
+  const row = createRowPipeline(schema, warehouse.dialect, options);
   // In-memory rows stay synchronous end to end: an async generator would cost a microtask per row.
   if (Symbol.iterator in rows) {
     const source = rows;

@@ -7,6 +7,15 @@ import { clickhouseDateText, jsonWriter, type ValueConverter } from './value-cod
 /** Turns one (nested) row object into the values of `columns`, in column order. */
 export type RowEncoder = (row: object) => unknown[];
 
+/** Options of `createRowEncoder`. */
+export interface RowEncoderOptions {
+  /**
+   * Slots (set to null) placed before the column values in every output array, for callers that fill
+   * in leading values themselves (e.g. the system columns) without copying the row. Default 0.
+   */
+  readonly leadingSlots?: number;
+}
+
 /**
  * Compiles an encoder for a column list (once; the returned function allocates only the output array).
  * Each value is read from the nested row by its dot path (a missing or null enclosing object gives
@@ -19,7 +28,12 @@ export type RowEncoder = (row: object) => unknown[];
  *   objects → JSON text, undefined → null.
  * Values are not validated here: validate rows with the dataset's zod schema (`toZod`) first.
  */
-export function createRowEncoder(columns: readonly Column[], dialect: DialectName): RowEncoder {
+export function createRowEncoder(
+  columns: readonly Column[],
+  dialect: DialectName,
+  options: RowEncoderOptions = {},
+): RowEncoder {
+  const leading = Math.max(0, Math.floor(options.leadingSlots ?? 0));
   // Generated straight-line code (like the row decoder): fixed property reads and one array
   // literal per row. Keys enter the source only through JSON.stringify; converters are passed in.
   const writers: ValueConverter[] = [];
@@ -37,7 +51,7 @@ export function createRowEncoder(columns: readonly Column[], dialect: DialectNam
     );
     return `a${i}`;
   });
-  lines.push(`return [${outputs.join(', ')}];`);
+  lines.push(`return [${[...new Array<string>(leading).fill('null'), ...outputs].join(', ')}];`);
   const factory = new Function('w', `return function encodeRow(row) {\n${lines.join('\n')}\n};`);
   return factory(writers) as RowEncoder;
 }
