@@ -21,6 +21,8 @@ export interface ServedVersion {
   readonly description?: string;
   /** Dot paths of the primary key, when the dataset declares one; `<ds>_by_id` then looks it up. */
   readonly primaryKey?: readonly string[];
+  /** Declared secondary indexes (each a list of dot paths); shown by `datasets { versions { indexes } }`. */
+  readonly indexes?: readonly (readonly string[])[];
 }
 
 /**

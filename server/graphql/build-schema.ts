@@ -9,6 +9,7 @@ import {
 } from 'graphql';
 import type { ServedModel } from '../model/dataset-model.ts';
 import type { ServedVersion } from '../registry-view.ts';
+import { versionKeyFields } from './by-pk-field.ts';
 import { datasetRootFields } from './root-fields.ts';
 import type { QueryEnv, RequestContext } from './query-env.ts';
 import { DateTimeScalar, JsonScalar } from './scalars.ts';
@@ -32,6 +33,7 @@ export function buildSchema(model: ServedModel, env: QueryEnv): GraphQLSchema {
         resolve: (v) => (v.createdAt instanceof Date ? v.createdAt.toISOString() : new Date(v.createdAt).toISOString()),
       },
       schema: { type: new GraphQLNonNull(JsonScalar), description: 'The stored row type (schema JSON).' },
+      ...versionKeyFields(),
     },
   });
   const dataset = new GraphQLObjectType<ServedModel['datasets'][number]>({

@@ -20,6 +20,7 @@ import { byIdStatement, nearestStatement, rowsStatement, type Statement } from '
 import { scopeFor } from '../sql/scope.ts';
 import { rowSelection, subFieldsOf } from '../sql/selection.ts';
 import { AggregateTypes } from './aggregate-types.ts';
+import { byPkRootFields } from './by-pk-field.ts';
 import { DatasetTypes } from './dataset-types.ts';
 import type { QueryEnv, RequestContext } from './query-env.ts';
 import { FieldPathScalar } from './scalars.ts';
@@ -165,6 +166,8 @@ export function datasetRootFields(
       return statement === null ? null : run(env, ctx, statement);
     },
   };
+
+  Object.assign(fields, byPkRootFields(types, env));
 
   const vectors = ds.leaves.filter((l) => l.type.kind === 'vector' || (l.type.kind === 'array' && isNumeric(l.type.items.kind)));
   if (vectors.length > 0) {

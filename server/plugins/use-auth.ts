@@ -33,7 +33,7 @@ export function parseApiKeys(text: string | undefined): Map<string, Role> {
 }
 
 /** Whether `role` may run an operation of this type (queries: everyone; mutations/subscriptions: writer+). */
-export function roleAllows(role: Role, operation: OperationDefinitionNode['operation']): boolean {
+export function roleAllows(role: Role, operation: 'query' | 'mutation' | 'subscription'): boolean {
   return operation === 'query' || role === 'writer' || role === 'admin';
 }
 
@@ -79,7 +79,7 @@ export function useAuth(keys: ApiKeys): Plugin<{ role?: Role }> {
         (d: DefinitionNode): d is OperationDefinitionNode =>
           d.kind === 'OperationDefinition' && (args.operationName == null || d.name?.value === args.operationName),
       );
-      if (operation !== undefined && !roleAllows(role, operation.operation)) {
+      if (operation !== undefined && !roleAllows(role, operation.operation as 'query' | 'mutation' | 'subscription')) {
         throw new GraphQLError(`Role '${role}' may not run ${operation.operation}s.`, {
           extensions: { code: 'FORBIDDEN', http: { status: 403 } },
         });

@@ -21,6 +21,8 @@ export const EXPOSED_CODES: ReadonlySet<string> = new Set([
   'INVALID_DATASET_NAME',
   'INVALID_VERSION',
   'OVERLOADED',
+  'DUPLICATE_KEY',
+  'INVALID_KEY',
 ]);
 
 function codeOf(error: unknown): string | undefined {
