@@ -1,15 +1,24 @@
 import { File, type FileClass, type FileContext } from '../../clients/storage/file.ts';
+import { ImageFile } from '../../clients/storage/image-file.ts';
+import { TextFile } from '../../clients/storage/text-file.ts';
 import { prefetch } from '../../clients/storage/prefetch.ts';
 import type { DatasetSchema, FieldSpec } from '../../schema/record/field-type.ts';
-import { FILE_TAG, type FileRecord } from '../../schema/record/file-schema.ts';
+import { type FileKind, type FileRecord, fileKindOfTag } from '../../schema/record/file-schema.ts';
 
-/** Paths (lists of keys) of every object field tagged `'file'` in a schema, at any depth. */
+const CLASSES: Record<FileKind, FileClass> = { file: File, text: TextFile, image: ImageFile };
+
+/** Paths (lists of keys) of every object field tagged as a File (`file`, `text-file`, `image-file`). */
 export function fileFieldPaths(schema: Pick<DatasetSchema, 'fields'>): string[][] {
-  const out: string[][] = [];
+  return fileFields(schema).map((f) => f.path);
+}
+
+function fileFields(schema: Pick<DatasetSchema, 'fields'>): { path: string[]; kind: FileKind }[] {
+  const out: { path: string[]; kind: FileKind }[] = [];
   const walk = (fields: Readonly<Record<string, FieldSpec>>, at: string[]): void => {
     for (const [name, spec] of Object.entries(fields)) {
       if (spec.type.kind !== 'object') continue;
-      if (spec.type.tag === FILE_TAG) out.push([...at, name]);
+      const kind = fileKindOfTag(spec.type.tag);
+      if (kind !== undefined) out.push({ path: [...at, name], kind });
       else walk(spec.type.fields, [...at, name]);
     }
   };
@@ -27,12 +36,13 @@ export interface FileRehydrator {
 
 /**
  * Builds a rehydrator for rows of `schema`: the chain calls it on decoded rows before handing them to
- * UDFs (and to `collect()`), so `row.file.read()` works. `Kind` picks the class (File, TextFile,
- * ImageFile — `readStorage(..., { type })`). Null/absent file fields stay as they are.
+ * UDFs (and to `collect()`), so `row.file.read()` works. The class follows each field's tag
+ * (`file` → File, `text-file` → TextFile, `image-file` → ImageFile); `Kind` overrides it for all.
+ * Null/absent file fields stay as they are.
  */
 export function createFileRehydrator(schema: Pick<DatasetSchema, 'fields'>, context: FileContext, Kind?: FileClass): FileRehydrator {
-  const paths = fileFieldPaths(schema);
-  const Ctor = Kind ?? File;
+  const fields = fileFields(schema);
+  const paths = fields.map((f) => f.path);
   const parentOf = (row: Record<string, unknown>, path: string[]): Record<string, unknown> | undefined => {
     let node: unknown = row;
     for (const key of path.slice(0, -1)) {
@@ -43,11 +53,12 @@ export function createFileRehydrator(schema: Pick<DatasetSchema, 'fields'>, cont
   };
   return {
     rehydrate(row) {
-      for (const path of paths) {
+      for (const { path, kind } of fields) {
         const parent = parentOf(row, path);
         const key = path[path.length - 1] as string;
         const value = parent?.[key];
         if (parent !== undefined && value !== null && typeof value === 'object' && !(value instanceof File)) {
+          const Ctor = Kind ?? CLASSES[kind];
           parent[key] = new Ctor(value as FileRecord, context);
         }
       }

@@ -4,7 +4,7 @@ import { parallelList } from '../../clients/storage/parallel-list.ts';
 import type { StorageDriver } from '../../clients/storage/storage-driver.ts';
 import { joinStorageUri, type StorageLocation } from '../../clients/storage/storage-uri.ts';
 import type { DatasetSchema } from '../../schema/record/field-type.ts';
-import { FileSchema, type FileRecord } from '../../schema/record/file-schema.ts';
+import { type FileKind, type FileRecord, FileSchema, fileSchemaOf } from '../../schema/record/file-schema.ts';
 import { fromZod } from '../../schema/record/index.ts';
 import { writeRows } from '../chain/table-writer.ts';
 import { DatasetNotFoundError } from '../registry/registry-errors.ts';
@@ -13,6 +13,11 @@ import type { Session } from '../session.ts';
 
 /** Row type of listings and of `readStorage` rows: `{ file: File }`. */
 export const STORAGE_ROW_SCHEMA: DatasetSchema = fromZod(z.object({ file: FileSchema }));
+
+/** Row type of `readStorage(uri, { type })` rows: the `file` field tagged by kind. */
+export function storageRowSchema(kind: FileKind = 'file'): DatasetSchema {
+  return kind === 'file' ? STORAGE_ROW_SCHEMA : fromZod(z.object({ file: fileSchemaOf(kind) }));
+}
 
 /** Dataset names of cached listings start with this (hide them from user-facing lists). */
 export const LISTING_DATASET_PREFIX = '_listing.';

@@ -8,7 +8,8 @@ import { scanTable } from '../chain/sources/scan.ts';
 import { stableJson } from '../chain/stable-json.ts';
 import { temporaryTableName, writeRows } from '../chain/table-writer.ts';
 import type { Session } from '../session.ts';
-import { ensureListing, type Listing, STORAGE_ROW_SCHEMA } from './storage-listing.ts';
+import type { FileKind } from '../../schema/record/file-schema.ts';
+import { ensureListing, type Listing, STORAGE_ROW_SCHEMA, storageRowSchema } from './storage-listing.ts';
 
 /** Options of `readStorage` (besides the session). */
 export interface StorageReadOptions {
@@ -31,6 +32,11 @@ export interface StorageReadOptions {
   readonly storageOptions?: StorageContextOptions;
   /** Prefix listings in flight while listing. Default 16. */
   readonly listConcurrency?: number;
+  /**
+   * File kind of the rows: `'file'` (default), `'text'` (TextFile) or `'image'` (ImageFile). Stored
+   * as the field's tag (`file`, `text-file`, `image-file`), so saved datasets keep it.
+   */
+  readonly type?: FileKind;
 }
 
 /** One URI resolved to what to list and which keys to keep. */
@@ -127,7 +133,8 @@ export class StorageSource implements ChainSource {
   async identity(session: Session): Promise<string> {
     const listings = await this.#ensure(session);
     const used = listings.map((l) => `${l.version.name}@${l.version.version}`);
-    return `storage:${stableJson({ uris: this.#uris, glob: this.#options.glob ?? null, recursive: this.#options.recursive ?? true, used })}`;
+    const o = this.#options;
+    return `storage:${stableJson({ uris: this.#uris, glob: o.glob ?? null, recursive: o.recursive ?? true, type: o.type ?? 'file', used })}`;
   }
 
   async open(session: Session, track: (table: string) => void): Promise<Relation> {
@@ -154,10 +161,11 @@ export class StorageSource implements ChainSource {
         }
       }
     }
-    await writeRows(warehouse, table, STORAGE_ROW_SCHEMA, rows());
+    const schema = storageRowSchema(options.type);
+    await writeRows(warehouse, table, schema, rows());
     return {
-      query: scanTable(table, STORAGE_ROW_SCHEMA),
-      schema: STORAGE_ROW_SCHEMA,
+      query: scanTable(table, schema),
+      schema,
       order: undefined,
       lineage: listings.map((l) => ({ dataset: l.version.name, version: l.version.version })),
       ownedTable: table,

@@ -7,6 +7,8 @@ import { MemoryDriver } from '../../../clients/storage/memory-driver.ts';
 import { StorageContext } from '../../../clients/storage/storage-context.ts';
 import { readStorage } from '../../../compute/storage/read-storage.ts';
 import { readDataset } from '../../../compute/chain/read.ts';
+import { createFileRehydrator } from '../../../compute/storage/file-rows.ts';
+import { TextFile } from '../../../clients/storage/text-file.ts';
 import type { FileRecord } from '../../../schema/record/file-schema.ts';
 import { LISTING_DATASET_PREFIX } from '../../../compute/storage/storage-listing.ts';
 import { openSession, type Session } from '../../../compute/session.ts';
@@ -86,6 +88,18 @@ describe('readStorage', () => {
     expect(version.schema.fields.file?.type).toMatchObject({ kind: 'object', tag: 'file' });
     const [row] = await readDataset<{ file: FileRecord }>('docs', { session }).collect();
     expect(await fileFromRecord(row!.file, storage).readText()).toBe('content of docs/readme.txt');
+  });
+
+  it("type: 'text' tags the file field so saved rows rehydrate as TextFile", async () => {
+    await readStorage('memory://bkt/docs/', { type: 'text', session, storage }).save('texts');
+    const version = await session.registry.getVersion('texts');
+    expect(version.schema.fields.file?.type).toMatchObject({ kind: 'object', tag: 'text-file' });
+    const [row] = await readDataset<{ file: FileRecord }>('texts', { session }).collect();
+    const rehydrated = createFileRehydrator(version.schema, { storage }).rehydrate(row!);
+    expect(rehydrated.file).toBeInstanceOf(TextFile);
+    const lines: string[] = [];
+    for await (const l of (rehydrated.file as unknown as TextFile).lines()) lines.push(l);
+    expect(lines).toEqual(['content of docs/readme.txt']);
   });
 
   it('a missing bucket fails the run with BUCKET_NOT_FOUND', async () => {
