@@ -1,0 +1,202 @@
+// The `chainql` command as a user runs it: every case starts `node cli/bin.js …` in a child process and
+// checks exit codes, stdout and stderr. The demo is built once into a temporary data directory and
+// reused by the `datasets` and `serve` cases.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeScriptProject, makeTempDir, runCli, spawnCli } from './run-cli.ts';
+
+const TIMEOUT = 180_000;
+
+interface DatasetListing {
+  name: string;
+  versions: { version: string; rows: number; createdAt: string }[];
+}
+
+describe('chainql --help', () => {
+  it(
+    'lists every command with a one-line explanation',
+    async () => {
+      const result = await runCli(['--help']);
+      expect(result.code).toBe(0);
+      for (const command of ['demo', 'serve', 'datasets', 'run']) {
+        expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b.*\\S{3,}.*$`, 'm'));
+      }
+      expect(result.stdout).toContain('--data');
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'rejects an unknown command with a non-zero exit and the usage',
+    async () => {
+      const result = await runCli(['frobnicate']);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toContain("unknown command 'frobnicate'");
+    },
+    TIMEOUT,
+  );
+});
+
+describe('chainql demo, datasets and serve', () => {
+  const temp = makeTempDir('chainql-cli-demo-');
+  const data = join(temp.dir, 'data');
+  let demo: Awaited<ReturnType<typeof runCli>>;
+
+  beforeAll(async () => {
+    demo = await runCli(['demo', '--no-serve', '--data', data]);
+  }, TIMEOUT);
+  afterAll(() => temp.remove());
+
+  it('demo --no-serve builds the demo datasets and exits', () => {
+    expect(demo.stderr).toBe('');
+    expect(demo.code).toBe(0);
+    expect(demo.stdout).toMatch(/saved detections@\d+\.\d+\.\d+ \(240 rows\)/);
+    expect(demo.stdout).toMatch(/saved label_stats@\d+\.\d+\.\d+ \(5 rows\)/);
+  });
+
+  it(
+    'datasets --json lists detections (240 rows) and label_stats (5 rows)',
+    async () => {
+      const result = await runCli(['datasets', '--data', data, '--json']);
+      expect(result.code).toBe(0);
+      const listing = JSON.parse(result.stdout) as DatasetListing[];
+      expect(listing.map((d) => d.name).sort()).toEqual(['detections', 'label_stats']);
+      const rows = Object.fromEntries(listing.map((d) => [d.name, d.versions.map((v) => v.rows)]));
+      expect(rows).toEqual({ detections: [240], label_stats: [5] });
+      for (const d of listing) expect(Number.isNaN(Date.parse(d.versions[0]?.createdAt ?? ''))).toBe(false);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'serve prints its URL, answers GraphQL queries and exits on SIGTERM',
+    async () => {
+      const child = spawnCli(['serve', '--port', '0', '--data', data]);
+      let stdout = '';
+      let stderr = '';
+      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+      });
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.once('exit', (code, signal) => resolve({ code, signal })),
+      );
+      try {
+        const url = await new Promise<string>((resolve, reject) => {
+          child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+            stdout += chunk;
+            const match = /(http:\/\/\S+\/graphql)/.exec(stdout);
+            if (match?.[1]) resolve(match[1]);
+          });
+          void exited.then(({ code }) => reject(new Error(`serve exited (${code}) before listening: ${stderr}`)));
+        });
+        expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
+
+        const post = async (query: string): Promise<unknown> => {
+          const response = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', accept: 'application/json' },
+            body: JSON.stringify({ query }),
+          });
+          expect(response.status).toBe(200);
+          return response.json();
+        };
+        const registry = (await post('{ datasets { name } }')) as { data: { datasets: { name: string }[] } };
+        expect(registry.data.datasets.map((d) => d.name).sort()).toEqual(['detections', 'label_stats']);
+        const rows = (await post('{ detections(limit: 2) { det { label } } }')) as {
+          data: { detections: { det: { label: string } }[] };
+        };
+        // The first two lines of cli/demo/detections.jsonl.
+        expect(rows.data.detections).toEqual([{ det: { label: 'bird' } }, { det: { label: 'car' } }]);
+      } finally {
+        child.kill('SIGTERM');
+      }
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      const end = await exited;
+      clearTimeout(timer);
+      expect(end).toEqual({ code: 0, signal: null });
+    },
+    TIMEOUT,
+  );
+});
+
+describe('chainql serve refuses an unsafe bind', () => {
+  it(
+    'a non-loopback host without API keys exits non-zero with a clear message',
+    async () => {
+      const temp = makeTempDir('chainql-cli-serve-');
+      try {
+        const result = await runCli(['serve', '--host', '0.0.0.0', '--port', '0', '--data', temp.dir]);
+        expect(result.code).toBe(1);
+        expect(result.stdout).not.toContain('http://');
+        expect(result.stderr).toContain('[SERVER_CONFIG]');
+        expect(result.stderr).toContain('CHAINQL_API_KEYS');
+        expect(result.stderr).toContain('--allow-unauthenticated');
+      } finally {
+        temp.remove();
+      }
+    },
+    TIMEOUT,
+  );
+});
+
+describe('chainql run', () => {
+  const project = makeScriptProject('chainql-cli-run-');
+  const data = join(project.dir, 'data');
+  afterAll(() => project.remove());
+
+  it(
+    'runs a script that saves a dataset into --data',
+    async () => {
+      writeFileSync(
+        join(project.dir, 'save.ts'),
+        [
+          "import { C, readValues } from 'chainql';",
+          "const v = await readValues({ n: [1, 2, 3, 4] }).filter(C('n').gt(1)).save('numbers');",
+          'console.log(`saved ${v.name} ${v.rows}`);',
+          '',
+        ].join('\n'),
+      );
+      const result = await runCli(['run', 'save.ts', '--data', data], { cwd: project.dir });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe('saved numbers 3\n');
+      const listing = await runCli(['datasets', '--data', data, '--json']);
+      const datasets = JSON.parse(listing.stdout) as DatasetListing[];
+      expect(datasets.map((d) => [d.name, d.versions.map((v) => v.rows)])).toEqual([['numbers', [3]]]);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'a missing script fails with a clear error and a non-zero exit',
+    async () => {
+      const result = await runCli(['run', 'no-such-script.ts', '--data', data], { cwd: project.dir });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('no-such-script.ts');
+      expect(result.stderr).toMatch(/not found/i);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'a chain naming an unknown column fails with its error code, the closest path and exit code 1',
+    async () => {
+      writeFileSync(
+        join(project.dir, 'bad.ts'),
+        [
+          "import { C, readValues } from 'chainql';",
+          "await readValues({ amount: [1, 2] }).filter(C('amout').gt(1)).save('bad');",
+          '',
+        ].join('\n'),
+      );
+      const result = await runCli(['run', 'bad.ts', '--data', data], { cwd: project.dir });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('[UNKNOWN_COLUMN]');
+      expect(result.stderr).toContain("'amout'");
+      expect(result.stderr).toContain("'amount'");
+    },
+    TIMEOUT,
+  );
+});

@@ -1,0 +1,88 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Absolute path of the repository root. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Absolute path of the `chainql` executable (`cli/bin.js`). */
+export const CLI_BIN = join(REPO_ROOT, 'cli', 'bin.js');
+
+/** What a finished `chainql` child process left behind. */
+export interface CliResult {
+  /** Exit code (null when killed by a signal). */
+  readonly code: number | null;
+  /** Signal that ended the process, if any. */
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Options of {@link runCli}. */
+export interface RunCliOptions {
+  /** Working directory. Default: the repository root. */
+  readonly cwd?: string;
+  /** Extra environment variables (merged over the parent's, with `CHAINQL_*` removed). */
+  readonly env?: Record<string, string>;
+  /** Kill the process (SIGKILL) after this many ms. Default 120 000. */
+  readonly timeoutMs?: number;
+}
+
+/** The parent environment without `CHAINQL_*` variables, so a developer's settings cannot leak in. */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('CHAINQL_')) env[key] = value;
+  return { ...env, NO_COLOR: '1', ...extra };
+}
+
+/** Starts `node cli/bin.js ...args` as a child process (stdout/stderr piped). */
+export function spawnCli(args: readonly string[], options: RunCliOptions = {}): ChildProcess {
+  return spawn(process.execPath, [CLI_BIN, ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: cleanEnv(options.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Runs `node cli/bin.js ...args` to completion and returns its exit code and output. */
+export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliResult> {
+  const child = spawnCli(args, options);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** Creates a fresh temporary directory; call the returned function to delete it. */
+export function makeTempDir(prefix: string): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Creates a temporary project directory where scripts can `import … from 'chainql'` and `'zod'` as a
+ * user's project would: an ESM `package.json` and `node_modules/chainql` linking to this repository (so
+ * the package's `exports` map is what resolves), `node_modules/zod` linking to the repository's zod.
+ */
+export function makeScriptProject(prefix: string): { dir: string; remove: () => void } {
+  const temp = makeTempDir(prefix);
+  writeFileSync(join(temp.dir, 'package.json'), `${JSON.stringify({ name: 'chainql-user', private: true, type: 'module' })}\n`);
+  mkdirSync(join(temp.dir, 'node_modules'));
+  symlinkSync(REPO_ROOT, join(temp.dir, 'node_modules', 'chainql'), 'dir');
+  symlinkSync(join(REPO_ROOT, 'node_modules', 'zod'), join(temp.dir, 'node_modules', 'zod'), 'dir');
+  return temp;
+}
