@@ -10,7 +10,7 @@ import {
 import type { DatasetModel, LeafModel } from '../model/dataset-model.ts';
 import type { ServedVersion } from '../registry-view.ts';
 import { BadUserInputError } from '../server-errors.ts';
-import { needsBigints, rowDecoder, selectList, type Statement } from '../sql/row-statements.ts';
+import { needsBigints, rowDecoder, type Statement, selectList } from '../sql/row-statements.ts';
 import { type QueryScope, scopeFor } from '../sql/scope.ts';
 import { rowSelection, subFieldsOf } from '../sql/selection.ts';
 import { Params } from '../sql/sql-text.ts';
@@ -99,7 +99,9 @@ export function byPkStatement(
   checkVersionKey(scope.ds, scope.version);
   const params = new Params();
   const { items, alias } = selectList(scope, selection);
-  const tests = args.map(({ name, leaf }) => `${scope.col(leaf)} = ${params.add(encodeParam(leaf.type, values[name], name))}`);
+  const tests = args.map(
+    ({ name, leaf }) => `${scope.col(leaf)} = ${params.add(encodeParam(leaf.type, values[name], name))}`,
+  );
   const sql = `SELECT ${items.length > 0 ? items.join(', ') : '1 AS "_"'} FROM ${scope.table} WHERE ${tests.join(' AND ')} LIMIT 1`;
   const decode = rowDecoder(scope, selection, alias);
   return {
@@ -115,7 +117,9 @@ function checkVersionKey(ds: DatasetModel, version: ServedVersion): void {
   const served = JSON.stringify(ds.latest.primaryKey ?? []);
   const declared = JSON.stringify(version.primaryKey ?? []);
   if (served === declared) return;
-  const what = version.primaryKey?.length ? `declares the primary key (${version.primaryKey.join(', ')})` : 'declares no primary key';
+  const what = version.primaryKey?.length
+    ? `declares the primary key (${version.primaryKey.join(', ')})`
+    : 'declares no primary key';
   throw new BadUserInputError(
     `Version ${version.version} of '${ds.name}' ${what}, not (${(ds.latest.primaryKey ?? []).join(', ')}); ` +
       `${ds.gqlName}_by_pk cannot look it up. Use ${ds.gqlName}(where: …, version: "${version.version}").`,
@@ -126,7 +130,10 @@ function checkVersionKey(ds: DatasetModel, version: ServedVersion): void {
  * The `<ds>_by_pk` root field (empty map when the dataset declares no primary key); see the module doc.
  * Merge it into the dataset's root fields.
  */
-export function byPkRootFields(types: DatasetTypes, env: QueryEnv): GraphQLFieldConfigMap<unknown, RequestContext> {
+export function byPkRootFields(
+  types: DatasetTypes,
+  env: QueryEnv,
+): GraphQLFieldConfigMap<unknown, RequestContext> {
   const ds = types.ds;
   const keyArgs = byPkArguments(ds);
   if (keyArgs === undefined) return {};
