@@ -1,22 +1,34 @@
 import { createHash, type Hash } from 'node:crypto';
 
-/** Rows of text collected before handing them to sha256 (bounds the pending string). */
-const ROWS_PER_UPDATE = 2048;
+/** Values buffered before they are handed to sha256. */
+const BUFFERED_VALUES = 16_384;
+
+const NULL = 0;
+const STRING = 1;
+const NUMBER = 2;
+const BIGINT = 3;
+const TRUE = 4;
+const FALSE = 5;
+const OTHER = 6;
 
 /**
  * A sha256 over encoded rows (the values a warehouse stores: numbers, strings, bigints, null, and for
  * ClickHouse native arrays/maps plain JS arrays/objects), fed row by row while they are written.
  *
- * Every value becomes a self-delimiting token — null `~`, number `<String(n)>;` (`-0;` kept apart
- * from `0;`), bigint `<n>#`, string `<length>"<text>`, boolean `T`/`F`, anything else `<length>{<JSON>`
- * — so two different rows of the same width never give the same text. Rows have the width of the
- * schema, which callers hash in first; the row count is hashed by `digest()`.
- * Much cheaper than serialising the input objects: the values are already primitive.
+ * Values go into three streams that are hashed block by block: a type tag per value, a float64 per
+ * value (numbers as their bits, so `-0` differs from `0`; strings, bigints and other values as their
+ * text length) and the concatenated text (strings; bigints in decimal; anything else as JSON). Tags and
+ * lengths make the encoding unambiguous, and numbers never become text — far cheaper than serialising
+ * the input objects or printing every value. Rows have the width of the schema, which callers hash in
+ * first; the row count is hashed by `digest()`. Different strings that SQLite stores identically (lone
+ * surrogates become U+FFFD in UTF-8) hash equally, as their stored content is equal.
  */
 export class EncodedDigest {
   readonly #hash: Hash;
-  #pending = '';
-  #pendingRows = 0;
+  #tags = new Uint8Array(BUFFERED_VALUES);
+  #numbers = new Float64Array(BUFFERED_VALUES);
+  #count = 0;
+  #text = '';
   #rows = 0;
 
   /** @param prefix text hashed first (e.g. the schema's stable JSON). */
@@ -26,35 +38,56 @@ export class EncodedDigest {
 
   /** Adds one row: the values of `row` from index `from` (skipping leading system values) to its end. */
   add(row: readonly unknown[], from = 0): void {
-    let text = this.#pending;
+    if (this.#count + row.length - from > this.#tags.length) {
+      this.#flush();
+      if (row.length - from > this.#tags.length) {
+        this.#tags = new Uint8Array(row.length - from);
+        this.#numbers = new Float64Array(row.length - from);
+      }
+    }
+    const tags = this.#tags;
+    const numbers = this.#numbers;
+    let k = this.#count;
+    let text = this.#text;
     for (let i = from; i < row.length; i++) {
       const v = row[i];
       switch (typeof v) {
         case 'string':
-          text += `${v.length}"${v}`;
+          tags[k] = STRING;
+          numbers[k] = v.length;
+          text += v;
           break;
         case 'number':
-          text += v === 0 && 1 / v < 0 ? '-0;' : `${v};`;
-          break;
-        case 'bigint':
-          text += `${v}#`;
+          tags[k] = NUMBER;
+          numbers[k] = v;
           break;
         case 'boolean':
-          text += v ? 'T' : 'F';
+          tags[k] = v ? TRUE : FALSE;
+          numbers[k] = 0;
           break;
+        case 'bigint': {
+          const digits = v.toString();
+          tags[k] = BIGINT;
+          numbers[k] = digits.length;
+          text += digits;
+          break;
+        }
         default:
-          if (v === null || v === undefined) text += '~';
-          else {
-            const json = JSON.stringify(v, (_key, inner: unknown) =>
-              typeof inner === 'bigint' ? `${inner}n` : inner,
-            );
-            text += `${json.length}{${json}`;
+          if (v === null || v === undefined) {
+            tags[k] = NULL;
+            numbers[k] = 0;
+          } else {
+            const json = JSON.stringify(v, (_key, inner: unknown) => (typeof inner === 'bigint' ? `${inner}n` : inner));
+            tags[k] = OTHER;
+            numbers[k] = json.length;
+            text += json;
           }
       }
+      k++;
     }
-    this.#pending = text;
+    this.#count = k;
+    this.#text = text;
     this.#rows++;
-    if (++this.#pendingRows >= ROWS_PER_UPDATE) this.#flush();
   }
 
   /** The hex digest over everything added (and the row count). Call once. */
@@ -64,8 +97,12 @@ export class EncodedDigest {
   }
 
   #flush(): void {
-    if (this.#pending.length > 0) this.#hash.update(this.#pending);
-    this.#pending = '';
-    this.#pendingRows = 0;
+    const count = this.#count;
+    if (count === 0) return;
+    this.#hash.update(this.#tags.subarray(0, count));
+    this.#hash.update(new Uint8Array(this.#numbers.buffer, 0, count * 8));
+    this.#hash.update(this.#text);
+    this.#count = 0;
+    this.#text = '';
   }
 }

@@ -31,6 +31,10 @@ export class BatchInserter {
   readonly #multiSql: string;
   readonly #singleSql: string;
   readonly #buffer: unknown[];
+  /** Rows buffered by `add` (their values are in `#buffer`), not yet inserted. */
+  #pending = 0;
+  /** Rows `add` has received so far, for error messages. */
+  #added = 0;
 
   /** @throws WarehouseError when `columns` is empty or too wide for one statement. */
   constructor(statements: StatementCache, table: string, columns: readonly string[]) {
@@ -88,6 +92,41 @@ export class BatchInserter {
         }
         this.#run(single, this.#singleSql, values);
       }
+    }
+  }
+
+  /**
+   * Streams one row in: its values are copied into the statement buffer at once (so `row` may be
+   * reused or dropped by the caller) and a full buffer is inserted with one multi-row statement.
+   * Call `flush()` before the transaction ends. Must run inside a transaction.
+   *
+   * @throws WarehouseError like `write`; the row number counts every row `add` received.
+   */
+  add(row: readonly unknown[]): void {
+    const width = this.#columnCount;
+    if (row.length !== width) this.#throwWidth(this.#added, row.length);
+    this.#added++;
+    const buffer = this.#buffer;
+    let k = this.#pending * width;
+    for (let c = 0; c < width; c++) {
+      const v = row[c];
+      buffer[k++] = v === undefined ? null : typeof v === 'boolean' ? (v ? 1 : 0) : v;
+    }
+    if (++this.#pending === this.#perStatement) {
+      this.#run(this.#prepare(this.#multiSql), this.#multiSql, buffer);
+      this.#pending = 0;
+    }
+  }
+
+  /** Inserts the rows `add` buffered (one single-row statement each). Must run inside a transaction. */
+  flush(): void {
+    const pending = this.#pending;
+    if (pending === 0) return;
+    this.#pending = 0;
+    const width = this.#columnCount;
+    const single = this.#prepare(this.#singleSql);
+    for (let i = 0; i < pending; i++) {
+      this.#run(single, this.#singleSql, this.#buffer.slice(i * width, i * width + width));
     }
   }
 

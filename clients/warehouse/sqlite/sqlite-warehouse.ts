@@ -258,6 +258,7 @@ export class SqliteWarehouse implements WarehouseDriver {
       for (let i = 0; i < all.length; i += limit) commit(all.length <= limit ? all : all.slice(i, i + limit));
       return all.length;
     }
+    if (Symbol.iterator in rows) return this.#insertSync(inserter, rows, limit);
     let total = 0;
     let batch: (readonly unknown[])[] = [];
     const add = (row: readonly unknown[]) => {
@@ -268,14 +269,52 @@ export class SqliteWarehouse implements WarehouseDriver {
         batch = [];
       }
     };
-    if (Symbol.iterator in rows) {
-      for (const row of rows) add(row);
-    } else {
-      for await (const row of rows) add(row);
-    }
+    for await (const row of rows) add(row);
     if (batch.length > 0) {
       commit(batch);
       total += batch.length;
+    }
+    return total;
+  }
+
+  /**
+   * Inserts a synchronous row source without buffering rows: each transaction pulls up to `limit` rows
+   * and streams them into the inserter, so no row outlives its statement (nothing reaches the old
+   * generation of the heap). An error thrown by the source itself rolls back the open batch and is
+   * rethrown unchanged; earlier batches stay committed, as with buffered batches.
+   */
+  #insertSync(inserter: BatchInserter, rows: Iterable<readonly unknown[]>, limit: number): number {
+    const iterator = rows[Symbol.iterator]();
+    let total = 0;
+    let done = false;
+    let sourceError: { error: unknown } | undefined;
+    const batch = this.#db.transaction(() => {
+      for (let n = 0; n < limit; n++) {
+        let next: IteratorResult<readonly unknown[]>;
+        try {
+          next = iterator.next();
+        } catch (error) {
+          sourceError = { error };
+          throw error;
+        }
+        if (next.done) {
+          done = true;
+          break;
+        }
+        inserter.add(next.value);
+        total++;
+      }
+      inserter.flush();
+    });
+    try {
+      while (!done) {
+        this.#assertOpen('insert');
+        batch();
+      }
+    } catch (cause) {
+      if (sourceError) throw sourceError.error;
+      iterator.return?.();
+      throw toWarehouseError(cause, '', []);
     }
     return total;
   }
