@@ -8,7 +8,7 @@ import { registerWorkerCommand } from './commands/worker-command.ts';
 const program = new Command()
   .name('chainql')
   .description(
-    'Typed datasets built by compute chains, stored in a SQL Data Memory (embedded SQLite by default)\n' +
+    'Typed datasets built by compute chains, stored in a SQL Data Memory (embedded SQLite by default) ' +
       'and served through a generated GraphQL API.\n\n' +
       'Data lives in --data DIR (default: $CHAINQL_DATA_DIR or ./.chainql).',
   )

@@ -1,0 +1,65 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { startWorker } from '../../compute/runners/worker.ts';
+
+/** Options of `chainql worker` as commander parses them. */
+interface WorkerCommandOptions {
+  concurrency: string;
+  data?: string;
+  redis?: string;
+  queue?: string;
+  lockDuration?: string;
+  stalledInterval?: string;
+  verbose?: boolean;
+}
+
+/**
+ * `chainql worker [--concurrency N] [--data DIR] [--redis URL] [--queue NAME]`: processes partitions of
+ * distributed chain runs until SIGINT/SIGTERM (then finishes the running partitions and exits).
+ * Prints `chainql worker ready` once it consumes the queue.
+ */
+export function registerWorkerCommand(program: Command): void {
+  program
+    .command('worker')
+    .description(
+      'Process UDF partitions of chains run with the BullMQ runner (CHAINQL_REDIS_URL or workers > 0).\n' +
+        'Workers import the UDF modules the chains use, so run them from the same code checkout.',
+    )
+    .option('--concurrency <n>', 'partitions processed at once by this process', '1')
+    .option('--data <dir>', 'data directory for jobs that name none (default: $CHAINQL_DATA_DIR or ./.chainql)')
+    .option('--redis <url>', 'Redis URL (default: $CHAINQL_REDIS_URL or redis://127.0.0.1:6379)')
+    .option('--queue <name>', 'partition queue (default: $CHAINQL_QUEUE or chainql-partitions)')
+    .option('--lock-duration <ms>', 'partition lock time; a dead worker\'s partition moves on after about this plus the stall interval')
+    .option('--stalled-interval <ms>', 'how often stalled partitions are looked for')
+    .option('--verbose', 'print one line per finished partition')
+    .action(async (options: WorkerCommandOptions) => {
+      const worker = startWorker({
+        concurrency: Number(options.concurrency),
+        ...(options.data ? { dataDir: resolve(options.data) } : {}),
+        ...(options.redis ? { redisUrl: options.redis } : {}),
+        ...(options.queue ?? process.env.CHAINQL_QUEUE ? { queueName: options.queue ?? process.env.CHAINQL_QUEUE } : {}),
+        ...(options.lockDuration ? { lockDuration: Number(options.lockDuration) } : {}),
+        ...(options.stalledInterval ? { stalledInterval: Number(options.stalledInterval) } : {}),
+        ...(options.verbose
+          ? {
+              onJob: (event) =>
+                process.stdout.write(
+                  `partition ${event.range?.from}..${event.range?.to} ${event.status} in ${event.elapsedMs} ms` +
+                    `${event.error ? `: ${event.error}` : ''}\n`,
+                ),
+            }
+          : {}),
+      });
+      await worker.ready();
+      process.stdout.write(`chainql worker ready (queue ${worker.queueName}, pid ${process.pid})\n`);
+      await new Promise<void>((done) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          worker.close().then(done, done);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+    });
+}

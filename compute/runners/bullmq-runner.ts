@@ -1,0 +1,188 @@
+import { randomBytes } from 'node:crypto';
+import { FlowProducer, Job, Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { executePartition, type PartitionTask, type StepRunner, type UdfRunContext } from '../chain/udf-runner.ts';
+import { resolveSettings, stepName, UdfAbortedError } from '../udf/index.ts';
+import {
+  PARTITION_JOB,
+  type PartitionJobData,
+  type RemoteError,
+  serialisableSettings,
+  STEP_JOB,
+} from './partition-job.ts';
+import { checkPartitionSize, DEFAULT_PARTITION_SIZE, pendingPartitions } from './partition-plan.ts';
+import { cancelKey, openRedis, redisUrlFrom } from './redis-connection.ts';
+import { errorFromRemote } from './remote-error.ts';
+import { RunnerConfigError } from './runner-errors.ts';
+import { type PartitionCounters, RunProgress } from './run-progress.ts';
+import { DEFAULT_QUEUE } from './worker-options.ts';
+import { waitForRun } from './run-waiter.ts';
+import { stepReference } from './step-reference.ts';
+
+/** Options of {@link openBullmqRunner}. */
+export interface BullmqRunnerOptions {
+  /** An ioredis connection to use (created with `maxRetriesPerRequest: null`); the caller closes it. */
+  readonly connection?: Redis;
+  /** Redis URL when no connection is given. Default `CHAINQL_REDIS_URL`, else redis://127.0.0.1:6379. */
+  readonly redisUrl?: string;
+  /** Queue the workers consume. Default `chainql-partitions`. */
+  readonly queueName?: string;
+  /** Input rows per partition job. Default 5000. */
+  readonly partitionSize?: number;
+  /** Attempts per partition for errors that are not row errors (a busy warehouse, a crashed thread). Default 3. */
+  readonly attempts?: number;
+  /** After a cancel, how long to wait for running partitions to stop before rejecting. Default 10000 ms. */
+  readonly cancelGraceMs?: number;
+}
+
+/**
+ * Runs UDF steps on BullMQ workers (`chainql worker`). The coordinator (this process) cuts the step's
+ * checkpointed input ids into partitions of `partitionSize` ids, keeps those with uncommitted rows,
+ * enqueues them as the children of one parent job (a BullMQ flow), and waits: progress arrives per
+ * partition through QueueEvents and is re-emitted as the usual `ProgressEvent`s. A failed partition
+ * (a row error, a load error) rejects the run with the worker's error and cancels the rest.
+ *
+ * Agg steps run in-process on the coordinator: their groups are ordered by the partition columns, not
+ * by id, so id ranges would split groups.
+ *
+ * Cancel: when `settings.signal` aborts, waiting partitions are removed, running ones see a cancel
+ * marker in Redis within ~200 ms and stop (nothing more is committed), and the run rejects with
+ * UdfAbortedError. Resume = run the chain again: only partitions with uncommitted rows are enqueued.
+ *
+ * Workers open the warehouse of the coordinator's data directory, so the step's session must be the
+ * embedded SQLite warehouse on a file system the workers share.
+ */
+export class BullmqRunner implements StepRunner {
+  readonly queueName: string;
+  readonly partitionSize: number;
+  private readonly attempts: number;
+  private readonly cancelGraceMs: number;
+
+  constructor(private readonly options: BullmqRunnerOptions = {}) {
+    this.queueName = options.queueName ?? DEFAULT_QUEUE;
+    this.partitionSize = checkPartitionSize(options.partitionSize ?? DEFAULT_PARTITION_SIZE);
+    this.attempts = options.attempts ?? 3;
+    this.cancelGraceMs = options.cancelGraceMs ?? 10_000;
+    if (!Number.isSafeInteger(this.attempts) || this.attempts < 1) {
+      throw new RunnerConfigError(`attempts must be an integer ≥ 1, got ${String(options.attempts)}.`);
+    }
+  }
+
+  /** @inheritdoc */
+  async run(context: UdfRunContext, task: PartitionTask, stepHash: string): Promise<void> {
+    const { step } = task;
+    if (step.kind === 'agg') return executePartition(context, task);
+    const { session, settings } = context;
+    if (session.warehouse.dialect !== 'sqlite') {
+      throw new RunnerConfigError('The BullMQ runner needs the embedded SQLite warehouse (workers open its file).');
+    }
+    if (settings.signal?.aborted) throw new UdfAbortedError({ cause: settings.signal.reason });
+    const partitions = await pendingPartitions(session.warehouse, task.tables, this.partitionSize);
+    if (partitions.length === 0) return;
+    const resolved = resolveSettings(step, settings);
+    const total = partitions.reduce((sum, p) => sum + p.pending, 0);
+    const progress = new RunProgress(stepName(step), total, settings.onProgress);
+    const runId = `${stepHash.slice(0, 12)}-${randomBytes(5).toString('hex')}`;
+    const base: Omit<PartitionJobData, 'range' | 'pending'> = {
+      dataDir: session.dataDir,
+      stepHash,
+      runId,
+      tables: task.tables,
+      inputSchema: task.inputSchema,
+      step: await stepReference(step),
+      settings: serialisableSettings(settings),
+    };
+
+    const redis = this.options.connection ?? openRedis(redisUrlFrom(this.options.redisUrl));
+    const eventsConnection = redis.duplicate();
+    const queue = new Queue(this.queueName, { connection: redis });
+    const flow = new FlowProducer({ connection: redis });
+    const events = new QueueEvents(this.queueName, { connection: eventsConnection });
+    events.on('error', () => undefined);
+    try {
+      await events.waitUntilReady();
+      progress.start(step.kind, resolved);
+      const children = partitions.map((partition, index) => ({
+        id: `${runId}-p${index}`,
+        data: { ...base, range: partition.range, pending: partition.pending } satisfies PartitionJobData,
+      }));
+      await flow.add({
+        name: STEP_JOB,
+        queueName: this.queueName,
+        data: { runId, stepHash, partitions: children.length },
+        opts: { jobId: runId, removeOnFail: { age: 24 * 3600 } },
+        children: children.map((child) => ({
+          name: PARTITION_JOB,
+          queueName: this.queueName,
+          data: child.data,
+          opts: {
+            jobId: child.id,
+            attempts: this.attempts,
+            backoff: { type: 'exponential', delay: 500 },
+            failParentOnFailure: true,
+            removeOnComplete: true,
+            removeOnFail: { age: 24 * 3600 },
+          },
+        })),
+      });
+      const outcome = await waitForRun({
+        queue,
+        events,
+        runId,
+        childIds: children.map((child) => child.id),
+        ...(settings.signal ? { signal: settings.signal } : {}),
+        onProgress: (id, counters: PartitionCounters) => progress.update(id, counters),
+        onCompleted: (id) => {
+          const child = children.find((c) => c.id === id);
+          if (child) progress.update(id, { done: child.data.pending });
+        },
+      });
+      if (outcome.kind === 'succeeded') {
+        // The parent is kept until now so the poll can tell "completed" from "never existed".
+        await queue.remove(runId).catch(() => undefined);
+        progress.finish('succeeded');
+        return;
+      }
+      await redis.set(cancelKey(runId), '1', 'EX', 3600);
+      await this.stopRun(queue, children.map((child) => child.id));
+      if (outcome.kind === 'aborted') {
+        progress.finish('aborted');
+        throw new UdfAbortedError({ cause: settings.signal?.reason });
+      }
+      progress.finish('failed');
+      const failed = children.find((c) => c.id === outcome.jobId);
+      const job = await Job.fromId(queue, outcome.jobId);
+      const remote = (job?.data as (PartitionJobData & { error?: RemoteError }) | undefined)?.error;
+      throw errorFromRemote(remote, failed?.data.range ?? { from: 0, to: 0 }, outcome.reason);
+    } finally {
+      await events.close().catch(() => undefined);
+      await flow.close().catch(() => undefined);
+      await queue.close().catch(() => undefined);
+      eventsConnection.disconnect();
+      if (!this.options.connection) await redis.quit().catch(() => undefined);
+    }
+  }
+
+  /** Removes waiting partitions and waits (up to `cancelGraceMs`) until no partition of the run is active. */
+  private async stopRun(queue: Queue, childIds: readonly string[]): Promise<void> {
+    const deadline = Date.now() + this.cancelGraceMs;
+    let active = [...childIds];
+    while (active.length > 0 && Date.now() < deadline) {
+      const next: string[] = [];
+      for (const id of active) {
+        const job = await Job.fromId(queue, id);
+        if (!job) continue;
+        const state = await job.getState();
+        if (state === 'active') next.push(id);
+        else if (state !== 'completed' && state !== 'failed') await job.remove().catch(() => next.push(id));
+      }
+      active = next;
+      if (active.length > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/** Creates a {@link BullmqRunner}; connections are opened per step run and closed after it. */
+export function openBullmqRunner(options: BullmqRunnerOptions = {}): BullmqRunner {
+  return new BullmqRunner(options);
+}

@@ -1,0 +1,71 @@
+import type { DatasetSchema } from '../../schema/record/field-type.ts';
+import type { CheckpointTables } from '../checkpoint/checkpoint-store.ts';
+import type { IdRange } from '../chain/udf-runner.ts';
+import type { ChainSettings } from '../chain/plan.ts';
+import type { ExecutionSettings } from '../udf/index.ts';
+
+/** BullMQ job name of a partition (child) job. */
+export const PARTITION_JOB = 'partition';
+/** BullMQ job name of the parent job of one step run (completes when every partition did). */
+export const STEP_JOB = 'step';
+
+/** Where a worker imports the step from, and the module content it must match (code identity). */
+export interface StepReference {
+  /** `file:` URL of the module defining the step. */
+  readonly moduleUrl: string;
+  /** Export name of the step in that module. */
+  readonly exportName: string;
+  /** sha256 of the module file on the coordinator; a worker that loaded other content refuses the job. */
+  readonly moduleHash: string;
+}
+
+/** The data of one partition job: everything a worker needs, all JSON. */
+export interface PartitionJobData {
+  /** Data directory of the warehouse (the SQLite file `chainql.db` inside it). */
+  readonly dataDir: string;
+  /** Hash of the step (names its checkpoint tables). */
+  readonly stepHash: string;
+  /** Id of this run of the step (cancel marker, job ids). */
+  readonly runId: string;
+  readonly tables: CheckpointTables;
+  /** The step's input schema (serialisable field-type description). */
+  readonly inputSchema: DatasetSchema;
+  readonly step: StepReference;
+  /** Inclusive input id range of this partition. */
+  readonly range: IdRange;
+  /** Rows of the range not committed when the job was enqueued (for progress totals). */
+  readonly pending: number;
+  /** The chain's execution settings (JSON subset). */
+  readonly settings: ExecutionSettings;
+}
+
+/** Progress a worker reports on a partition job (`job.updateProgress`). */
+export interface PartitionProgress {
+  /** Input rows of this partition committed so far by the current attempt. */
+  readonly done: number;
+  /** Outputs committed by the current attempt. */
+  readonly outputs: number;
+  /** Stored row errors committed by the current attempt. */
+  readonly errors: number;
+}
+
+/** What a worker stores in a failed partition job's data so the coordinator can rethrow it faithfully. */
+export interface RemoteError {
+  readonly name: string;
+  readonly message: string;
+  readonly code?: string;
+  /** For row errors: the failing input row id, step name and attempts. */
+  readonly rowId?: number;
+  readonly step?: string;
+  readonly attempts?: number;
+  /** For row errors: the UDF's own error. */
+  readonly cause?: { readonly name: string; readonly message: string; readonly code?: string };
+}
+
+/** The JSON-serialisable execution settings of a chain (callbacks, signals and runners dropped). */
+export function serialisableSettings(settings: ChainSettings): ExecutionSettings {
+  const { concurrency, parallel, batchSize, flushIntervalMs, retries, rateLimit } = settings;
+  const picked: Record<string, unknown> = { concurrency, parallel, batchSize, flushIntervalMs, retries, rateLimit };
+  for (const key of Object.keys(picked)) if (picked[key] === undefined) delete picked[key];
+  return JSON.parse(JSON.stringify(picked)) as ExecutionSettings;
+}

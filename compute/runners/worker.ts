@@ -1,0 +1,98 @@
+import { type Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { PARTITION_JOB, type PartitionJobData } from './partition-job.ts';
+import { PartitionProcessor } from './partition-processor.ts';
+import { openRedis, redisUrlFrom } from './redis-connection.ts';
+import {
+  checkWorkerConcurrency,
+  DEFAULT_QUEUE,
+  resolveStallSettings,
+  type StallSettings,
+} from './worker-options.ts';
+
+/** Options of {@link startWorker}. */
+export interface WorkerOptions extends StallSettings {
+  /** Data directory used for jobs that do not name one (jobs carry the coordinator's). Default: the session default. */
+  readonly dataDir?: string;
+  /** Redis URL. Default `CHAINQL_REDIS_URL`, else redis://127.0.0.1:6379. */
+  readonly redisUrl?: string;
+  /** Partitions processed at once by this process. Default 1 (rows in flight come from the chain's `concurrency`). */
+  readonly concurrency?: number;
+  /** Queue of partition jobs. Default `chainql-partitions`. */
+  readonly queueName?: string;
+  /** Called after each partition finishes or fails (for logs). */
+  readonly onJob?: (event: WorkerJobEvent) => void;
+}
+
+/** A partition finished on this worker. */
+export interface WorkerJobEvent {
+  readonly jobId: string;
+  readonly status: 'completed' | 'failed';
+  readonly range?: { readonly from: number; readonly to: number };
+  readonly error?: string;
+  readonly elapsedMs: number;
+}
+
+/** A running worker. */
+export interface ChainqlWorker {
+  /** The queue it consumes. */
+  readonly queueName: string;
+  /** Resolves once connected to Redis and consuming. */
+  ready(): Promise<void>;
+  /** Stops taking partitions, waits for the running ones (unless `force`), closes Redis and sessions. */
+  close(force?: boolean): Promise<void>;
+}
+
+/**
+ * Starts a BullMQ worker that processes chainql partition jobs: it imports each job's UDF step by
+ * module URL (the same modules the coordinator used), opens the job's warehouse and runs
+ * `executePartition` for the job's id range, committing batches as the local runner does. Parent
+ * ("step") jobs of a run complete at once. Lock/stall settings are tuned so a killed worker's partition
+ * moves to another worker within seconds (see {@link StallSettings}).
+ * @throws RunnerConfigError for invalid options.
+ */
+export function startWorker(options: WorkerOptions = {}): ChainqlWorker {
+  const concurrency = checkWorkerConcurrency(options.concurrency ?? 1);
+  const stall = resolveStallSettings(options);
+  const queueName = options.queueName ?? DEFAULT_QUEUE;
+  const redis: Redis = openRedis(redisUrlFrom(options.redisUrl));
+  const processor = new PartitionProcessor(redis, options.dataDir);
+  const worker = new Worker(
+    queueName,
+    async (job: Job, _token?: string, signal?: AbortSignal) => {
+      if (job.name !== PARTITION_JOB) return { ok: true };
+      return processor.process(job as Job<PartitionJobData>, signal);
+    },
+    { connection: redis, concurrency, ...stall, autorun: true },
+  );
+  const started = new Map<string, number>();
+  worker.on('active', (job) => started.set(job.id ?? '', Date.now()));
+  const emit = (job: Job | undefined, status: 'completed' | 'failed', error?: Error) => {
+    if (!job || job.name !== PARTITION_JOB || !options.onJob) return;
+    const id = job.id ?? '';
+    const data = job.data as PartitionJobData;
+    options.onJob({
+      jobId: id,
+      status,
+      range: data.range,
+      ...(error ? { error: error.message } : {}),
+      elapsedMs: Date.now() - (started.get(id) ?? Date.now()),
+    });
+    started.delete(id);
+  };
+  worker.on('completed', (job) => emit(job, 'completed'));
+  worker.on('failed', (job, error) => emit(job, 'failed', error));
+  // Errors of the connection are retried by ioredis/BullMQ; without a listener Node would crash.
+  worker.on('error', () => undefined);
+  return {
+    queueName,
+    async ready() {
+      await worker.waitUntilReady();
+    },
+    async close(force = false) {
+      await worker.close(force);
+      await processor.close();
+      await redis.quit().catch(() => undefined);
+    },
+  };
+}
