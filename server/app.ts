@@ -47,6 +47,11 @@ export interface CreateAppOptions {
   readonly limits?: Partial<ServerLimits>;
   /** Serve GraphiQL to browsers at /graphql. Default true. */
   readonly graphiql?: boolean;
+  /**
+   * Runs the compiled SQL. Default: a worker-thread read pool (`limits.readThreads` threads) that
+   * `close()` stops. Benchmarks pass a recording wrapper; a given executor is not closed by `close()`.
+   */
+  readonly executor?: ReadExecutor;
   /** Where unexpected (masked) errors are logged. Default console.error. */
   readonly logError?: (error: unknown) => void;
 }
@@ -86,7 +91,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
     }
     dbPath = path;
   }
-  const executor: ReadExecutor = createReadPool(limits.readThreads === undefined ? {} : { threads: limits.readThreads });
+  const ownsExecutor = options.executor === undefined;
+  const executor: ReadExecutor =
+    options.executor ?? createReadPool(limits.readThreads === undefined ? {} : { threads: limits.readThreads });
   const env: QueryEnv = { executor, dbPath, limits };
   const cache = new SchemaCache(registry, env);
 
@@ -118,7 +125,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
     async close() {
       if (closed) return;
       closed = true;
-      await executor.close();
+      if (ownsExecutor) await executor.close();
       await owned?.close();
     },
   });

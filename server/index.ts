@@ -8,6 +8,8 @@
  * ```
  */
 export { type ChainqlApp, type CreateAppOptions, createApp, DEFAULT_LIMITS, type ServerLimits } from './app.ts';
+export { createReadPool, type ReadExecutor, type ReadPoolOptions } from './exec/read-pool.ts';
+export type { ReadTask } from './exec/read-worker.ts';
 export { buildSchema } from './graphql/build-schema.ts';
 export type { QueryEnv, RequestContext, RowLimits } from './graphql/query-env.ts';
 export { buildServedModel, loadServedModel } from './model/model-builder.ts';
