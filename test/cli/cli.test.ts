@@ -1,7 +1,7 @@
 // The `chainql` command as a user runs it: every case starts `node cli/bin.js …` in a child process and
 // checks exit codes, stdout and stderr. The demo is built once into a temporary data directory and
 // reused by the `datasets` and `serve` cases.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeScriptProject, makeTempDir, runCli, spawnCli } from './run-cli.ts';
@@ -23,6 +23,20 @@ describe('chainql --help', () => {
         expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b.*\\S{3,}.*$`, 'm'));
       }
       expect(result.stdout).toContain('--data');
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'every command help explains each of its options',
+    async () => {
+      for (const command of ['demo', 'serve', 'datasets', 'run']) {
+        const result = await runCli([command, '--help']);
+        expect(result.code).toBe(0);
+        const options = [...result.stdout.matchAll(/^ {2}(-[-\w, <>]+?) {2,}(\S.*)$/gm)];
+        expect(options.length, `${command} lists options`).toBeGreaterThan(1);
+        for (const [, flag, text] of options) expect(text?.length, `${command} ${flag}`).toBeGreaterThan(8);
+      }
     },
     TIMEOUT,
   );
@@ -70,6 +84,20 @@ describe('chainql demo, datasets and serve', () => {
   );
 
   it(
+    'datasets on a data directory that does not exist says so and does not create it',
+    async () => {
+      const missing = join(temp.dir, 'typo');
+      const table = await runCli(['datasets', '--data', missing]);
+      expect(table.code).toBe(0);
+      expect(table.stdout).toContain('does not exist');
+      const json = await runCli(['datasets', '--data', missing, '--json']);
+      expect(JSON.parse(json.stdout)).toEqual([]);
+      expect(existsSync(missing)).toBe(false);
+    },
+    TIMEOUT,
+  );
+
+  it(
     'serve prints its URL, answers GraphQL queries and exits on SIGTERM',
     async () => {
       const child = spawnCli(['serve', '--port', '0', '--data', data]);
@@ -88,7 +116,9 @@ describe('chainql demo, datasets and serve', () => {
             const match = /(http:\/\/\S+\/graphql)/.exec(stdout);
             if (match?.[1]) resolve(match[1]);
           });
-          void exited.then(({ code }) => reject(new Error(`serve exited (${code}) before listening: ${stderr}`)));
+          void exited.then(({ code }) =>
+            reject(new Error(`serve exited (${code}) before listening: ${stderr}`)),
+          );
         });
         expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
 
@@ -153,7 +183,7 @@ describe('chainql run', () => {
         [
           "import { C, readValues } from 'chainql';",
           "const v = await readValues({ n: [1, 2, 3, 4] }).filter(C('n').gt(1)).save('numbers');",
-          'console.log(`saved ${v.name} ${v.rows}`);',
+          "console.log('saved', v.name, v.rows);",
           '',
         ].join('\n'),
       );
@@ -196,6 +226,41 @@ describe('chainql run', () => {
       expect(result.stderr).toContain('[UNKNOWN_COLUMN]');
       expect(result.stderr).toContain("'amout'");
       expect(result.stderr).toContain("'amount'");
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'a script that throws a plain error prints its stack with the script line and exits 1',
+    async () => {
+      writeFileSync(
+        join(project.dir, 'throws.ts'),
+        ['const answer: number = 42;', "if (answer > 0) throw new TypeError('script bug here');", ''].join(
+          '\n',
+        ),
+      );
+      const result = await runCli(['run', 'throws.ts', '--data', data], { cwd: project.dir });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('TypeError: script bug here');
+      expect(result.stderr).toMatch(/throws\.ts:2:\d+/);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'a script with top-level await outside an ES module scope gets a hint to make it one',
+    async () => {
+      const cjs = makeTempDir('chainql-cli-cjs-');
+      try {
+        writeFileSync(join(cjs.dir, 'tla.ts'), "await Promise.resolve(1);\nconsole.log('ran');\n");
+        const result = await runCli(['run', 'tla.ts', '--data', join(cjs.dir, 'data')], { cwd: cjs.dir });
+        expect(result.code).toBe(1);
+        expect(result.stdout).toBe('');
+        expect(result.stderr).toContain('[SCRIPT_LOAD]');
+        expect(result.stderr).toContain('"type": "module"');
+      } finally {
+        cjs.remove();
+      }
     },
     TIMEOUT,
   );

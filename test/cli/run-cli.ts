@@ -80,7 +80,10 @@ export function makeTempDir(prefix: string): { dir: string; remove: () => void }
  */
 export function makeScriptProject(prefix: string): { dir: string; remove: () => void } {
   const temp = makeTempDir(prefix);
-  writeFileSync(join(temp.dir, 'package.json'), `${JSON.stringify({ name: 'chainql-user', private: true, type: 'module' })}\n`);
+  writeFileSync(
+    join(temp.dir, 'package.json'),
+    `${JSON.stringify({ name: 'chainql-user', private: true, type: 'module' })}\n`,
+  );
   mkdirSync(join(temp.dir, 'node_modules'));
   symlinkSync(REPO_ROOT, join(temp.dir, 'node_modules', 'chainql'), 'dir');
   symlinkSync(join(REPO_ROOT, 'node_modules', 'zod'), join(temp.dir, 'node_modules', 'zod'), 'dir');
