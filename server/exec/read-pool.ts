@@ -1,4 +1,6 @@
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { ChainqlError } from '../../schema/errors.ts';
 import { QueryTimeoutError } from '../server-errors.ts';
@@ -33,8 +35,9 @@ export function createReadPool(options: ReadPoolOptions = {}): ReadExecutor {
   const threads = options.threads ?? Math.min(4, Math.max(2, availableParallelism()));
   const pool = new Piscina({
     filename: new URL('./read-worker.ts', import.meta.url).href,
-    // The worker is TypeScript: load it through tsx like the rest of chainql.
-    execArgv: ['--import', 'tsx'],
+    // The worker is TypeScript: load it through tsx like the rest of chainql. The loader is resolved from
+    // this file, not from the current directory (`chainql serve` may run anywhere).
+    execArgv: ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href],
     // All workers start at once: starting one on demand (tsx + better-sqlite3) takes long enough to stall the
     // fast query that arrives while another worker is busy with a slow one.
     minThreads: threads,
