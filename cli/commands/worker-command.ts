@@ -45,6 +45,7 @@ export function registerWorkerCommand(program: Command): void {
               onJob: (event) =>
                 process.stdout.write(
                   `partition ${event.range?.from}..${event.range?.to} ${event.status} in ${event.elapsedMs} ms` +
+                    `${event.committed === undefined ? '' : ` committed ${event.committed}`}` +
                     `${event.error ? `: ${event.error}` : ''}\n`,
                 ),
             }

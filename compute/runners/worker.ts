@@ -30,6 +30,8 @@ export interface WorkerJobEvent {
   readonly status: 'completed' | 'failed';
   readonly range?: { readonly from: number; readonly to: number };
   readonly error?: string;
+  /** Input rows this attempt committed (less than the range when an earlier attempt committed some). */
+  readonly committed?: number;
   readonly elapsedMs: number;
 }
 
@@ -67,7 +69,7 @@ export function startWorker(options: WorkerOptions = {}): ChainqlWorker {
   );
   const started = new Map<string, number>();
   worker.on('active', (job) => started.set(job.id ?? '', Date.now()));
-  const emit = (job: Job | undefined, status: 'completed' | 'failed', error?: Error) => {
+  const emit = (job: Job | undefined, status: 'completed' | 'failed', error?: Error, committed?: number) => {
     if (!job || job.name !== PARTITION_JOB || !options.onJob) return;
     const id = job.id ?? '';
     const data = job.data as PartitionJobData;
@@ -76,11 +78,14 @@ export function startWorker(options: WorkerOptions = {}): ChainqlWorker {
       status,
       range: data.range,
       ...(error ? { error: error.message } : {}),
+      ...(committed === undefined ? {} : { committed }),
       elapsedMs: Date.now() - (started.get(id) ?? Date.now()),
     });
     started.delete(id);
   };
-  worker.on('completed', (job) => emit(job, 'completed'));
+  worker.on('completed', (job, result) =>
+    emit(job, 'completed', undefined, 'committed' in result ? result.committed : undefined),
+  );
   worker.on('failed', (job, error) => emit(job, 'failed', error));
   // Errors of the connection are retried by ioredis/BullMQ; without a listener Node would crash.
   worker.on('error', () => undefined);
