@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { defaultDataDir, openSession, type Session } from '../compute/session.ts';
 import { createReadPool, type ReadExecutor } from './exec/read-pool.ts';
 import type { QueryEnv, RequestContext, RowLimits } from './graphql/query-env.ts';
@@ -73,7 +73,9 @@ export type ChainqlApp = YogaServerInstance<Record<string, unknown>, RequestCont
 export async function createApp(options: CreateAppOptions = {}): Promise<ChainqlApp> {
   const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const apiKeys: ApiKeys =
-    typeof options.apiKeys === 'object' ? options.apiKeys : parseApiKeys(options.apiKeys ?? process.env.CHAINQL_API_KEYS);
+    typeof options.apiKeys === 'object'
+      ? options.apiKeys
+      : parseApiKeys(options.apiKeys ?? process.env.CHAINQL_API_KEYS);
   let owned: Session | undefined;
   let registry: RegistryView;
   let dbPath: string;
@@ -82,7 +84,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
     registry = options.registry;
     dbPath = options.dbPath;
   } else {
-    const session = options.session ?? (owned = await openSession({ dataDir: resolve(options.dataDir ?? defaultDataDir()) }));
+    if (options.session === undefined) {
+      owned = await openSession({ dataDir: resolve(options.dataDir ?? defaultDataDir()) });
+    }
+    const session = options.session ?? (owned as Session);
     registry = session.registry;
     const path = (session.warehouse as { path?: unknown }).path;
     if (session.warehouse.dialect !== 'sqlite' || typeof path !== 'string') {
@@ -93,7 +98,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
   }
   const ownsExecutor = options.executor === undefined;
   const executor: ReadExecutor =
-    options.executor ?? createReadPool(limits.readThreads === undefined ? {} : { threads: limits.readThreads });
+    options.executor ??
+    createReadPool(limits.readThreads === undefined ? {} : { threads: limits.readThreads });
   const env: QueryEnv = { executor, dbPath, limits };
   const cache = new SchemaCache(registry, env);
 
@@ -113,7 +119,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
       info: () => {},
       warn: (...args: unknown[]) => console.warn('[chainql]', ...args),
       error: (...args: unknown[]) => {
-        if (!args.some(isExpectedError)) (options.logError ?? console.error)(args.length === 1 ? args[0] : args);
+        if (!args.some(isExpectedError))
+          (options.logError ?? console.error)(args.length === 1 ? args[0] : args);
       },
     },
     plugins: [useAuth(apiKeys), useTimeout(limits.timeoutMs), ...useLimits(limits), useErrorCodes()],
@@ -135,7 +142,11 @@ function isExpectedError(value: unknown): boolean {
   const error = value as { code?: unknown; originalError?: unknown; extensions?: { code?: unknown } } | null;
   const code = error?.code ?? error?.extensions?.code;
   if (typeof code === 'string' && EXPOSED_CODES.has(code)) return true;
-  return error?.originalError !== undefined && error.originalError !== value && isExpectedError(error.originalError);
+  return (
+    error?.originalError !== undefined &&
+    error.originalError !== value &&
+    isExpectedError(error.originalError)
+  );
 }
 
 /** The data directory `createApp` serves by default (re-exported for the CLI). */

@@ -7,13 +7,19 @@
  * const server = await listen(app, { port: 4000 });
  * ```
  */
-export { type ChainqlApp, type CreateAppOptions, createApp, DEFAULT_LIMITS, type ServerLimits } from './app.ts';
+export {
+  type ChainqlApp,
+  type CreateAppOptions,
+  createApp,
+  DEFAULT_LIMITS,
+  type ServerLimits,
+} from './app.ts';
 export { createReadPool, type ReadExecutor, type ReadPoolOptions } from './exec/read-pool.ts';
 export type { ReadTask } from './exec/read-worker.ts';
 export { buildSchema } from './graphql/build-schema.ts';
 export type { QueryEnv, RequestContext, RowLimits } from './graphql/query-env.ts';
-export { buildServedModel, loadServedModel } from './model/model-builder.ts';
 export type { DatasetModel, ServedModel } from './model/dataset-model.ts';
+export { buildServedModel, loadServedModel } from './model/model-builder.ts';
 export { allocateNames, isValidGraphqlName, sanitizeName } from './naming.ts';
 export { exampleQuery } from './playground.ts';
 export { type ApiKeys, parseApiKeys, type Role, useAuth } from './plugins/use-auth.ts';

@@ -1,5 +1,5 @@
-import type { DatasetModel, ObjectModel, ServedModel } from './model/dataset-model.ts';
 import { isScalarLeaf } from './graphql/dataset-types.ts';
+import type { DatasetModel, ObjectModel, ServedModel } from './model/dataset-model.ts';
 
 /**
  * The query GraphiQL opens with: one runnable operation over the datasets present (rows, aggregates,
@@ -47,7 +47,9 @@ function commentedExamples(ds: DatasetModel): string[] {
   }
   if (sortable) out.push(`${ds.gqlName}(order_by: [${nest(sortable.gqlPath, 'desc')}], limit: 10) { _id }`);
   if (text) {
-    out.push(`${ds.gqlName}_groups(by: ["${text.gqlPath}"]) { key { ${keySel(text.gqlPath)} } aggregate { count } }`);
+    out.push(
+      `${ds.gqlName}_groups(by: ["${text.gqlPath}"]) { key { ${keySel(text.gqlPath)} } aggregate { count } }`,
+    );
     out.push(`${ds.gqlName}(where: ${nest(text.gqlPath, '{ _ilike: "%a%" }')}) { _id }`);
   }
   return out;

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lexicographicSortSchema, printSchema } from 'graphql';
+import { DEFAULT_LIMITS } from './app.ts';
 import { buildSchema } from './graphql/build-schema.ts';
 import type { QueryEnv } from './graphql/query-env.ts';
-import { DEFAULT_LIMITS } from './app.ts';
 import type { ServedModel } from './model/dataset-model.ts';
 import { buildServedModel, loadServedModel } from './model/model-builder.ts';
 import type { ServedVersion } from './registry-view.ts';
@@ -40,7 +40,9 @@ export function fixtureModel(file: string): ServedModel {
 }
 
 /** Default fixture: `test/fixtures/server/sdl-registry.json`. */
-export const DEFAULT_SDL_FIXTURE = fileURLToPath(new URL('../test/fixtures/server/sdl-registry.json', import.meta.url));
+export const DEFAULT_SDL_FIXTURE = fileURLToPath(
+  new URL('../test/fixtures/server/sdl-registry.json', import.meta.url),
+);
 
 async function main(argv: readonly string[]): Promise<void> {
   const at = (flag: string): string | undefined => {

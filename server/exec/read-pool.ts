@@ -54,9 +54,13 @@ export function createReadPool(options: ReadPoolOptions = {}): ReadExecutor {
         // The worker's SqliteError arrives as a plain Error; a vanished table means the version was deleted
         // after this request's schema was built.
         if (/no such table/i.test((error as Error)?.message ?? '')) {
-          throw new ChainqlError('DATASET_NOT_FOUND', 'The dataset (or this version of it) no longer exists.', {
-            cause: error,
-          });
+          throw new ChainqlError(
+            'DATASET_NOT_FOUND',
+            'The dataset (or this version of it) no longer exists.',
+            {
+              cause: error,
+            },
+          );
         }
         throw error;
       }

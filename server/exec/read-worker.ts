@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { registerFunctions, openConnection } from '../../clients/warehouse/sqlite/sqlite-connection.ts';
+import { openConnection, registerFunctions } from '../../clients/warehouse/sqlite/sqlite-connection.ts';
 import { sqliteFunctions } from '../../schema/dialect/sqlite/sqlite-functions.ts';
 import { createServerFunctions } from './server-functions.ts';
 
@@ -27,7 +27,13 @@ const STATEMENT_CACHE = 256;
 function connection(path: string): Database.Database {
   let db = connections.get(path);
   if (db === undefined) {
-    db = openConnection({ path, readonly: true, queryOnly: true, busyTimeoutMs: 5000, functions: sqliteFunctions });
+    db = openConnection({
+      path,
+      readonly: true,
+      queryOnly: true,
+      busyTimeoutMs: 5000,
+      functions: sqliteFunctions,
+    });
     registerFunctions(db, createServerFunctions());
     connections.set(path, db);
   }

@@ -1,8 +1,8 @@
 import {
   type GraphQLFieldConfigMap,
   type GraphQLInputFieldConfigMap,
-  type GraphQLInputType,
   GraphQLInputObjectType,
+  type GraphQLInputType,
   GraphQLInt,
   GraphQLList,
   GraphQLNonNull,
@@ -57,7 +57,10 @@ export class AggregateTypes {
     const f = this.types.factory;
     if (op === 'count_distinct') return f.comparison('Int', SCALARS.int);
     if (op === 'avg') return f.comparison('Float', SCALARS.float);
-    if (op === 'sum') return leaf.type.kind === 'bigint' ? f.comparison('BigInt', SCALARS.bigint) : f.comparison('Float', SCALARS.float);
+    if (op === 'sum')
+      return leaf.type.kind === 'bigint'
+        ? f.comparison('BigInt', SCALARS.bigint)
+        : f.comparison('Float', SCALARS.float);
     return this.types.leafComparison(leaf);
   }
 
@@ -67,7 +70,8 @@ export class AggregateTypes {
     for (const f of object.fields) {
       if (f.kind === 'object') {
         const nested = this.opFields(op, f);
-        if (nested !== undefined) fields[f.gqlName] = { type: new GraphQLNonNull(nested), resolve: read(f.name) };
+        if (nested !== undefined)
+          fields[f.gqlName] = { type: new GraphQLNonNull(nested), resolve: read(f.name) };
       } else if (aggregateApplies(op, f.type)) {
         fields[f.gqlName] = { type: this.opOutput(op, f), resolve: read(f.name) };
       }
@@ -114,7 +118,11 @@ export class AggregateTypes {
     const name = this.types.name('_aggregate_fields');
     return this.types.factory.named(name, () => {
       const fields: GraphQLFieldConfigMap<Row, unknown> = {
-        count: { type: new GraphQLNonNull(GraphQLInt), description: 'number of rows', resolve: read('count') },
+        count: {
+          type: new GraphQLNonNull(GraphQLInt),
+          description: 'number of rows',
+          resolve: read('count'),
+        },
       };
       for (const op of AGGREGATE_OPS) {
         const type = this.opFields(op);

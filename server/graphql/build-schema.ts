@@ -10,8 +10,8 @@ import {
 import type { ServedModel } from '../model/dataset-model.ts';
 import type { ServedVersion } from '../registry-view.ts';
 import { versionKeyFields } from './by-pk-field.ts';
-import { datasetRootFields } from './root-fields.ts';
 import type { QueryEnv, RequestContext } from './query-env.ts';
+import { datasetRootFields } from './root-fields.ts';
 import { DateTimeScalar, JsonScalar } from './scalars.ts';
 import { TypeFactory } from './type-factory.ts';
 
@@ -30,7 +30,8 @@ export function buildSchema(model: ServedModel, env: QueryEnv): GraphQLSchema {
       rows: { type: new GraphQLNonNull(GraphQLInt), description: 'Row count at save time.' },
       createdAt: {
         type: new GraphQLNonNull(DateTimeScalar),
-        resolve: (v) => (v.createdAt instanceof Date ? v.createdAt.toISOString() : new Date(v.createdAt).toISOString()),
+        resolve: (v) =>
+          v.createdAt instanceof Date ? v.createdAt.toISOString() : new Date(v.createdAt).toISOString(),
       },
       schema: { type: new GraphQLNonNull(JsonScalar), description: 'The stored row type (schema JSON).' },
       ...versionKeyFields(),

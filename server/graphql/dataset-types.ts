@@ -4,8 +4,8 @@ import {
   GraphQLFloat,
   GraphQLID,
   type GraphQLInputFieldConfigMap,
-  type GraphQLInputType,
   GraphQLInputObjectType,
+  type GraphQLInputType,
   GraphQLList,
   GraphQLNonNull,
   GraphQLObjectType,
@@ -16,7 +16,6 @@ import type { DatasetModel, LeafModel, ObjectModel } from '../model/dataset-mode
 import { allocateNames } from '../naming.ts';
 import { ID_KEY } from '../sql/row-decoder.ts';
 import { SCALARS, type TypeFactory } from './type-factory.ts';
-
 
 type Row = Record<string | symbol, unknown>;
 
@@ -68,7 +67,11 @@ export class DatasetTypes {
   rowFields(object: ObjectModel): GraphQLFieldConfigMap<Row, unknown> {
     const fields: GraphQLFieldConfigMap<Row, unknown> = {};
     if (object === this.ds.root) {
-      fields._id = { type: new GraphQLNonNull(GraphQLID), description: 'Stable row id (sys.id)', resolve: read(ID_KEY) };
+      fields._id = {
+        type: new GraphQLNonNull(GraphQLID),
+        description: 'Stable row id (sys.id)',
+        resolve: read(ID_KEY),
+      };
     }
     for (const f of object.fields) {
       const type = f.kind === 'object' ? this.rowType(f) : this.leafOutput(f.type, f.typeSuffix);
@@ -104,7 +107,9 @@ export class DatasetTypes {
       case 'vector':
         return new GraphQLList(new GraphQLNonNull(GraphQLFloat));
       case 'array':
-        return new GraphQLList(nullableOr(this.leafOutput(type.items, `${suffix}_item`), type.itemsNullable === true));
+        return new GraphQLList(
+          nullableOr(this.leafOutput(type.items, `${suffix}_item`), type.itemsNullable === true),
+        );
       case 'record':
         return SCALARS.json;
       case 'object':
@@ -126,7 +131,10 @@ export class DatasetTypes {
               return [
                 gql,
                 {
-                  type: nullableOr(this.leafOutput(spec.type, `${suffix}_${gql}`), spec.nullable || spec.optional),
+                  type: nullableOr(
+                    this.leafOutput(spec.type, `${suffix}_${gql}`),
+                    spec.nullable || spec.optional,
+                  ),
                   ...(spec.description ? { description: spec.description } : {}),
                   resolve: read(key),
                 },
@@ -194,7 +202,8 @@ export class DatasetTypes {
         const items = type.items;
         if (!isScalarLeaf(items)) return f.arrayComparison('JSON', undefined);
         const itemInput = this.scalarInput(items, `${suffix}_item`);
-        const label = items.kind === 'enum' ? this.enumType(items.values, `${suffix}_item`).name : itemInput.toString();
+        const label =
+          items.kind === 'enum' ? this.enumType(items.values, `${suffix}_item`).name : itemInput.toString();
         return f.arrayComparison(label, itemInput);
       }
     }
@@ -206,7 +215,11 @@ export class DatasetTypes {
       case 'enum':
         return this.enumType(type.values, suffix);
       case 'literal':
-        return typeof type.value === 'string' ? SCALARS.string : typeof type.value === 'boolean' ? SCALARS.boolean : SCALARS.float;
+        return typeof type.value === 'string'
+          ? SCALARS.string
+          : typeof type.value === 'boolean'
+            ? SCALARS.boolean
+            : SCALARS.float;
       case 'string':
       case 'float':
       case 'int':

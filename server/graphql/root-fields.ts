@@ -1,8 +1,8 @@
 import {
   type FieldNode,
-  GraphQLFloat,
   type GraphQLFieldConfigArgumentMap,
   type GraphQLFieldConfigMap,
+  GraphQLFloat,
   GraphQLID,
   GraphQLInt,
   GraphQLList,
@@ -14,7 +14,12 @@ import {
 import type { DatasetModel, LeafModel } from '../model/dataset-model.ts';
 import { AGGREGATE_OPS, type AggregateOp } from '../model/type-names.ts';
 import { BadUserInputError } from '../server-errors.ts';
-import { type AggregateSelection, aggregateStatement, groupLeaves, groupsStatement } from '../sql/aggregate-statements.ts';
+import {
+  type AggregateSelection,
+  aggregateStatement,
+  groupLeaves,
+  groupsStatement,
+} from '../sql/aggregate-statements.ts';
 import { DISTANCE_KEY } from '../sql/row-decoder.ts';
 import { byIdStatement, nearestStatement, rowsStatement, type Statement } from '../sql/row-statements.ts';
 import { scopeFor } from '../sql/scope.ts';
@@ -44,14 +49,20 @@ function paging(env: QueryEnv, args: Args): { limit: number; offset: number } {
   const offset = (args.offset as number | null | undefined) ?? 0;
   if (limit < 0) throw new BadUserInputError('limit must not be negative.');
   if (limit > env.limits.maxLimit) {
-    throw new BadUserInputError(`limit ${limit} exceeds the maximum of ${env.limits.maxLimit} rows per query.`);
+    throw new BadUserInputError(
+      `limit ${limit} exceeds the maximum of ${env.limits.maxLimit} rows per query.`,
+    );
   }
   if (offset < 0) throw new BadUserInputError('offset must not be negative.');
   return { limit, offset };
 }
 
 /** Leaves selected under one aggregate-fields selection (`aggregate { sum {…} … }`). */
-function aggregateSelection(ds: DatasetModel, nodes: readonly FieldNode[], info: GraphQLResolveInfo): AggregateSelection {
+function aggregateSelection(
+  ds: DatasetModel,
+  nodes: readonly FieldNode[],
+  info: GraphQLResolveInfo,
+): AggregateSelection {
   const fields = subFieldsOf(nodes, info.fragments);
   const terms: { op: AggregateOp; leaf: LeafModel }[] = [];
   for (const op of AGGREGATE_OPS) {
@@ -79,7 +90,10 @@ export function datasetRootFields(
   const orderBy: GraphQLFieldConfigArgumentMap =
     orderType === undefined ? {} : { order_by: { type: new GraphQLList(new GraphQLNonNull(orderType)) } };
   const version = { type: GraphQLString, description: 'Dataset version (semver); default: the newest.' };
-  const limit = { type: GraphQLInt, description: `Default ${env.limits.defaultLimit}, at most ${env.limits.maxLimit}.` };
+  const limit = {
+    type: GraphQLInt,
+    description: `Default ${env.limits.defaultLimit}, at most ${env.limits.maxLimit}.`,
+  };
   const offset = { type: GraphQLInt };
   const b = ds.gqlName;
   const fields: GraphQLFieldConfigMap<unknown, RequestContext> = {};
@@ -92,7 +106,11 @@ export function datasetRootFields(
     resolve: (_src, args: Args, ctx, info) => {
       const scope = scopeFor(ds, args.version as string | undefined);
       const selection = rowSelection(ds.root, subFieldsOf(info.fieldNodes, info.fragments), info.fragments);
-      return run(env, ctx, rowsStatement(scope, selection, { where: args.where, order_by: args.order_by, ...paging(env, args) }));
+      return run(
+        env,
+        ctx,
+        rowsStatement(scope, selection, { where: args.where, order_by: args.order_by, ...paging(env, args) }),
+      );
     },
   };
 
@@ -105,7 +123,8 @@ export function datasetRootFields(
       const top = subFieldsOf(info.fieldNodes, info.fragments);
       const aggNodes = top.get('aggregate') ?? [];
       const nodeNodes = top.get('nodes');
-      const nodes = nodeNodes && rowSelection(ds.root, subFieldsOf(nodeNodes, info.fragments), info.fragments);
+      const nodes =
+        nodeNodes && rowSelection(ds.root, subFieldsOf(nodeNodes, info.fragments), info.fragments);
       const explicit = args.limit !== undefined && args.limit !== null;
       const page = paging(env, args);
       return run(
@@ -126,7 +145,10 @@ export function datasetRootFields(
     type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(aggs.group()))),
     description: `Rows of '${ds.name}' grouped by the given fields, with per-group aggregates.`,
     args: {
-      by: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(FieldPathScalar))), description: 'Dot paths of the grouping fields.' },
+      by: {
+        type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(FieldPathScalar))),
+        description: 'Dot paths of the grouping fields.',
+      },
       where,
       having: { type: aggs.aggregateBoolExp() },
       order_by: { type: new GraphQLList(new GraphQLNonNull(aggs.groupOrderBy())) },
@@ -139,7 +161,9 @@ export function datasetRootFields(
       const by = groupLeaves(scope, args.by as string[]);
       const top = subFieldsOf(info.fieldNodes, info.fragments);
       const keyNodes = top.get('key');
-      const keySel = keyNodes ? rowSelection(ds.root, subFieldsOf(keyNodes, info.fragments), info.fragments).leaves : [];
+      const keySel = keyNodes
+        ? rowSelection(ds.root, subFieldsOf(keyNodes, info.fragments), info.fragments).leaves
+        : [];
       const selection = aggregateSelection(ds, top.get('aggregate') ?? [], info);
       return run(
         env,
@@ -169,7 +193,9 @@ export function datasetRootFields(
 
   Object.assign(fields, byPkRootFields(types, env));
 
-  const vectors = ds.leaves.filter((l) => l.type.kind === 'vector' || (l.type.kind === 'array' && isNumeric(l.type.items.kind)));
+  const vectors = ds.leaves.filter(
+    (l) => l.type.kind === 'vector' || (l.type.kind === 'array' && isNumeric(l.type.items.kind)),
+  );
   if (vectors.length > 0) {
     fields[`${b}_nearest`] = {
       type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(nearestRow(types)))),
@@ -185,12 +211,17 @@ export function datasetRootFields(
       resolve: (_src, args: Args, ctx, info) => {
         const scope = scopeFor(ds, args.version as string | undefined);
         const path = (args.field as string | undefined) ?? vectors[0]?.gqlPath ?? '';
-        const leaf = vectors.find((v) => v.gqlPath === path || v.path === path || v.gqlPath === path.replace(/__/g, '.'));
+        const leaf = vectors.find(
+          (v) => v.gqlPath === path || v.path === path || v.gqlPath === path.replace(/__/g, '.'),
+        );
         if (leaf === undefined) {
-          throw new BadUserInputError(`field: '${path}' is not a vector field of '${ds.name}' (${vectors.map((v) => v.gqlPath).join(', ')}).`);
+          throw new BadUserInputError(
+            `field: '${path}' is not a vector field of '${ds.name}' (${vectors.map((v) => v.gqlPath).join(', ')}).`,
+          );
         }
         const k = (args.k as number | null | undefined) ?? 10;
-        if (k < 0 || k > env.limits.maxLimit) throw new BadUserInputError(`k must be between 0 and ${env.limits.maxLimit}.`);
+        if (k < 0 || k > env.limits.maxLimit)
+          throw new BadUserInputError(`k must be between 0 and ${env.limits.maxLimit}.`);
         const selection = rowSelection(ds.root, subFieldsOf(info.fieldNodes, info.fragments), info.fragments);
         return run(
           env,

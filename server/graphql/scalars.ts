@@ -19,14 +19,18 @@ export const DateTimeScalar = new GraphQLScalarType<string, string>({
   serialize: (value) => (value instanceof Date ? value.toISOString() : String(value)),
   parseValue: (value) => {
     if (typeof value !== 'string' || !Number.isFinite(Date.parse(value))) {
-      throw new GraphQLError('DateTime must be an ISO-8601 string.', { extensions: { code: 'BAD_USER_INPUT' } });
+      throw new GraphQLError('DateTime must be an ISO-8601 string.', {
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
     }
     return value;
   },
   parseLiteral: (ast) => {
     const text = literalToString('DateTime', ast);
     if (!Number.isFinite(Date.parse(text))) {
-      throw new GraphQLError(`'${text}' is not an ISO-8601 DateTime.`, { extensions: { code: 'BAD_USER_INPUT' } });
+      throw new GraphQLError(`'${text}' is not an ISO-8601 DateTime.`, {
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
     }
     return text;
   },
@@ -37,7 +41,9 @@ const BIGINT_TEXT = /^-?\d+$/;
 function parseBigInt(value: unknown): string {
   const text = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
   if (typeof text !== 'string' || !BIGINT_TEXT.test(text)) {
-    throw new GraphQLError('BigInt must be a decimal integer string.', { extensions: { code: 'BAD_USER_INPUT' } });
+    throw new GraphQLError('BigInt must be a decimal integer string.', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   }
   return text;
 }
@@ -50,7 +56,10 @@ export const BigIntScalar = new GraphQLScalarType<string, string>({
   parseLiteral: (ast) => parseBigInt(ast.kind === Kind.INT ? ast.value : literalToString('BigInt', ast)),
 });
 
-function literalToJson(ast: ValueNode, variables: Readonly<Record<string, unknown>> | null | undefined): unknown {
+function literalToJson(
+  ast: ValueNode,
+  variables: Readonly<Record<string, unknown>> | null | undefined,
+): unknown {
   switch (ast.kind) {
     case Kind.STRING:
     case Kind.ENUM:

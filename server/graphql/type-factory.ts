@@ -3,17 +3,17 @@ import {
   GraphQLEnumType,
   GraphQLFloat,
   type GraphQLInputFieldConfigMap,
-  type GraphQLInputType,
   GraphQLInputObjectType,
+  type GraphQLInputType,
   GraphQLInt,
   GraphQLList,
-  GraphQLNonNull,
   type GraphQLNamedType,
-  GraphQLString,
+  GraphQLNonNull,
   type GraphQLScalarType,
+  GraphQLString,
 } from 'graphql';
-import { BigIntScalar, DateTimeScalar, JsonScalar } from './scalars.ts';
 import { ORDER_DIRECTIONS } from '../sql/order-compiler.ts';
+import { BigIntScalar, DateTimeScalar, JsonScalar } from './scalars.ts';
 
 /**
  * Creates and caches the named types of one schema build. Shared types (scalar comparison inputs, the
@@ -39,9 +39,13 @@ export class TypeFactory {
       () =>
         new GraphQLEnumType({
           name: 'order_by',
-          description: 'Sort direction. `asc` puts nulls last, `desc` puts nulls first (as in PostgreSQL/Hasura).',
+          description:
+            'Sort direction. `asc` puts nulls last, `desc` puts nulls first (as in PostgreSQL/Hasura).',
           values: Object.fromEntries(
-            Object.entries(ORDER_DIRECTIONS).map(([name, sql]) => [name, { value: name, description: `in ${sql} order` }]),
+            Object.entries(ORDER_DIRECTIONS).map(([name, sql]) => [
+              name,
+              { value: name, description: `in ${sql} order` },
+            ]),
           ),
         }),
     );
@@ -67,7 +71,11 @@ export class TypeFactory {
    * `<Name>_comparison_exp` for a scalar or enum type: `_eq _neq _gt _gte _lt _lte _in _nin _is_null`,
    * plus `_like _nlike _ilike _nilike _regex _iregex _nregex _niregex` for strings.
    */
-  comparison(name: string, type: GraphQLScalarType | GraphQLEnumType, strings = false): GraphQLInputObjectType {
+  comparison(
+    name: string,
+    type: GraphQLScalarType | GraphQLEnumType,
+    strings = false,
+  ): GraphQLInputObjectType {
     return this.named(`${name}_comparison_exp`, () => {
       const fields: GraphQLInputFieldConfigMap = {
         _eq: { type },
@@ -81,7 +89,10 @@ export class TypeFactory {
         _is_null: { type: GraphQLBoolean },
       };
       if (strings) {
-        fields._like = { type: GraphQLString, description: 'SQL LIKE: `%` any run, `_` one character, `\\` escapes' };
+        fields._like = {
+          type: GraphQLString,
+          description: 'SQL LIKE: `%` any run, `_` one character, `\\` escapes',
+        };
         fields._nlike = { type: GraphQLString };
         fields._ilike = { type: GraphQLString, description: 'case-insensitive LIKE (ASCII case folding)' };
         fields._nilike = { type: GraphQLString };
@@ -116,7 +127,11 @@ export class TypeFactory {
   nullOnly(name: string): GraphQLInputObjectType {
     return this.named(
       `${name}_comparison_exp`,
-      () => new GraphQLInputObjectType({ name: `${name}_comparison_exp`, fields: { _is_null: { type: GraphQLBoolean } } }),
+      () =>
+        new GraphQLInputObjectType({
+          name: `${name}_comparison_exp`,
+          fields: { _is_null: { type: GraphQLBoolean } },
+        }),
     );
   }
 }

@@ -1,5 +1,5 @@
-import type { FieldSpec, LeafType, ObjectType } from '../../schema/record/field-type.ts';
 import { pathToColumnName } from '../../schema/record/column.ts';
+import type { FieldSpec, LeafType, ObjectType } from '../../schema/record/field-type.ts';
 import { allocateNames } from '../naming.ts';
 import type { ServedVersion } from '../registry-view.ts';
 
@@ -78,11 +78,22 @@ export const RESERVED_ROW_FIELDS: readonly string[] = ['_id', '_distance'];
 /** Builds the field tree of one object, allocating GraphQL names within it. */
 export function buildObjectModel(
   spec: ObjectType,
-  at: { name: string; gqlName: string; path: string; gqlPath: string; nullable: boolean; description?: string },
+  at: {
+    name: string;
+    gqlName: string;
+    path: string;
+    gqlPath: string;
+    nullable: boolean;
+    description?: string;
+  },
   typeSuffix: string,
   isRoot: boolean,
 ): ObjectModel {
-  const names = allocateNames(Object.keys(spec.fields), undefined, new Set(isRoot ? RESERVED_ROW_FIELDS : []));
+  const names = allocateNames(
+    Object.keys(spec.fields),
+    undefined,
+    new Set(isRoot ? RESERVED_ROW_FIELDS : []),
+  );
   const fields: FieldModel[] = [];
   for (const [name, field] of Object.entries(spec.fields)) {
     const gqlName = names.get(name) ?? name;

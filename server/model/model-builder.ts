@@ -47,7 +47,14 @@ export function buildServedModel(
       s.name,
       buildObjectModel(
         { kind: 'object', fields: latest.schema.fields },
-        { name: '', gqlName: '', path: '', gqlPath: '', nullable: false, ...(description ? { description } : {}) },
+        {
+          name: '',
+          gqlName: '',
+          path: '',
+          gqlPath: '',
+          nullable: false,
+          ...(description ? { description } : {}),
+        },
         '',
         true,
       ),
@@ -100,7 +107,14 @@ export function compareSemver(a: string, b: string): number {
     const y = pb[i] ?? '';
     const nx = Number(x);
     const ny = Number(y);
-    const c = Number.isFinite(nx) && Number.isFinite(ny) && x !== '' && y !== '' ? nx - ny : x < y ? -1 : x > y ? 1 : 0;
+    const c =
+      Number.isFinite(nx) && Number.isFinite(ny) && x !== '' && y !== ''
+        ? nx - ny
+        : x < y
+          ? -1
+          : x > y
+            ? 1
+            : 0;
     if (c !== 0) return c;
   }
   return 0;

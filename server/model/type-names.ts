@@ -31,7 +31,14 @@ export const ROOT_TYPE_SUFFIXES: readonly string[] = [
 ];
 
 /** Root query fields per dataset: `<ds>`, `<ds>_aggregate`, `<ds>_groups`, `<ds>_by_id`, `<ds>_nearest`. */
-export const ROOT_FIELD_SUFFIXES: readonly string[] = ['', '_aggregate', '_groups', '_by_id', '_by_pk', '_nearest'];
+export const ROOT_FIELD_SUFFIXES: readonly string[] = [
+  '',
+  '_aggregate',
+  '_groups',
+  '_by_id',
+  '_by_pk',
+  '_nearest',
+];
 
 /** Names every schema defines whatever the registry holds; datasets cannot claim them. */
 export const BUILTIN_NAMES: readonly string[] = [

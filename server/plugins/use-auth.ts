@@ -77,9 +77,13 @@ export function useAuth(keys: ApiKeys): Plugin<{ role?: Role }> {
       const definitions = (args.document as DocumentNode).definitions;
       const operation = definitions.find(
         (d: DefinitionNode): d is OperationDefinitionNode =>
-          d.kind === 'OperationDefinition' && (args.operationName == null || d.name?.value === args.operationName),
+          d.kind === 'OperationDefinition' &&
+          (args.operationName == null || d.name?.value === args.operationName),
       );
-      if (operation !== undefined && !roleAllows(role, operation.operation as 'query' | 'mutation' | 'subscription')) {
+      if (
+        operation !== undefined &&
+        !roleAllows(role, operation.operation as 'query' | 'mutation' | 'subscription')
+      ) {
         throw new GraphQLError(`Role '${role}' may not run ${operation.operation}s.`, {
           extensions: { code: 'FORBIDDEN', http: { status: 403 } },
         });

@@ -27,7 +27,9 @@ export const EXPOSED_CODES: ReadonlySet<string> = new Set([
 
 function codeOf(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && error instanceof Error && error.name !== 'SqliteError' ? code : undefined;
+  return typeof code === 'string' && error instanceof Error && error.name !== 'SqliteError'
+    ? code
+    : undefined;
 }
 
 /**
@@ -82,7 +84,11 @@ export function useErrorCodes(): Plugin {
             errors: result.errors.map((e) =>
               e.extensions?.code !== undefined || e.originalError
                 ? e
-                : new GraphQLError(e.message, { nodes: e.nodes ?? null, path: e.path ?? null, extensions: { ...e.extensions, code: 'BAD_USER_INPUT' } }),
+                : new GraphQLError(e.message, {
+                    nodes: e.nodes ?? null,
+                    path: e.path ?? null,
+                    extensions: { ...e.extensions, code: 'BAD_USER_INPUT' },
+                  }),
             ),
           });
         },

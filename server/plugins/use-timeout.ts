@@ -13,7 +13,9 @@ export function useTimeout(timeoutMs: number): Plugin<{ signal?: AbortSignal }> 
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(new QueryTimeoutError(timeoutMs)), timeoutMs);
       timer.unref();
-      extendContext({ signal: controller.signal, clearTimeout: () => clearTimeout(timer) } as { signal: AbortSignal });
+      extendContext({ signal: controller.signal, clearTimeout: () => clearTimeout(timer) } as {
+        signal: AbortSignal;
+      });
     },
     onExecute({ args }) {
       return {

@@ -55,9 +55,14 @@ function setAtPath(target: Record<string, unknown>, leaf: LeafModel, value: unkn
 }
 
 /** SELECT-list items for an aggregate selection (`count`, `a0`, `a1`, …) and the decoder of one result row. */
-function aggregateItems(scope: QueryScope, selection: AggregateSelection): { items: string[]; decode: (raw: Record<string, unknown>) => Row } {
+function aggregateItems(
+  scope: QueryScope,
+  selection: AggregateSelection,
+): { items: string[]; decode: (raw: Record<string, unknown>) => Row } {
   const items = ['count(*) AS "count"'];
-  selection.terms.forEach((t, i) => items.push(`${aggregateSql(t.op, scope.col(t.leaf))} AS "a${i}"`));
+  selection.terms.forEach((t, i) => {
+    items.push(`${aggregateSql(t.op, scope.col(t.leaf))} AS "a${i}"`);
+  });
   return {
     items,
     decode: (raw) => {
@@ -96,7 +101,8 @@ export function aggregateStatement(
   const params = new Params();
   const base = (): string => {
     const where = compileWhere(scope.ds.root, args.where, scope.col, params);
-    if (args.limit === undefined && args.offset === undefined) return `(SELECT * FROM ${scope.table} WHERE ${where})`;
+    if (args.limit === undefined && args.offset === undefined)
+      return `(SELECT * FROM ${scope.table} WHERE ${where})`;
     const order = [...compileRowOrder(scope.ds.root, args.order_by, scope.col), `${ID_COLUMN} ASC`];
     return (
       `(SELECT * FROM ${scope.table} WHERE ${where} ORDER BY ${order.join(', ')} ` +
@@ -150,7 +156,10 @@ export function groupLeaves(scope: QueryScope, by: readonly string[]): LeafModel
     const prefix = `${path}.`;
     const under = scope.ds.leaves.filter((l) => l.gqlPath.startsWith(prefix) || l.path.startsWith(prefix));
     if (under.length === 0) {
-      const known = scope.ds.leaves.map((l) => `'${l.gqlPath}'`).slice(0, 20).join(', ');
+      const known = scope.ds.leaves
+        .map((l) => `'${l.gqlPath}'`)
+        .slice(0, 20)
+        .join(', ');
       throw new BadUserInputError(`by: unknown field '${raw}'. Known fields: ${known}.`);
     }
     for (const l of under) if (!out.includes(l)) out.push(l);
@@ -212,16 +221,27 @@ export function compileHaving(scope: QueryScope, exp: unknown, params: Params): 
     if (key === '_and' || key === '_or') {
       const list = value as unknown[];
       if (list.length === 0) parts.push(key === '_and' ? SQL_TRUE : SQL_FALSE);
-      else parts.push(`(${list.map((e) => `(${compileHaving(scope, e, params)})`).join(key === '_and' ? ' AND ' : ' OR ')})`);
+      else
+        parts.push(
+          `(${list.map((e) => `(${compileHaving(scope, e, params)})`).join(key === '_and' ? ' AND ' : ' OR ')})`,
+        );
     } else if (key === '_not') {
       parts.push(`NOT (${compileHaving(scope, value, params)})`);
     } else if (key === 'count') {
-      parts.push(compileOperators({ kind: 'int' }, 'count', value as Record<string, unknown>, 'count(*)', params));
+      parts.push(
+        compileOperators({ kind: 'int' }, 'count', value as Record<string, unknown>, 'count(*)', params),
+      );
     } else {
       const op = key as AggregateOp;
       walkOp(scope.ds.root, value as Record<string, unknown>, (leaf, ops) =>
         parts.push(
-          compileOperators(aggregateValueType(op, leaf), `${op}.${leaf.gqlPath}`, ops, aggregateSql(op, scope.col(leaf)), params),
+          compileOperators(
+            aggregateValueType(op, leaf),
+            `${op}.${leaf.gqlPath}`,
+            ops,
+            aggregateSql(op, scope.col(leaf)),
+            params,
+          ),
         ),
       );
     }
@@ -229,7 +249,11 @@ export function compileHaving(scope: QueryScope, exp: unknown, params: Params): 
   return parts.length === 0 ? SQL_TRUE : parts.map((p) => `(${p})`).join(' AND ');
 }
 
-function walkOp(object: ObjectModel, exp: Record<string, unknown>, visit: (leaf: LeafModel, ops: Record<string, unknown>) => void): void {
+function walkOp(
+  object: ObjectModel,
+  exp: Record<string, unknown>,
+  visit: (leaf: LeafModel, ops: Record<string, unknown>) => void,
+): void {
   for (const [key, value] of Object.entries(exp)) {
     if (value === undefined || value === null) continue;
     const field = object.byGqlName.get(key);

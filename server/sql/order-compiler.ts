@@ -31,7 +31,9 @@ export function singleKeyPath(item: unknown, where: string): OrderTerm {
   const path: string[] = [];
   let value: unknown = item;
   while (value !== null && typeof value === 'object') {
-    const keys = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && v !== null);
+    const keys = Object.entries(value as Record<string, unknown>).filter(
+      ([, v]) => v !== undefined && v !== null,
+    );
     if (keys.length !== 1) {
       const shown = path.length === 0 ? 'an order_by item' : `order_by '${path.join('.')}'`;
       throw new BadUserInputError(
@@ -54,7 +56,8 @@ export function leafAt(root: ObjectModel, path: readonly string[], where: string
   let object: ObjectModel = root;
   for (let i = 0; i < path.length; i++) {
     const field = object.byGqlName.get(path[i] as string);
-    if (field === undefined) throw new BadUserInputError(`${where}: unknown field '${path.slice(0, i + 1).join('.')}'.`);
+    if (field === undefined)
+      throw new BadUserInputError(`${where}: unknown field '${path.slice(0, i + 1).join('.')}'.`);
     if (field.kind === 'leaf') {
       if (i !== path.length - 1) throw new BadUserInputError(`${where}: '${path.join('.')}' is not a field.`);
       return field;
@@ -71,7 +74,11 @@ export function asList(value: unknown): readonly unknown[] {
 }
 
 /** Compiles row `order_by` items to `ORDER BY` terms (without the keyword). */
-export function compileRowOrder(root: ObjectModel, orderBy: unknown, col: (leaf: LeafModel) => string): string[] {
+export function compileRowOrder(
+  root: ObjectModel,
+  orderBy: unknown,
+  col: (leaf: LeafModel) => string,
+): string[] {
   return asList(orderBy).map((item) => {
     const term = singleKeyPath(item, 'order_by');
     return `${col(leafAt(root, term.path, 'order_by'))} ${ORDER_DIRECTIONS[term.direction]}`;

@@ -23,7 +23,11 @@ export interface DecodePlan {
 }
 
 /** Builds the plan for `leaves` (each read under `aliasOf(leaf)`) inside `object`. */
-export function decodePlan(object: ObjectModel, leaves: ReadonlySet<LeafModel>, aliasOf: (leaf: LeafModel) => string): DecodePlan {
+export function decodePlan(
+  object: ObjectModel,
+  leaves: ReadonlySet<LeafModel>,
+  aliasOf: (leaf: LeafModel) => string,
+): DecodePlan {
   const entries: PlanEntry[] = [];
   for (const f of object.fields) {
     if (f.kind === 'leaf') {
@@ -37,7 +41,10 @@ export function decodePlan(object: ObjectModel, leaves: ReadonlySet<LeafModel>, 
 }
 
 /** Decodes one raw row with a plan; returns `null` for a nullable object with only NULL leaves. */
-export function decodeRow(plan: DecodePlan, raw: Readonly<Record<string, unknown>>): Record<string, unknown> | null {
+export function decodeRow(
+  plan: DecodePlan,
+  raw: Readonly<Record<string, unknown>>,
+): Record<string, unknown> | null {
   const out: Record<string, unknown> = {};
   let present = false;
   for (const e of plan.entries) {

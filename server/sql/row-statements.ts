@@ -20,7 +20,10 @@ export interface Statement<T> {
 type Row = Record<string | symbol, unknown>;
 
 /** The SELECT list for a row selection: `sys__id AS _id`, then `<col> AS c<i>` per leaf. */
-export function selectList(scope: QueryScope, selection: RowSelection): { items: string[]; alias: Map<LeafModel, string> } {
+export function selectList(
+  scope: QueryScope,
+  selection: RowSelection,
+): { items: string[]; alias: Map<LeafModel, string> } {
   const items: string[] = [];
   const alias = new Map<LeafModel, string>();
   if (selection.id) items.push(`${ID_COLUMN} AS "_id"`);
@@ -32,7 +35,11 @@ export function selectList(scope: QueryScope, selection: RowSelection): { items:
 }
 
 /** Row decoder for a selection (nested objects, `_id`, optional distance). */
-export function rowDecoder(scope: QueryScope, selection: RowSelection, alias: Map<LeafModel, string>): (raw: Record<string, unknown>) => Row {
+export function rowDecoder(
+  scope: QueryScope,
+  selection: RowSelection,
+  alias: Map<LeafModel, string>,
+): (raw: Record<string, unknown>) => Row {
   const plan = decodePlan(scope.ds.root, new Set(selection.leaves), (leaf) => alias.get(leaf) ?? '');
   return (raw) => {
     const row = (decodeRow(plan, raw) ?? {}) as Row;
@@ -69,11 +76,20 @@ export function rowsStatement(scope: QueryScope, selection: RowSelection, args: 
     `SELECT ${items.length > 0 ? items.join(', ') : '1 AS "_"'} FROM ${scope.table} WHERE ${where} ` +
     `ORDER BY ${order.join(', ')} LIMIT ${params.add(args.limit)} OFFSET ${params.add(args.offset)}`;
   const decode = rowDecoder(scope, selection, alias);
-  return { sql, params: params.values, bigints: needsBigints(selection.leaves), decode: (rows) => rows.map(decode) };
+  return {
+    sql,
+    params: params.values,
+    bigints: needsBigints(selection.leaves),
+    decode: (rows) => rows.map(decode),
+  };
 }
 
 /** `<ds>_by_id(id)`: looks the row up by the declared single-field primary key, else by `sys.id`. */
-export function byIdStatement(scope: QueryScope, selection: RowSelection, id: string): Statement<Row | null> | null {
+export function byIdStatement(
+  scope: QueryScope,
+  selection: RowSelection,
+  id: string,
+): Statement<Row | null> | null {
   const params = new Params();
   const { items, alias } = selectList(scope, selection);
   const pk = scope.ds.latest.primaryKey;
@@ -111,23 +127,36 @@ export interface NearestArgs {
  * ORDER BY _distance ASC NULLS LAST, sys__id LIMIT k`.
  * @throws BadUserInputError when the query vector's length differs from the field's declared dimensions.
  */
-export function nearestStatement(scope: QueryScope, selection: RowSelection, args: NearestArgs): Statement<Row[]> {
+export function nearestStatement(
+  scope: QueryScope,
+  selection: RowSelection,
+  args: NearestArgs,
+): Statement<Row[]> {
   const { leaf, vector } = args;
   const dims = leaf.type.kind === 'vector' ? leaf.type.dimensions : undefined;
   if (dims !== undefined && vector.length !== dims) {
-    throw new BadUserInputError(`'${leaf.gqlPath}' has ${dims} dimensions; the query vector has ${vector.length}.`);
+    throw new BadUserInputError(
+      `'${leaf.gqlPath}' has ${dims} dimensions; the query vector has ${vector.length}.`,
+    );
   }
   if (vector.length === 0) throw new BadUserInputError('vector must not be empty.');
   const params = new Params();
   const { items, alias } = selectList(scope, selection);
   const column = scope.col(leaf);
-  items.push(`chainql_gql_distance(${params.add(args.metric)}, ${column}, ${params.add(JSON.stringify(vector))}) AS "_distance"`);
+  items.push(
+    `chainql_gql_distance(${params.add(args.metric)}, ${column}, ${params.add(JSON.stringify(vector))}) AS "_distance"`,
+  );
   const where = compileWhere(scope.ds.root, args.where, scope.col, params);
   const sql =
     `SELECT ${items.join(', ')} FROM ${scope.table} WHERE ${column} IS NOT NULL AND (${where}) ` +
     `ORDER BY "_distance" ASC NULLS LAST, ${ID_COLUMN} ASC LIMIT ${params.add(args.k)}`;
   const decode = rowDecoder(scope, selection, alias);
-  return { sql, params: params.values, bigints: needsBigints(selection.leaves), decode: (rows) => rows.map(decode) };
+  return {
+    sql,
+    params: params.values,
+    bigints: needsBigints(selection.leaves),
+    decode: (rows) => rows.map(decode),
+  };
 }
 
 /** Quoted alias helper shared by aggregate statements. */

@@ -1,5 +1,5 @@
-import type { FieldSpec } from '../../schema/record/field-type.ts';
 import { pathToColumnName } from '../../schema/record/column.ts';
+import type { FieldSpec } from '../../schema/record/field-type.ts';
 import type { DatasetModel, LeafModel } from '../model/dataset-model.ts';
 import type { ServedVersion } from '../registry-view.ts';
 import { ServedVersionNotFoundError } from '../server-errors.ts';
@@ -26,7 +26,8 @@ export const ID_COLUMN = quoteIdent('sys__id');
  * @throws ServedVersionNotFoundError when the dataset has no such version.
  */
 export function scopeFor(ds: DatasetModel, version: string | null | undefined): QueryScope {
-  const v = version === null || version === undefined ? ds.latest : ds.versions.find((x) => x.version === version);
+  const v =
+    version === null || version === undefined ? ds.latest : ds.versions.find((x) => x.version === version);
   if (v === undefined) throw new ServedVersionNotFoundError(ds.name, String(version));
   const present = v === ds.latest ? undefined : columnsOf(v.schema.fields, '');
   return {
@@ -37,7 +38,11 @@ export function scopeFor(ds: DatasetModel, version: string | null | undefined): 
   };
 }
 
-function columnsOf(fields: Readonly<Record<string, FieldSpec>>, prefix: string, out = new Set<string>()): Set<string> {
+function columnsOf(
+  fields: Readonly<Record<string, FieldSpec>>,
+  prefix: string,
+  out = new Set<string>(),
+): Set<string> {
   for (const [name, spec] of Object.entries(fields)) {
     const path = prefix === '' ? name : `${prefix}.${name}`;
     if (spec.type.kind === 'object') columnsOf(spec.type.fields, path, out);

@@ -33,7 +33,9 @@ export function compileWhere(object: ObjectModel, exp: unknown, col: ColumnSql, 
         parts.push(key === '_and' ? SQL_TRUE : SQL_FALSE);
         continue;
       }
-      const joined = items.map((e) => `(${compileWhere(object, e, col, params)})`).join(key === '_and' ? ' AND ' : ' OR ');
+      const joined = items
+        .map((e) => `(${compileWhere(object, e, col, params)})`)
+        .join(key === '_and' ? ' AND ' : ' OR ');
       parts.push(`(${joined})`);
       continue;
     }
@@ -71,7 +73,13 @@ export function compileComparison(leaf: LeafModel, ops: Operand, c: string, para
  * Compiles comparison operators against `c` whose values have type `type` (also used by HAVING, where `c`
  * is an aggregate and `type` its result type).
  */
-export function compileOperators(type: FieldType, path: string, ops: Operand, c: string, params: Params): string {
+export function compileOperators(
+  type: FieldType,
+  path: string,
+  ops: Operand,
+  c: string,
+  params: Params,
+): string {
   const parts: string[] = [];
   for (const [op, value] of Object.entries(ops)) {
     if (value === undefined) continue;
@@ -126,7 +134,9 @@ export function compileOperators(type: FieldType, path: string, ops: Operand, c:
             `EXISTS (SELECT 1 FROM json_each(${c}) AS e WHERE e.value = ${params.add(encodeJsonItem(type.items, v, path))})`,
         );
         // NULL arrays stay unknown (PostgreSQL `NULL @> …` is NULL), so `_not` does not match them either.
-        parts.push(`CASE WHEN ${c} IS NULL THEN NULL ELSE ${each.length === 0 ? SQL_TRUE : each.join(' AND ')} END`);
+        parts.push(
+          `CASE WHEN ${c} IS NULL THEN NULL ELSE ${each.length === 0 ? SQL_TRUE : each.join(' AND ')} END`,
+        );
         break;
       }
       default:

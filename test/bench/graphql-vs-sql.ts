@@ -47,7 +47,8 @@ const QUERIES: Record<string, string> = {
              key { kind } aggregate { count avg { det { confidence } } } } }`,
 };
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+const median = (xs: number[]): number =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 /** Options of {@link runGraphqlBench}. */
 export interface GraphqlBenchOptions {
@@ -76,7 +77,11 @@ export async function runGraphqlBench(options: GraphqlBenchOptions): Promise<voi
       name: `img-${i}.jpg`,
       kind: kinds[i % kinds.length] as (typeof kinds)[number],
       score: rand(),
-      det: { label: `l${i % 97}`, confidence: rand(), box: { w: Math.floor(rand() * 100), h: Math.floor(rand() * 100) } },
+      det: {
+        label: `l${i % 97}`,
+        confidence: rand(),
+        box: { w: Math.floor(rand() * 100), h: Math.floor(rand() * 100) },
+      },
     }));
     let t = performance.now();
     await readRecords(rows, Detection, { session }).save('detections');
@@ -87,12 +92,24 @@ export async function runGraphqlBench(options: GraphqlBenchOptions): Promise<voi
     const app = await createApp({
       session,
       apiKeys: '',
-      executor: { read: (task, signal) => ((last = task), pool.read(task, signal)), close: () => pool.close() },
+      executor: {
+        read: (task, signal) => {
+          last = task;
+          return pool.read(task, signal);
+        },
+        close: () => pool.close(),
+      },
       limits: { timeoutMs: 60_000 },
     });
     const server = await listen(app, { port: 0 });
     const dbPath = (session.warehouse as unknown as { path: string }).path;
-    const direct = openConnection({ path: dbPath, readonly: true, queryOnly: true, busyTimeoutMs: 5000, functions: sqliteFunctions });
+    const direct = openConnection({
+      path: dbPath,
+      readonly: true,
+      queryOnly: true,
+      busyTimeoutMs: 5000,
+      functions: sqliteFunctions,
+    });
     registerFunctions(direct, createServerFunctions());
 
     const post = async (query: string): Promise<unknown> => {
@@ -106,8 +123,12 @@ export async function runGraphqlBench(options: GraphqlBenchOptions): Promise<voi
       return body;
     };
 
-    console.log(`\n${'query'.padEnd(10)} ${'rows'.padStart(6)} ${'http ms'.padStart(9)} ${'sql ms'.padStart(9)} ${'ratio'.padStart(7)}`);
-    for (const [label, query] of Object.entries(QUERIES).filter(([l]) => options.queries?.includes(l) ?? true)) {
+    console.log(
+      `\n${'query'.padEnd(10)} ${'rows'.padStart(6)} ${'http ms'.padStart(9)} ${'sql ms'.padStart(9)} ${'ratio'.padStart(7)}`,
+    );
+    for (const [label, query] of Object.entries(QUERIES).filter(
+      ([l]) => options.queries?.includes(l) ?? true,
+    )) {
       const body = (await post(query)) as { data: Record<string, unknown> };
       const task = last as ReadTask;
       const statement = direct.prepare(task.sql);
@@ -151,7 +172,9 @@ export async function runGraphqlBench(options: GraphqlBenchOptions): Promise<voi
         }
       }),
     );
-    console.log(`\nthroughput, ${CLIENTS} concurrent clients (filter query): ${(done / (THROUGHPUT_MS / 1000)).toFixed(0)} req/s`);
+    console.log(
+      `\nthroughput, ${CLIENTS} concurrent clients (filter query): ${(done / (THROUGHPUT_MS / 1000)).toFixed(0)} req/s`,
+    );
     direct.close();
     await server.close();
     await app.close();
@@ -162,5 +185,8 @@ export async function runGraphqlBench(options: GraphqlBenchOptions): Promise<voi
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await runGraphqlBench({ rows: Number(process.argv[2] ?? 200_000), iterations: Number(process.argv[3] ?? 30) });
+  await runGraphqlBench({
+    rows: Number(process.argv[2] ?? 200_000),
+    iterations: Number(process.argv[3] ?? 30),
+  });
 }

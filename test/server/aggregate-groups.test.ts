@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainqlApp } from '../../server/app.ts';
-import { appFor, gql, gqlData, openStore, Photo, PHOTOS, type TestStore } from './fixtures.ts';
+import { appFor, gql, gqlData, type Json, openStore, PHOTOS, Photo, type TestStore } from './fixtures.ts';
 
 let store: TestStore;
 let app: ChainqlApp;
@@ -73,7 +73,10 @@ describe('<ds>_aggregate', () => {
   });
 
   it('gives count 0 and null sums over no rows', async () => {
-    const data = await gqlData(app, '{ photos_aggregate(where: {_or: []}) { aggregate { count sum { size } } nodes { name } } }');
+    const data = await gqlData(
+      app,
+      '{ photos_aggregate(where: {_or: []}) { aggregate { count sum { size } } nodes { name } } }',
+    );
     expect(data.photos_aggregate).toEqual({ aggregate: { count: 0, sum: { size: null } }, nodes: [] });
   });
 });
@@ -83,7 +86,9 @@ describe('<ds>_groups', () => {
     (await gqlData(app, `{ photos_groups(${args}) { ${selection} } }`)).photos_groups;
 
   it('groups by a field, keys ascending by default', async () => {
-    expect(await groups('by: ["kind"]', 'key { kind } aggregate { count sum { size } avg { size } }')).toEqual([
+    expect(
+      await groups('by: ["kind"]', 'key { kind } aggregate { count sum { size } avg { size } }'),
+    ).toEqual([
       { key: { kind: 'bird' }, aggregate: { count: 1, sum: { size: 30 }, avg: { size: 30 } } },
       { key: { kind: 'cat' }, aggregate: { count: 3, sum: { size: 16 }, avg: { size: 16 / 3 } } },
       { key: { kind: 'dog' }, aggregate: { count: 2, sum: { size: 30 }, avg: { size: 30 } } },
@@ -110,7 +115,10 @@ describe('<ds>_groups', () => {
   });
 
   it('groups by every leaf of an object path', async () => {
-    const result = await groups('by: ["det.box"], where: {det: {box: {w: {_eq: 10}}}}', 'key { det { box { w h } } } aggregate { count }');
+    const result = await groups(
+      'by: ["det.box"], where: {det: {box: {w: {_eq: 10}}}}',
+      'key { det { box { w h } } } aggregate { count }',
+    );
     expect(result).toEqual([
       { key: { det: { box: { w: 10, h: 5 } } }, aggregate: { count: 1 } },
       { key: { det: { box: { w: 10, h: 10 } } }, aggregate: { count: 1 } },
@@ -118,25 +126,39 @@ describe('<ds>_groups', () => {
   });
 
   it('filters groups with having on count, avg and nested sums', async () => {
-    expect((await groups('by: ["kind"], having: {count: {_gt: 1}}')).map((g: any) => g.key.kind)).toEqual(['cat', 'dog']);
-    expect((await groups('by: ["kind"], having: {avg: {size: {_gt: 10}}}')).map((g: any) => g.key.kind)).toEqual(['bird', 'dog']);
+    expect((await groups('by: ["kind"], having: {count: {_gt: 1}}')).map((g: Json) => g.key.kind)).toEqual([
+      'cat',
+      'dog',
+    ]);
     expect(
-      (await groups('by: ["kind"], having: {sum: {det: {box: {w: {_gte: 20}}}}}')).map((g: any) => g.key.kind),
+      (await groups('by: ["kind"], having: {avg: {size: {_gt: 10}}}')).map((g: Json) => g.key.kind),
+    ).toEqual(['bird', 'dog']);
+    expect(
+      (await groups('by: ["kind"], having: {sum: {det: {box: {w: {_gte: 20}}}}}')).map(
+        (g: Json) => g.key.kind,
+      ),
     ).toEqual(['cat', 'dog']);
     expect(
-      (await groups('by: ["kind"], having: {_or: [{count: {_eq: 1}}, {min: {size: {_eq: 1}}}]}')).map((g: any) => g.key.kind),
+      (await groups('by: ["kind"], having: {_or: [{count: {_eq: 1}}, {min: {size: {_eq: 1}}}]}')).map(
+        (g: Json) => g.key.kind,
+      ),
     ).toEqual(['bird', 'cat']);
   });
 
   it('sorts groups by aggregates and keys, with limit and offset', async () => {
-    const kinds = async (args: string) => (await groups(args)).map((g: any) => g.key.kind);
-    expect(await kinds('by: ["kind"], order_by: [{aggregate: {count: desc}}]')).toEqual(['cat', 'dog', 'bird']);
-    expect(await kinds('by: ["kind"], order_by: [{aggregate: {max: {det: {confidence: desc_nulls_last}}}}]')).toEqual([
-      'bird',
+    const kinds = async (args: string) => (await groups(args)).map((g: Json) => g.key.kind);
+    expect(await kinds('by: ["kind"], order_by: [{aggregate: {count: desc}}]')).toEqual([
       'cat',
       'dog',
+      'bird',
     ]);
-    expect(await kinds('by: ["kind"], order_by: [{key: {kind: desc}}], limit: 2, offset: 1')).toEqual(['cat', 'bird']);
+    expect(
+      await kinds('by: ["kind"], order_by: [{aggregate: {max: {det: {confidence: desc_nulls_last}}}}]'),
+    ).toEqual(['bird', 'cat', 'dog']);
+    expect(await kinds('by: ["kind"], order_by: [{key: {kind: desc}}], limit: 2, offset: 1')).toEqual([
+      'cat',
+      'bird',
+    ]);
   });
 
   it('applies where before grouping', async () => {
@@ -150,7 +172,10 @@ describe('<ds>_groups', () => {
     const unknown = await gql(app, '{ photos_groups(by: ["det.nope"]) { aggregate { count } } }');
     expect(unknown.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(unknown.errors?.[0]?.message).toMatch(/det\.nope.*det\.label/);
-    const order = await gql(app, '{ photos_groups(by: ["kind"], order_by: [{key: {name: asc}}]) { aggregate { count } } }');
+    const order = await gql(
+      app,
+      '{ photos_groups(by: ["kind"], order_by: [{key: {name: asc}}]) { aggregate { count } } }',
+    );
     expect(order.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(order.errors?.[0]?.message).toMatch(/not one of the grouped fields/);
   });

@@ -30,9 +30,30 @@ function rng(seed: number): () => number {
 type Rand = () => number;
 const pick = <T>(r: Rand, list: readonly T[]): T => list[Math.floor(r() * list.length)] as T;
 const KINDS: readonly Kind[] = ['int', 'float', 'string', 'boolean', 'enum', 'datetime'];
-const STRINGS = ['a', 'A', 'ab', 'b%c', 'b_c', 'Zed', 'zed', 'é', 'éa', '日本', '😀', '\uFF21', '', 'a\\b', 'x y'];
+const STRINGS = [
+  'a',
+  'A',
+  'ab',
+  'b%c',
+  'b_c',
+  'Zed',
+  'zed',
+  'é',
+  'éa',
+  '日本',
+  '😀',
+  '\uFF21',
+  '',
+  'a\\b',
+  'x y',
+];
 const ENUM = ['red', 'green', 'blue'];
-const DATES = ['2020-01-01T00:00:00.000Z', '2021-06-15T12:30:00.000Z', '1999-12-31T23:59:59.999Z', '2024-02-29T00:00:00.000Z'];
+const DATES = [
+  '2020-01-01T00:00:00.000Z',
+  '2021-06-15T12:30:00.000Z',
+  '1999-12-31T23:59:59.999Z',
+  '2024-02-29T00:00:00.000Z',
+];
 
 interface Leaf {
   path: string;
@@ -48,7 +69,11 @@ function randomSchema(r: Rand): { schema: DatasetSchema; leaves: Leaf[] } {
       const name = `${prefix === '' ? 'f' : 'g'}${i}`;
       const path = prefix === '' ? name : `${prefix}.${name}`;
       if (depth < 3 && r() < 0.3) {
-        fields[name] = { type: { kind: 'object', fields: object(path, depth + 1) }, nullable: false, optional: false };
+        fields[name] = {
+          type: { kind: 'object', fields: object(path, depth + 1) },
+          nullable: false,
+          optional: false,
+        };
         continue;
       }
       const kind = pick(r, KINDS);
@@ -95,7 +120,10 @@ function randomRow(r: Rand, schema: DatasetSchema): Record<string, unknown> {
 }
 
 function nest(path: string, inner: unknown): Record<string, unknown> {
-  return path.split('.').reduceRight<unknown>((acc, part) => ({ [part]: acc }), inner) as Record<string, unknown>;
+  return path.split('.').reduceRight<unknown>((acc, part) => ({ [part]: acc }), inner) as Record<
+    string,
+    unknown
+  >;
 }
 
 function randomComparison(r: Rand, leaf: Leaf): Record<string, unknown> {
@@ -110,7 +138,13 @@ function randomComparison(r: Rand, leaf: Leaf): Record<string, unknown> {
   if (leaf.kind !== 'boolean') ops.push(['_gt', value], ['_gte', value], ['_lt', value], ['_lte', value]);
   if (leaf.kind === 'string') {
     const like = () => pick(r, ['%', 'a%', '%a', '_', 'b\\%c', 'b_c', '%é%', 'z%', '\\_%', '%\\\\%']);
-    ops.push(['_like', like], ['_ilike', like], ['_nlike', like], ['_nilike', like], ['_regex', () => pick(r, ['^a', 'b.c', 'é$', '^$'])]);
+    ops.push(
+      ['_like', like],
+      ['_ilike', like],
+      ['_nlike', like],
+      ['_nilike', like],
+      ['_regex', () => pick(r, ['^a', 'b.c', 'é$', '^$'])],
+    );
   }
   const out: Record<string, unknown> = {};
   const n = r() < 0.8 ? 1 : 2;
@@ -123,8 +157,10 @@ function randomComparison(r: Rand, leaf: Leaf): Record<string, unknown> {
 
 function randomWhere(r: Rand, leaves: Leaf[], depth = 0): Record<string, unknown> {
   const roll = r();
-  if (depth < 2 && roll < 0.15) return { _and: Array.from({ length: Math.floor(r() * 3) }, () => randomWhere(r, leaves, depth + 1)) };
-  if (depth < 2 && roll < 0.3) return { _or: Array.from({ length: Math.floor(r() * 3) }, () => randomWhere(r, leaves, depth + 1)) };
+  if (depth < 2 && roll < 0.15)
+    return { _and: Array.from({ length: Math.floor(r() * 3) }, () => randomWhere(r, leaves, depth + 1)) };
+  if (depth < 2 && roll < 0.3)
+    return { _or: Array.from({ length: Math.floor(r() * 3) }, () => randomWhere(r, leaves, depth + 1)) };
   if (depth < 2 && roll < 0.4) return { _not: randomWhere(r, leaves, depth + 1) };
   if (roll < 0.45) return {};
   const out: Record<string, unknown> = {};
@@ -143,14 +179,27 @@ function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Reco
   for (const [k, v] of Object.entries(b)) {
     const prev = out[k];
     out[k] =
-      prev && typeof prev === 'object' && !Array.isArray(prev) && v && typeof v === 'object' && !Array.isArray(v) && !k.startsWith('_')
+      prev &&
+      typeof prev === 'object' &&
+      !Array.isArray(prev) &&
+      v &&
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      !k.startsWith('_')
         ? deepMerge(prev as Record<string, unknown>, v as Record<string, unknown>)
         : v;
   }
   return out;
 }
 
-const DIRECTIONS = ['asc', 'desc', 'asc_nulls_first', 'asc_nulls_last', 'desc_nulls_first', 'desc_nulls_last'];
+const DIRECTIONS = [
+  'asc',
+  'desc',
+  'asc_nulls_first',
+  'asc_nulls_last',
+  'desc_nulls_first',
+  'desc_nulls_last',
+];
 
 function selection(leaves: Leaf[]): string {
   const tree: Record<string, unknown> = {};
@@ -165,7 +214,12 @@ function selection(leaves: Leaf[]): string {
 describe('differential: GraphQL over SQLite vs an in-JS Hasura evaluator', () => {
   let store: TestStore;
   let app: ChainqlApp;
-  const datasets: { name: string; leaves: Leaf[]; rows: Record<string, unknown>[]; kinds: Map<string, Kind> }[] = [];
+  const datasets: {
+    name: string;
+    leaves: Leaf[];
+    rows: Record<string, unknown>[];
+    kinds: Map<string, Kind>;
+  }[] = [];
 
   beforeAll(async () => {
     store = await openStore();
@@ -174,13 +228,20 @@ describe('differential: GraphQL over SQLite vs an in-JS Hasura evaluator', () =>
       const { schema, leaves } = randomSchema(r);
       const rows = Array.from({ length: ROWS }, () => randomRow(r, schema));
       await readRecords(rows, schema, { session: store.session }).save(`diff${d}`);
-      datasets.push({ name: `diff${d}`, leaves, rows: [], kinds: new Map(leaves.map((l) => [l.path, l.kind])) });
+      datasets.push({
+        name: `diff${d}`,
+        leaves,
+        rows: [],
+        kinds: new Map(leaves.map((l) => [l.path, l.kind])),
+      });
     }
     app = await appFor(store, { limits: { maxLimit: 1000, defaultLimit: 1000 } });
     for (const ds of datasets) {
       const dump = await gql(app, `{ ${ds.name}(limit: 1000) { ${selection(ds.leaves)} } }`);
       expect(dump.errors).toBeUndefined();
-      ds.rows = (dump.data?.[ds.name] as Record<string, unknown>[]).sort((a, b) => Number(a._id) - Number(b._id));
+      ds.rows = ((dump.data?.[ds.name] ?? []) as Record<string, unknown>[]).sort(
+        (a, b) => Number(a._id) - Number(b._id),
+      );
       expect(ds.rows).toHaveLength(ROWS);
     }
   });
@@ -197,7 +258,9 @@ describe('differential: GraphQL over SQLite vs an in-JS Hasura evaluator', () =>
       const type = ds.name;
       for (let i = 0; i < CASES_PER_DATASET; i++) {
         const where = randomWhere(r, ds.leaves);
-        const orderBy = Array.from({ length: Math.floor(r() * 3) }, () => nest(pick(r, ds.leaves).path, pick(r, DIRECTIONS)));
+        const orderBy = Array.from({ length: Math.floor(r() * 3) }, () =>
+          nest(pick(r, ds.leaves).path, pick(r, DIRECTIONS)),
+        );
         const limit = r() < 0.6 ? Math.floor(r() * 25) : undefined;
         const offset = r() < 0.3 ? Math.floor(r() * 10) : undefined;
         const result = await gql(
@@ -214,7 +277,9 @@ describe('differential: GraphQL over SQLite vs an in-JS Hasura evaluator', () =>
           limit: limit ?? 1000,
           ...(offset === undefined ? {} : { offset }),
         }).map((row) => row._id);
-        const actual = result.errors ? result.errors : (result.data?.[type] as { _id: string }[]).map((row) => row._id);
+        const actual = result.errors
+          ? result.errors
+          : ((result.data?.[type] ?? []) as { _id: string }[]).map((row) => row._id);
         if (JSON.stringify(actual) !== JSON.stringify(expected)) {
           mismatches.push(
             `seed ${SEED} ${type} case ${i}: where=${JSON.stringify(where)} order_by=${JSON.stringify(orderBy)} ` +

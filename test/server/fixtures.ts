@@ -11,7 +11,12 @@ import { type ChainqlApp, type CreateAppOptions, createApp } from '../../server/
 export interface TestStore {
   readonly dir: string;
   readonly session: Session;
-  save<S extends z.ZodObject>(name: string, rows: readonly z.input<S>[], schema: S, version?: string): Promise<void>;
+  save<S extends z.ZodObject>(
+    name: string,
+    rows: readonly z.input<S>[],
+    schema: S,
+    version?: string,
+  ): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -23,7 +28,10 @@ export async function openStore(): Promise<TestStore> {
     dir,
     session,
     async save(name, rows, schema, version) {
-      await readRecords(rows, schema, { session }).save(name, { force: true, ...(version ? { version } : {}) });
+      await readRecords(rows, schema, { session }).save(name, {
+        force: true,
+        ...(version ? { version } : {}),
+      });
     },
     async dispose() {
       await session.close();
@@ -55,16 +63,90 @@ export type PhotoRow = z.input<typeof Photo>;
 
 /** Eight rows covering nulls, ties, unicode and case differences. */
 export const PHOTOS: PhotoRow[] = [
-  { name: 'a.jpg', size: 10, score: 0.5, ok: true, kind: 'cat', taken: new Date('2024-01-01T00:00:00Z'), big: 9007199254740993n, tags: ['x', 'y'], emb: [1, 0, 0], meta: { a: 1 }, det: { label: 'cat', confidence: 0.9, box: { w: 10, h: 5 } } },
-  { name: 'B.jpg', size: null, score: 1.5, ok: false, kind: 'dog', taken: null, big: null, tags: [], emb: [0, 1, 0], meta: null, det: { label: 'dog', confidence: 0.4, box: { w: 20, h: null } } },
-  { name: 'c.png', size: 30, ok: true, kind: 'dog', taken: new Date('2024-06-01T12:00:00Z'), big: -5n, tags: ['y'], emb: [0.9, 0.1, 0], meta: { b: 2 }, det: { label: null, confidence: null, box: { w: 5, h: 1 } } },
-  { name: 'd%_.png', size: 30, score: -2, ok: false, kind: 'bird', taken: new Date('2023-03-03T03:03:03Z'), big: 7n, tags: ['z', 'x'], emb: null, meta: null, det: { label: 'bird', confidence: 0.95, box: { w: 7.5, h: 2 } } },
-  { name: 'élan', size: 5, score: 0, ok: true, kind: 'cat', taken: null, big: 0n, tags: ['x'], emb: [0, 0, 1], meta: {}, det: { label: 'cat', confidence: 0.7, box: { w: 10, h: 10 } } },
-  { name: "o'brien; DROP TABLE x;--", size: 1, score: 2.5, ok: true, kind: 'cat', taken: new Date('2025-01-01T00:00:00Z'), big: 1n, tags: ['q'], emb: [1, 1, 0], meta: { c: 3 }, det: { label: 'Cat', confidence: 0.2, box: { w: 1, h: null } } },
+  {
+    name: 'a.jpg',
+    size: 10,
+    score: 0.5,
+    ok: true,
+    kind: 'cat',
+    taken: new Date('2024-01-01T00:00:00Z'),
+    big: 9007199254740993n,
+    tags: ['x', 'y'],
+    emb: [1, 0, 0],
+    meta: { a: 1 },
+    det: { label: 'cat', confidence: 0.9, box: { w: 10, h: 5 } },
+  },
+  {
+    name: 'B.jpg',
+    size: null,
+    score: 1.5,
+    ok: false,
+    kind: 'dog',
+    taken: null,
+    big: null,
+    tags: [],
+    emb: [0, 1, 0],
+    meta: null,
+    det: { label: 'dog', confidence: 0.4, box: { w: 20, h: null } },
+  },
+  {
+    name: 'c.png',
+    size: 30,
+    ok: true,
+    kind: 'dog',
+    taken: new Date('2024-06-01T12:00:00Z'),
+    big: -5n,
+    tags: ['y'],
+    emb: [0.9, 0.1, 0],
+    meta: { b: 2 },
+    det: { label: null, confidence: null, box: { w: 5, h: 1 } },
+  },
+  {
+    name: 'd%_.png',
+    size: 30,
+    score: -2,
+    ok: false,
+    kind: 'bird',
+    taken: new Date('2023-03-03T03:03:03Z'),
+    big: 7n,
+    tags: ['z', 'x'],
+    emb: null,
+    meta: null,
+    det: { label: 'bird', confidence: 0.95, box: { w: 7.5, h: 2 } },
+  },
+  {
+    name: 'élan',
+    size: 5,
+    score: 0,
+    ok: true,
+    kind: 'cat',
+    taken: null,
+    big: 0n,
+    tags: ['x'],
+    emb: [0, 0, 1],
+    meta: {},
+    det: { label: 'cat', confidence: 0.7, box: { w: 10, h: 10 } },
+  },
+  {
+    name: "o'brien; DROP TABLE x;--",
+    size: 1,
+    score: 2.5,
+    ok: true,
+    kind: 'cat',
+    taken: new Date('2025-01-01T00:00:00Z'),
+    big: 1n,
+    tags: ['q'],
+    emb: [1, 1, 0],
+    meta: { c: 3 },
+    det: { label: 'Cat', confidence: 0.2, box: { w: 1, h: null } },
+  },
 ];
 
 /** Creates an app over `store` (tests close it). */
-export async function appFor(store: TestStore, options: Omit<CreateAppOptions, 'session'> = {}): Promise<ChainqlApp> {
+export async function appFor(
+  store: TestStore,
+  options: Omit<CreateAppOptions, 'session'> = {},
+): Promise<ChainqlApp> {
   return createApp({ session: store.session, apiKeys: '', ...options });
 }
 
@@ -91,9 +173,17 @@ export async function gql(
   return { status: response.status, ...body };
 }
 
+/** Response JSON as tests navigate it. */
+// biome-ignore lint/suspicious/noExplicitAny: tests walk untyped response JSON and assert on it.
+export type Json = any;
+
 /** Like {@link gql} but fails on errors and returns `data`. */
-export async function gqlData(app: ChainqlApp, query: string, variables?: Record<string, unknown>): Promise<Record<string, any>> {
+export async function gqlData(
+  app: ChainqlApp,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<Record<string, Json>> {
   const result = await gql(app, query, variables);
   if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
-  return result.data as Record<string, any>;
+  return result.data as Record<string, Json>;
 }

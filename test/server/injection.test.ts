@@ -8,8 +8,8 @@ const HOSTILE = [
   "'; DROP TABLE users; --",
   '" OR 1=1 --',
   "x') UNION SELECT sql FROM sqlite_master --",
-  '%\' OR \'1\'=\'1',
-  '\\"; ATTACH DATABASE \'/tmp/pwn.db\' AS pwn; --',
+  "%' OR '1'='1",
+  "\\\"; ATTACH DATABASE '/tmp/pwn.db' AS pwn; --",
   'NULL); DELETE FROM users; --',
 ];
 
@@ -19,7 +19,11 @@ const Row = z.object({ name: z.string(), n: z.int(), sub: z.object({ s: z.string
 
 beforeAll(async () => {
   store = await openStore();
-  await store.save('users', [...HOSTILE.map((h, i) => ({ name: h, n: i, sub: { s: h } })), { name: 'plain', n: 99, sub: { s: 'p' } }], Row);
+  await store.save(
+    'users',
+    [...HOSTILE.map((h, i) => ({ name: h, n: i, sub: { s: h } })), { name: 'plain', n: 99, sub: { s: 'p' } }],
+    Row,
+  );
   // Dataset names with characters GraphQL (and SQL) would choke on.
   await store.save('evil-name.v1', [{ name: 'e', n: 1, sub: { s: 'e' } }], Row);
   await store.save('evil_name_v1', [{ name: 'f', n: 2, sub: { s: 'f' } }], Row);
@@ -33,7 +37,11 @@ afterAll(async () => {
 async function tableIntact(): Promise<void> {
   const data = await gqlData(app, '{ users_aggregate { aggregate { count } } datasets { name } }');
   expect(data.users_aggregate.aggregate.count).toBe(HOSTILE.length + 1);
-  expect(data.datasets.map((d: { name: string }) => d.name).sort()).toEqual(['evil-name.v1', 'evil_name_v1', 'users']);
+  expect(data.datasets.map((d: { name: string }) => d.name).sort()).toEqual([
+    'evil-name.v1',
+    'evil_name_v1',
+    'users',
+  ]);
 }
 
 describe('SQL injection', () => {
@@ -41,7 +49,11 @@ describe('SQL injection', () => {
     const v = { h: hostile };
     const eq = await gqlData(app, 'query($h: String) { users(where: {name: {_eq: $h}}) { n } }', v);
     expect(eq.users).toEqual([{ n: HOSTILE.indexOf(hostile) }]);
-    const nested = await gqlData(app, 'query($h: String!) { users(where: {sub: {s: {_in: [$h]}}}) { n } }', v);
+    const nested = await gqlData(
+      app,
+      'query($h: String!) { users(where: {sub: {s: {_in: [$h]}}}) { n } }',
+      v,
+    );
     expect(nested.users).toEqual([{ n: HOSTILE.indexOf(hostile) }]);
     for (const op of ['_like', '_ilike', '_nlike', '_nilike', '_gt', '_lt', '_neq', '_regex']) {
       const result = await gql(app, `query($h: String) { users(where: {name: {${op}: $h}}) { n } }`, v);
@@ -59,16 +71,25 @@ describe('SQL injection', () => {
     expect(by.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const id = await gql(app, 'query($h: ID!) { users_by_id(id: $h) { n } }', v);
     expect(id.data).toEqual({ users_by_id: null });
-    const having = await gql(app, 'query($h: Float) { users_groups(by: ["name"], having: {sum: {n: {_gt: $h}}}) { aggregate { count } } }', v);
+    const having = await gql(
+      app,
+      'query($h: Float) { users_groups(by: ["name"], having: {sum: {n: {_gt: $h}}}) { aggregate { count } } }',
+      v,
+    );
     expect(having.errors?.[0]?.message).toMatch(/Float/);
     await tableIntact();
   });
 
   it('serves datasets whose names are not GraphQL names, without collisions', async () => {
-    const data = await gqlData(app, '{ evil_name_v1 { name } evil_name_v1_2 { name } datasets { name graphql_name } }');
+    const data = await gqlData(
+      app,
+      '{ evil_name_v1 { name } evil_name_v1_2 { name } datasets { name graphql_name } }',
+    );
     expect(data.evil_name_v1).toEqual([{ name: 'f' }]);
     expect(data.evil_name_v1_2).toEqual([{ name: 'e' }]);
-    const mapping = Object.fromEntries(data.datasets.map((d: { name: string; graphql_name: string }) => [d.name, d.graphql_name]));
+    const mapping = Object.fromEntries(
+      data.datasets.map((d: { name: string; graphql_name: string }) => [d.name, d.graphql_name]),
+    );
     expect(mapping['evil-name.v1']).toBe('evil_name_v1_2');
   });
 });

@@ -4,7 +4,7 @@ import { type ChainqlApp, createApp } from '../../server/app.ts';
 import { parseApiKeys, roleAllows } from '../../server/plugins/use-auth.ts';
 import type { RegistryView } from '../../server/registry-view.ts';
 import { isLoopbackHost, listen } from '../../server/serve.ts';
-import { appFor, gql, gqlData, openStore, Photo, PHOTOS, type TestStore } from './fixtures.ts';
+import { appFor, gql, gqlData, openStore, PHOTOS, Photo, type TestStore } from './fixtures.ts';
 
 let store: TestStore;
 let app: ChainqlApp;
@@ -43,9 +43,13 @@ describe('auth', () => {
   });
 
   it('accepts Authorization: Bearer and x-api-key', async () => {
-    const bearer = await gql(secured, '{ photos_aggregate { aggregate { count } } }', undefined, { authorization: 'Bearer r1' });
+    const bearer = await gql(secured, '{ photos_aggregate { aggregate { count } } }', undefined, {
+      authorization: 'Bearer r1',
+    });
     expect(bearer.data).toEqual({ photos_aggregate: { aggregate: { count: 6 } } });
-    const header = await gql(secured, '{ photos_aggregate { aggregate { count } } }', undefined, { 'x-api-key': 'w1' });
+    const header = await gql(secured, '{ photos_aggregate { aggregate { count } } }', undefined, {
+      'x-api-key': 'w1',
+    });
     expect(header.data).toEqual({ photos_aggregate: { aggregate: { count: 6 } } });
   });
 
@@ -69,7 +73,9 @@ describe('auth', () => {
       const fromEnv = await createApp({ session: store.session });
       try {
         expect((await gql(fromEnv, '{ datasets { name } }')).status).toBe(401);
-        expect((await gql(fromEnv, '{ datasets { name } }', undefined, { 'x-api-key': 'envkey' })).status).toBe(200);
+        expect(
+          (await gql(fromEnv, '{ datasets { name } }', undefined, { 'x-api-key': 'envkey' })).status,
+        ).toBe(200);
       } finally {
         await fromEnv.close();
       }
@@ -102,14 +108,22 @@ describe('auth', () => {
 
 describe('query limits', () => {
   it('rejects queries that are too deep, have too many aliases or tokens', async () => {
-    const deep = await gql(app, '{ photos_aggregate { aggregate { max { det { box { w } } } } nodes { det { box { w } } } } }');
+    const deep = await gql(
+      app,
+      '{ photos_aggregate { aggregate { max { det { box { w } } } } nodes { det { box { w } } } } }',
+    );
     expect(deep.errors?.[0]?.message).toMatch(/depth/i);
-    const aliases = await gql(app, '{ a: datasets { name } b: datasets { name } c: datasets { name } d: datasets { name } }');
+    const aliases = await gql(
+      app,
+      '{ a: datasets { name } b: datasets { name } c: datasets { name } d: datasets { name } }',
+    );
     expect(aliases.errors?.[0]?.message).toMatch(/alias/i);
     const tokens = await gql(app, `{ photos(where: {_or: [${'{size: {_eq: 1}}, '.repeat(60)}]}) { name } }`);
     expect(tokens.errors?.[0]?.message).toMatch(/token/i);
     // The server keeps answering.
-    expect((await gqlData(app, '{ photos_aggregate { aggregate { count } } }')).photos_aggregate.aggregate.count).toBe(6);
+    expect(
+      (await gqlData(app, '{ photos_aggregate { aggregate { count } } }')).photos_aggregate.aggregate.count,
+    ).toBe(6);
   });
 
   it('times out a slow query (TIMEOUT) while a fast one still answers at once', async () => {
@@ -161,7 +175,10 @@ describe('malformed queries and errors', () => {
       listVersions: async (name) =>
         (await registry.listVersions(name)).map((v) => ({
           ...v,
-          schema: { ...v.schema, fields: { ...v.schema.fields, ghost: { type: { kind: 'int' }, nullable: true, optional: false } } },
+          schema: {
+            ...v.schema,
+            fields: { ...v.schema.fields, ghost: { type: { kind: 'int' }, nullable: true, optional: false } },
+          },
         })),
     };
     const masked = await createApp({

@@ -65,7 +65,10 @@ describe('served model names', () => {
 
   it('is a pure function of the registry contents', () => {
     const leaf = { type: { kind: 'string' }, nullable: true, optional: false };
-    const input = [{ name: 'b-x', versions: [version('b-x', { n: leaf })] }, { name: 'b_x', versions: [version('b_x', { n: leaf })] }];
+    const input = [
+      { name: 'b-x', versions: [version('b-x', { n: leaf })] },
+      { name: 'b_x', versions: [version('b_x', { n: leaf })] },
+    ];
     const one = buildServedModel('1', input).datasets.map((d) => [d.name, d.gqlName]);
     const two = buildServedModel('1', [...input].reverse()).datasets.map((d) => [d.name, d.gqlName]);
     expect(one).toEqual(two);

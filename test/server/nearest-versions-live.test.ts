@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ChainqlApp } from '../../server/app.ts';
-import { appFor, gql, gqlData, openStore, Photo, PHOTOS, type TestStore } from './fixtures.ts';
+import { appFor, gql, gqlData, openStore, PHOTOS, Photo, type TestStore } from './fixtures.ts';
 
 let store: TestStore;
 let app: ChainqlApp;
@@ -26,7 +26,8 @@ afterAll(async () => {
 
 describe('<ds>_nearest', () => {
   const nearest = async (args: string) =>
-    (await gqlData(app, `{ photos_nearest(${args}, version: "1.0.0") { name distance } }`)).photos_nearest as {
+    (await gqlData(app, `{ photos_nearest(${args}, version: "1.0.0") { name distance } }`))
+      .photos_nearest as {
       name: string;
       distance: number;
     }[];
@@ -40,7 +41,9 @@ describe('<ds>_nearest', () => {
   });
 
   it('supports the l2 metric, a string field path and a where filter', async () => {
-    const rows = await nearest('field: "emb", vector: [1, 0, 0], k: 10, metric: l2, where: {kind: {_eq: dog}}');
+    const rows = await nearest(
+      'field: "emb", vector: [1, 0, 0], k: 10, metric: l2, where: {kind: {_eq: dog}}',
+    );
     expect(rows.map((r) => r.name)).toEqual(['c.png', 'B.jpg']);
     expect(rows[0]?.distance).toBeCloseTo(Math.sqrt(0.02), 10);
     expect(rows[1]?.distance).toBeCloseTo(Math.SQRT2, 10);
@@ -57,11 +60,20 @@ describe('<ds>_nearest', () => {
 
 describe('<ds>_by_id', () => {
   it('finds a row by its _id and returns null for unknown ids', async () => {
-    const listed = await gqlData(app, '{ photos(order_by: [{name: asc}], limit: 1, version: "1.0.0") { _id name } }');
+    const listed = await gqlData(
+      app,
+      '{ photos(order_by: [{name: asc}], limit: 1, version: "1.0.0") { _id name } }',
+    );
     const id = listed.photos[0]._id as string;
-    const found = await gqlData(app, `{ photos_by_id(id: "${id}", version: "1.0.0") { _id name det { box { w } } } }`);
+    const found = await gqlData(
+      app,
+      `{ photos_by_id(id: "${id}", version: "1.0.0") { _id name det { box { w } } } }`,
+    );
     expect(found.photos_by_id).toEqual({ _id: id, name: 'B.jpg', det: { box: { w: 20 } } });
-    const missing = await gqlData(app, '{ a: photos_by_id(id: "999999") { name } b: photos_by_id(id: "x\' OR 1=1") { name } }');
+    const missing = await gqlData(
+      app,
+      '{ a: photos_by_id(id: "999999") { name } b: photos_by_id(id: "x\' OR 1=1") { name } }',
+    );
     expect(missing).toEqual({ a: null, b: null });
   });
 });
@@ -89,7 +101,10 @@ describe('versions', () => {
   });
 
   it('lists datasets with versions, row counts, dates and stored schema', async () => {
-    const data = await gqlData(app, '{ datasets { name graphql_name versions { version rows createdAt schema } } }');
+    const data = await gqlData(
+      app,
+      '{ datasets { name graphql_name versions { version rows createdAt schema } } }',
+    );
     const photos = data.datasets.find((d: { name: string }) => d.name === 'photos');
     expect(photos.graphql_name).toBe('photos');
     expect(photos.versions.map((v: { version: string; rows: number }) => [v.version, v.rows])).toEqual([
@@ -110,7 +125,10 @@ describe('live schema', () => {
     expect(await app.currentSchema()).toBe(schema1);
 
     await store.save('later', [{ x: 1 }, { x: 2 }], z.object({ x: z.int() }));
-    const after = await gqlData(app, '{ later(order_by: [{x: desc}]) { x } later_aggregate { aggregate { count } } }');
+    const after = await gqlData(
+      app,
+      '{ later(order_by: [{x: desc}]) { x } later_aggregate { aggregate { count } } }',
+    );
     expect(after).toEqual({ later: [{ x: 2 }, { x: 1 }], later_aggregate: { aggregate: { count: 2 } } });
     expect(await app.currentSchema()).not.toBe(schema1);
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainqlApp } from '../../server/app.ts';
 import { exampleQuery } from '../../server/playground.ts';
-import { appFor, gqlData, openStore, Photo, PHOTOS, type TestStore } from './fixtures.ts';
+import { appFor, gqlData, openStore, PHOTOS, Photo, type TestStore } from './fixtures.ts';
 
 let store: TestStore;
 let app: ChainqlApp;
@@ -31,13 +31,18 @@ describe('GraphiQL playground', () => {
   });
 
   it('opens with a query that runs as is and returns rows', async () => {
-    const query = exampleQuery(await (async () => {
-      const { loadServedModel } = await import('../../server/model/model-builder.ts');
-      return loadServedModel(store.session.registry);
-    })());
+    const query = exampleQuery(
+      await (async () => {
+        const { loadServedModel } = await import('../../server/model/model-builder.ts');
+        return loadServedModel(store.session.registry);
+      })(),
+    );
     expect(query).toMatch(/photos_aggregate/);
     const secured = await gqlData(
-      { fetch: (url: string, init: RequestInit) => app.fetch(url, { ...init, headers: { ...init.headers, 'x-api-key': 'k' } }) } as unknown as ChainqlApp,
+      {
+        fetch: (url: string, init: RequestInit) =>
+          app.fetch(url, { ...init, headers: { ...init.headers, 'x-api-key': 'k' } }),
+      } as unknown as ChainqlApp,
       query,
     );
     expect(secured.photos).toHaveLength(5);

@@ -19,7 +19,8 @@ const not3 = (v: Tri): Tri => (v === null ? null : !v);
 
 /** Compares two non-null values of a kind: strings by UTF-8 bytes, datetimes by instant. */
 export function compareValues(kind: Kind, a: unknown, b: unknown): number {
-  if (kind === 'string' || kind === 'enum') return Buffer.compare(Buffer.from(String(a)), Buffer.from(String(b)));
+  if (kind === 'string' || kind === 'enum')
+    return Buffer.compare(Buffer.from(String(a)), Buffer.from(String(b)));
   if (kind === 'datetime') return Date.parse(String(a)) - Date.parse(String(b));
   if (kind === 'boolean') return Number(a) - Number(b);
   return (a as number) - (b as number);
@@ -139,7 +140,7 @@ export function runReference(
       const x = getPath(a, t.path);
       const y = getPath(b, t.path);
       const desc = t.dir.startsWith('desc');
-      const nullsFirst = t.dir.endsWith('nulls_first') || (t.dir === 'desc');
+      const nullsFirst = t.dir.endsWith('nulls_first') || t.dir === 'desc';
       if (x === null || y === null) {
         if (x === null && y === null) continue;
         return (x === null ? -1 : 1) * (nullsFirst ? 1 : -1);

@@ -25,7 +25,13 @@ describe('generated SDL for the fixture registry', () => {
       'runs_v2_final_groups',
     ]);
     expect(String(query.photos?.type)).toBe('[photos!]!');
-    expect(query.photos?.args.map((a) => a.name).sort()).toEqual(['limit', 'offset', 'order_by', 'version', 'where']);
+    expect(query.photos?.args.map((a) => a.name).sort()).toEqual([
+      'limit',
+      'offset',
+      'order_by',
+      'version',
+      'where',
+    ]);
     expect(String(schema.getType('photos_det_box')?.toString())).toBe('photos_det_box');
     // Enum values that are not GraphQL names are sanitised; descriptions come from the schema JSON.
     expect(sdl).toContain('in_between');

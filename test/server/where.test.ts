@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainqlApp } from '../../server/app.ts';
-import { appFor, gql, gqlData, openStore, Photo, PHOTOS, type TestStore } from './fixtures.ts';
+import { appFor, gql, gqlData, openStore, PHOTOS, Photo, type TestStore } from './fixtures.ts';
 
 let store: TestStore;
 let app: ChainqlApp;
