@@ -6,7 +6,7 @@ describe('generated SDL for the fixture registry', () => {
   const sdl = printServedSdl(fixtureModel(DEFAULT_SDL_FIXTURE));
 
   it('matches the reviewed snapshot (update with vitest -u after an intended change)', async () => {
-    await expect(sdl).toMatchFileSnapshot('./sdl/fixture-registry.graphql');
+    await expect(sdl).toMatchFileSnapshot('./sdl/fixture-registry.sdl.txt');
   });
 
   it('is valid SDL with the Hasura-style names and sanitised dataset names', () => {
