@@ -6,8 +6,10 @@
  * - equality filter on an indexed field vs the same values in an unindexed field, through the chain and
  *   as direct SQL. Goal: indexed ≥ 20× faster than unindexed at 1M rows.
  *
- * The `<ds>_by_pk` over HTTP part (goal: median ≤ 0.5 ms on loopback) is added with the GraphQL layer;
- * the direct-SQL key lookup median printed here is its baseline.
+ * - `lookup_bench_by_pk(k:)` over HTTP on loopback (the real server, `createApp` + `listen` on port 0, one
+ *   keep-alive connection, sequential requests) vs the statement it compiles to executed directly on a
+ *   prepared better-sqlite3 statement; also through `app.fetch` (no socket) to split the overhead.
+ *   Goal: `_by_pk` median ≤ 0.5 ms over HTTP.
  *
  *   npx tsx test/bench/point-lookup.ts [rows=1000000]
  *
@@ -15,11 +17,18 @@
  * 100-row equality filter via chain 0.74 ms indexed vs 200 ms unindexed (271x), direct SQL 405x.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { C, readDataset, readRecords } from '../../compute/index.ts';
 import { openSession, type Session } from '../../compute/session.ts';
+import { createApp } from '../../server/app.ts';
+import { byPkArguments, byPkStatement } from '../../server/graphql/by-pk-field.ts';
+import { loadServedModel } from '../../server/model/model-builder.ts';
+import { listen } from '../../server/serve.ts';
+import { scopeFor } from '../../server/sql/scope.ts';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 /** Distinct values of the filtered fields: each value matches ROWS / TAGS rows (100 at 1M). */
@@ -75,7 +84,9 @@ async function build(session: Session): Promise<string> {
     primaryKey: ['k'],
     indexes: [['tag']],
   });
-  console.log(`built ${saved.rows} rows with key (k) and index (tag) in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+  console.log(
+    `built ${saved.rows} rows with key (k) and index (tag) in ${((performance.now() - start) / 1000).toFixed(1)} s`,
+  );
   return saved.table;
 }
 
@@ -94,22 +105,141 @@ async function main(): Promise<void> {
       (await session.warehouse.query({ sql: sql(column), parameters: [value] })).length;
 
     const pkSql = await measure(2000, () => direct('k', key()), 1);
-    const pkChain = await measure(300, async () => (await chain().filter(C('k').eq(key())).collect()).length, 1);
-    const ixChain = await measure(100, async () => (await chain().filter(C('tag').eq(tag())).collect()).length, perTag);
-    const scanChain = await measure(7, async () => (await chain().filter(C('tagCopy').eq(tag())).collect()).length, perTag);
+    const pkChain = await measure(
+      300,
+      async () => (await chain().filter(C('k').eq(key())).collect()).length,
+      1,
+    );
+    const ixChain = await measure(
+      100,
+      async () => (await chain().filter(C('tag').eq(tag())).collect()).length,
+      perTag,
+    );
+    const scanChain = await measure(
+      7,
+      async () => (await chain().filter(C('tagCopy').eq(tag())).collect()).length,
+      perTag,
+    );
     const ixSql = await measure(300, () => direct('tag', tag()), perTag);
     const scanSql = await measure(7, () => direct('tagCopy', tag()), perTag);
 
     console.log(`${ROWS} rows; medians (ms):`);
     console.log(`  key lookup, direct SQL            ${pkSql.toFixed(3)}`);
     console.log(`  key lookup, chain collect()       ${pkChain.toFixed(3)}`);
-    console.log(`  equality filter (${perTag} rows), chain: indexed ${ixChain.toFixed(3)}  unindexed ${scanChain.toFixed(3)}`);
-    console.log(`  equality filter (${perTag} rows), SQL:   indexed ${ixSql.toFixed(3)}  unindexed ${scanSql.toFixed(3)}`);
+    console.log(
+      `  equality filter (${perTag} rows), chain: indexed ${ixChain.toFixed(3)}  unindexed ${scanChain.toFixed(3)}`,
+    );
+    console.log(
+      `  equality filter (${perTag} rows), SQL:   indexed ${ixSql.toFixed(3)}  unindexed ${scanSql.toFixed(3)}`,
+    );
     console.log(`RATIO unindexed/indexed (chain) = ${(scanChain / ixChain).toFixed(1)} (goal >= 20)`);
     console.log(`RATIO unindexed/indexed (SQL)   = ${(scanSql / ixSql).toFixed(1)} (goal >= 20)`);
+
+    await benchByPk(session, key);
   } finally {
     await session.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `lookup_bench_by_pk` over HTTP (real server on a loopback port, keep-alive) and through `app.fetch`,
+ * vs the compiled statement executed directly. Two HTTP clients: Node's `fetch` (undici, keeps the
+ * connection alive) and `node:http` with a keep-alive Agent (much cheaper per request on Node 20); the
+ * client's own cost is part of "over HTTP", so `GET /health` on the same connection is printed as the floor.
+ */
+async function benchByPk(session: Session, key: () => string): Promise<void> {
+  const selected = ['k', 'tag', 'n'];
+  // The exact statement the resolver compiles for `{ lookup_bench_by_pk(k: $k) { k tag n } }`.
+  const ds = (await loadServedModel(session.registry)).datasets.find((d) => d.name === 'lookup_bench');
+  const args = ds && byPkArguments(ds);
+  if (ds === undefined || args === undefined) throw new Error('lookup_bench has no _by_pk');
+  const leaves = ds.leaves.filter((l) => selected.includes(l.path));
+  const compiled = (k: string) => byPkStatement(scopeFor(ds, undefined), { leaves, id: false }, args, { k });
+  const { sql } = compiled('doc-0');
+  const db = new Database((session.warehouse as unknown as { path: string }).path, { readonly: true });
+  const prepared = db.prepare(sql);
+  const query = `query ($k: String!) { lookup_bench_by_pk(k: $k) { ${selected.join(' ')} } }`;
+  const body = (k: string) => JSON.stringify({ query, variables: { k } });
+  const app = await createApp({ session, apiKeys: '', limits: { readThreads: 2 } });
+  const server = await listen(app, { port: 0 });
+  const url = new URL(server.url);
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const viaHttp = (method: 'GET' | 'POST', path: string, payload?: string) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const headers =
+        payload === undefined
+          ? {}
+          : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) };
+      const req = request({ agent, host: url.hostname, port: url.port, path, method, headers }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+      req.end(payload);
+    });
+  const found = (text: string, k: string): number => {
+    const parsed = JSON.parse(text) as { data?: { lookup_bench_by_pk?: { k?: string } | null } };
+    return parsed.data?.lookup_bench_by_pk?.k === k ? 1 : 0;
+  };
+  try {
+    const sqlDirect = await measure(5000, async () => prepared.all(...compiled(key()).params).length, 1);
+    const inProcess = await measure(
+      2000,
+      async () => {
+        const k = key();
+        const response = await app.fetch('http://localhost/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: body(k),
+        });
+        return found(await response.text(), k);
+      },
+      1,
+    );
+    const withFetch = await measure(
+      2000,
+      async () => {
+        const k = key();
+        const response = await fetch(server.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: body(k),
+        });
+        return found(await response.text(), k);
+      },
+      1,
+    );
+    const withAgent = await measure(
+      3000,
+      async () => {
+        const k = key();
+        return found((await viaHttp('POST', url.pathname, body(k))).text, k);
+      },
+      1,
+    );
+    const floor = await measure(
+      3000,
+      async () => ((await viaHttp('GET', '/health')).status === 200 ? 1 : 0),
+      1,
+    );
+    console.log(`_by_pk (${sql.replace(/"/g, '')}); medians (ms):`);
+    console.log(`  same SQL, prepared better-sqlite3       ${sqlDirect.toFixed(3)}`);
+    console.log(`  _by_pk via app.fetch (no socket)        ${inProcess.toFixed(3)}`);
+    console.log(`  _by_pk over HTTP, fetch keep-alive      ${withFetch.toFixed(3)}  (goal <= 0.5)`);
+    console.log(`  _by_pk over HTTP, node:http keep-alive  ${withAgent.toFixed(3)}  (goal <= 0.5)`);
+    console.log(`  HTTP floor: GET /health, node:http      ${floor.toFixed(3)}`);
+    console.log(`RATIO _by_pk HTTP (node:http) / direct SQL = ${(withAgent / sqlDirect).toFixed(1)}`);
+    console.log(`RATIO _by_pk HTTP fetch / node:http        = ${(withFetch / withAgent).toFixed(2)}`);
+  } finally {
+    agent.destroy();
+    await server.close();
+    await app.close();
+    db.close();
   }
 }
 
