@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { WarehouseDriver } from '../clients/warehouse/warehouse-driver.ts';
 import { defaultDataDir, openSession, type Session } from '../compute/session.ts';
 import { createReadPool, type ReadExecutor } from './exec/read-pool.ts';
 import type { QueryEnv, RequestContext, RowLimits } from './graphql/query-env.ts';
@@ -29,15 +30,17 @@ export const DEFAULT_LIMITS: ServerLimits = {
   ...DEFAULT_SHAPE_LIMITS,
 };
 
-/** Options of {@link createApp}. Give `dataDir`, or a `session`, or `registry` + `dbPath`. */
+/** Options of {@link createApp}. Give `dataDir`, or a `session`, or `warehouse` + `registry` (or `registry` + `dbPath`). */
 export interface CreateAppOptions {
   /** Data directory with `chainql.db` (default `CHAINQL_DATA_DIR` or `./.chainql`). */
   readonly dataDir?: string;
   /** An open session (warehouse + registry) to serve; not closed by `app.close()`. */
   readonly session?: Pick<Session, 'warehouse' | 'registry'>;
-  /** Registry to serve (with `dbPath`), e.g. a custom RegistryView. */
+  /** Warehouse to serve (with `registry`): the embedded SQLite warehouse (its `path` is read). */
+  readonly warehouse?: WarehouseDriver;
+  /** Registry to serve (with `warehouse` or `dbPath`), e.g. a `DatasetRegistry` or a custom RegistryView. */
   readonly registry?: RegistryView;
-  /** SQLite warehouse file the registry's tables live in (required with `registry`). */
+  /** SQLite warehouse file the registry's tables live in (with `registry`, when no `warehouse` is given). */
   readonly dbPath?: string;
   /**
    * API keys: a map, or `CHAINQL_API_KEYS` syntax (`key1:reader,key2:writer,key3:admin`).
@@ -80,9 +83,15 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
   let registry: RegistryView;
   let dbPath: string;
   if (options.registry !== undefined) {
-    if (options.dbPath === undefined) throw new ServerConfigError('createApp: `registry` needs `dbPath`.');
+    const path = options.dbPath ?? (options.warehouse as { path?: unknown } | undefined)?.path;
+    if (
+      typeof path !== 'string' ||
+      (options.warehouse !== undefined && options.warehouse.dialect !== 'sqlite')
+    ) {
+      throw new ServerConfigError('createApp: `registry` needs the SQLite `warehouse` (or its `dbPath`).');
+    }
     registry = options.registry;
-    dbPath = options.dbPath;
+    dbPath = path;
   } else {
     if (options.session === undefined) {
       owned = await openSession({ dataDir: resolve(options.dataDir ?? defaultDataDir()) });

@@ -53,6 +53,11 @@ export function createReadPool(options: ReadPoolOptions = {}): ReadExecutor {
         if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new QueryTimeoutError(0);
         // The worker's SqliteError arrives as a plain Error; a vanished table means the version was deleted
         // after this request's schema was built.
+        if (/queue is at limit/i.test((error as Error)?.message ?? '')) {
+          throw new ChainqlError('OVERLOADED', 'The server is busy (read queue full); retry shortly.', {
+            cause: error,
+          });
+        }
         if (/no such table/i.test((error as Error)?.message ?? '')) {
           throw new ChainqlError(
             'DATASET_NOT_FOUND',
