@@ -4,13 +4,24 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeScriptProject, makeTempDir, runCli, spawnCli } from './run-cli.ts';
+import { makeScriptProject, makeTempDir, runCli, startCliServer } from './run-cli.ts';
 
 const TIMEOUT = 180_000;
 
 interface DatasetListing {
   name: string;
   versions: { version: string; rows: number; createdAt: string }[];
+}
+
+/** POSTs a GraphQL query and returns the parsed JSON body (expects HTTP 200). */
+async function postGraphql(url: string, query: string): Promise<unknown> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ query }),
+  });
+  expect(response.status).toBe(200);
+  return response.json();
 }
 
 describe('chainql --help', () => {
@@ -100,51 +111,44 @@ describe('chainql demo, datasets and serve', () => {
   it(
     'serve prints its URL, answers GraphQL queries and exits on SIGTERM',
     async () => {
-      const child = spawnCli(['serve', '--port', '0', '--data', data]);
-      let stdout = '';
-      let stderr = '';
-      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-        stderr += chunk;
-      });
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-        child.once('exit', (code, signal) => resolve({ code, signal })),
-      );
+      const server = await startCliServer(['serve', '--port', '0', '--data', data]);
       try {
-        const url = await new Promise<string>((resolve, reject) => {
-          child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-            stdout += chunk;
-            const match = /(http:\/\/\S+\/graphql)/.exec(stdout);
-            if (match?.[1]) resolve(match[1]);
-          });
-          void exited.then(({ code }) =>
-            reject(new Error(`serve exited (${code}) before listening: ${stderr}`)),
-          );
-        });
-        expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
-
-        const post = async (query: string): Promise<unknown> => {
-          const response = await fetch(url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', accept: 'application/json' },
-            body: JSON.stringify({ query }),
-          });
-          expect(response.status).toBe(200);
-          return response.json();
+        expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
+        const registry = (await postGraphql(server.url, '{ datasets { name } }')) as {
+          data: { datasets: { name: string }[] };
         };
-        const registry = (await post('{ datasets { name } }')) as { data: { datasets: { name: string }[] } };
         expect(registry.data.datasets.map((d) => d.name).sort()).toEqual(['detections', 'label_stats']);
-        const rows = (await post('{ detections(limit: 2) { det { label } } }')) as {
+        const rows = (await postGraphql(server.url, '{ detections(limit: 2) { det { label } } }')) as {
           data: { detections: { det: { label: string } }[] };
         };
         // The first two lines of cli/demo/detections.jsonl.
         expect(rows.data.detections).toEqual([{ det: { label: 'bird' } }, { det: { label: 'car' } }]);
       } finally {
-        child.kill('SIGTERM');
+        expect(await server.stop()).toEqual({ code: 0, signal: null });
       }
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      const end = await exited;
-      clearTimeout(timer);
-      expect(end).toEqual({ code: 0, signal: null });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'demo (serving, as `npm run demo` does) reuses the saved versions and serves the GraphiQL page',
+    async () => {
+      const server = await startCliServer(['demo', '--port', '0', '--data', data]);
+      try {
+        expect(server.stdout()).toContain('saved detections@1.0.0 (240 rows)');
+        const page = await fetch(server.url, { headers: { accept: 'text/html' } });
+        expect(page.status).toBe(200);
+        expect(page.headers.get('content-type')).toContain('text/html');
+        expect(await page.text()).toContain('GraphiQL');
+        const count = (await postGraphql(server.url, '{ detections_aggregate { aggregate { count } } }')) as {
+          data: { detections_aggregate: { aggregate: { count: number } } };
+        };
+        expect(count.data.detections_aggregate.aggregate.count).toBe(240);
+      } finally {
+        expect(await server.stop()).toEqual({ code: 0, signal: null });
+      }
+      const listing = await runCli(['datasets', '--data', data, '--json']);
+      expect((JSON.parse(listing.stdout) as DatasetListing[]).map((d) => d.versions.length)).toEqual([1, 1]);
     },
     TIMEOUT,
   );

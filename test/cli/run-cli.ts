@@ -89,3 +89,53 @@ export function makeScriptProject(prefix: string): { dir: string; remove: () => 
   symlinkSync(join(REPO_ROOT, 'node_modules', 'zod'), join(temp.dir, 'node_modules', 'zod'), 'dir');
   return temp;
 }
+
+/** A `chainql serve`/`chainql demo` child process that printed its URL. */
+export interface CliServer {
+  /** The `http://host:port/graphql` URL the process printed. */
+  readonly url: string;
+  /** Everything printed to stdout so far. */
+  stdout(): string;
+  /** Sends SIGTERM and waits for the exit (SIGKILL after 30 s); resolves to how it ended. */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Starts `node cli/bin.js ...args` and waits until it prints its GraphQL URL.
+ * @throws Error (with stderr) when the process exits before listening.
+ */
+export async function startCliServer(
+  args: readonly string[],
+  options: RunCliOptions = {},
+): Promise<CliServer> {
+  const child = spawnCli(args, options);
+  let stdout = '';
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const match = /(http:\/\/\S+\/graphql)/.exec(stdout);
+      if (match?.[1]) resolve(match[1]);
+    });
+    void exited.then(({ code }) =>
+      reject(new Error(`${args[0]} exited (${code}) before listening: ${stderr}`)),
+    );
+  });
+  return {
+    url,
+    stdout: () => stdout,
+    async stop() {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      const end = await exited;
+      clearTimeout(timer);
+      return end;
+    },
+  };
+}
