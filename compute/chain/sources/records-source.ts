@@ -7,6 +7,7 @@ import { EncodedDigest } from '../encoded-digest.ts';
 import { createRowPipeline, temporaryTableName, writeRows } from '../table-writer.ts';
 import type { ChainSource } from './chain-source.ts';
 import { scanTable } from './scan.ts';
+import { compileFastCheck } from './zod-fast-check.ts';
 import { stableJson } from '../stable-json.ts';
 
 /**
@@ -58,7 +59,10 @@ export class RecordsSource implements ChainSource {
   #validate(): ((row: unknown, index: number) => Record<string, unknown>) | undefined {
     const validator = this.validator;
     if (!validator) return undefined;
+    // Rows that already have the declared shape are passed on as they are; zod decides the rest.
+    const fast = compileFastCheck(validator);
     return (row, index) => {
+      if (fast?.(row)) return row as Record<string, unknown>;
       const parsed = validator.safeParse(row);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
