@@ -133,7 +133,9 @@ export class UdfRun {
         parallel,
         batchSize,
       });
-      await Promise.race([this.pumpAndDrain(units), this.stoppedPromise]);
+      const pump = this.pumpAndDrain(units);
+      pump.catch(() => undefined); // once stopped, a late input error has nobody to report to
+      await Promise.race([pump, this.stoppedPromise]);
       if (this.stopped) {
         // Let a commit already under way settle: it is one transaction, either done or not.
         await this.committing?.catch(() => undefined);

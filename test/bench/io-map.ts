@@ -81,21 +81,27 @@ async function* inputRows(count: number): AsyncGenerator<UdfInputRow> {
   for (let i = 0; i < count; i++) yield { id: i + 1, row: { q: `question ${i}` } };
 }
 
-async function runExecutor(base: string, dir: string, concurrency: number, round = 0): Promise<number> {
+async function runExecutor(
+  base: string,
+  dir: string,
+  concurrency: number,
+  round = 0,
+  count = rowsCount,
+): Promise<number> {
   const { db, insert } = openTable(dir, `exec-${concurrency}-${round}`);
   const step = map({ answer: z.string() }, async (row: { q: string }, ctx) => ({
     answer: await ask(base, row.q, ctx.signal),
   }));
   const started = performance.now();
-  await executeUdf(step, inputRows(rowsCount), {
+  await executeUdf(step, inputRows(count), {
     settings: { concurrency, batchSize: 1000 },
     commit: async (batch) => insert(batch.outputs.map((o) => [o.inputId, o.output.answer as string])),
   });
   const elapsed = performance.now() - started;
-  const count = (db.prepare('SELECT count(*) AS n FROM out').get() as { n: number }).n;
+  const stored = (db.prepare('SELECT count(*) AS n FROM out').get() as { n: number }).n;
   db.close();
-  if (count !== rowsCount) throw new Error(`executor stored ${count} rows`);
-  return rowsCount / (elapsed / 1000);
+  if (stored !== count) throw new Error(`executor stored ${stored} rows`);
+  return count / (elapsed / 1000);
 }
 
 async function runHandWritten(base: string, dir: string, concurrency: number, round = 0): Promise<number> {
@@ -131,7 +137,7 @@ const mock = await startMockProcess();
 const dir = mkdtempSync(join(tmpdir(), 'chainql-io-map-'));
 try {
   // Warm up connections and JIT on both paths.
-  await runExecutor(mock.base, dir, 8, -1);
+  await runExecutor(mock.base, dir, 64, -1, 2000);
   console.log(
     `io-map: ${rowsCount.toLocaleString('en-US')} rows, mock latency ${latencyMs} ms, sqlite commits of 1000`,
   );
