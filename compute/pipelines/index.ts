@@ -1,0 +1,18 @@
+/**
+ * Pipelines: named, typed entry points (`definePipeline`) loaded from a config module, and job managers
+ * that launch them — in-process (`LocalJobManager`, state in the warehouse) or on BullMQ workers
+ * (`BullmqJobManager`, state in Redis).
+ */
+export { definePipeline, isPipeline, outputName, parsePipelineInput } from './pipeline.ts';
+export type { Pipeline, PipelineContext, PipelineDefinition } from './pipeline.ts';
+export { configPath, loadPipelineConfig, PipelineRegistry } from './pipeline-config.ts';
+export {
+  JobNotFoundError,
+  JobStateError,
+  PipelineConfigError,
+  PipelineInputError,
+  PipelineNotFoundError,
+} from './pipeline-errors.ts';
+export { FINAL_STATUSES } from './job.ts';
+export type { Job, JobError, JobListOptions, JobManager, JobOutput, JobProgress, JobStatus, LaunchOptions } from './job.ts';
+export { LocalJobManager, type LocalJobManagerOptions } from './local-job-manager.ts';
