@@ -3,6 +3,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import { withRetry, type RetryPolicy } from './retry.ts';
 import {
   checkRange,
+  mapStreamErrors,
   readAllStream,
   type ListOptions,
   type OpOptions,
@@ -174,7 +175,7 @@ export class AzureDriver implements StorageDriver {
     return this.#call(key, 'object', options.signal, async () => {
       const count = options.end !== undefined ? options.end - start : undefined;
       const res = await container.getBlobClient(key).download(start, count, { abortSignal: options.signal });
-      return res.readableStreamBody as Readable;
+      return mapStreamErrors(res.readableStreamBody as Readable, (err) => this.#classify(err, key, 'object', options.signal));
     });
   }
 
@@ -217,7 +218,7 @@ export class AzureDriver implements StorageDriver {
         try {
           return await fn();
         } catch (err) {
-          throw this.#classify(err, key, notFound);
+          throw this.#classify(err, key, notFound, signal);
         }
       },
       retry ? this.#options.retry : { retries: 0 },
@@ -225,10 +226,13 @@ export class AzureDriver implements StorageDriver {
     );
   }
 
-  #classify(err: unknown, key: string, notFound: 'object' | 'bucket'): StorageError {
+  #classify(err: unknown, key: string, notFound: 'object' | 'bucket', signal?: AbortSignal): StorageError {
     const e = (err ?? {}) as AzureErrorShape;
     const code = e.details?.errorCode ?? e.code;
-    const facts: { status?: number; code?: string; notFound: 'object' | 'bucket' } = { notFound };
+    const facts: { status?: number; code?: string; notFound: 'object' | 'bucket'; signal?: AbortSignal } = {
+      notFound,
+      signal,
+    };
     if (e.statusCode !== undefined) facts.status = e.statusCode;
     if (code !== undefined) facts.code = code;
     if (code === 'ContainerNotFound') facts.notFound = 'bucket';

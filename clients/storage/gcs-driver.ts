@@ -4,6 +4,9 @@ import type { Bucket, Storage } from '@google-cloud/storage';
 import { withRetry, type RetryPolicy } from './retry.ts';
 import {
   checkRange,
+  mapStreamErrors,
+  readAllStream,
+  withIdleTimeout,
   type ListOptions,
   type OpOptions,
   type StorageDriver,
@@ -15,6 +18,7 @@ import {
   classifyStorageFailure,
   type StorageError,
   StorageNotFoundError,
+  StorageUnavailableError,
 } from './storage-errors.ts';
 
 /** Options of {@link GcsDriver}. Unset fields fall back to Application Default Credentials. */
@@ -34,10 +38,19 @@ export interface GcsDriverOptions {
   readonly anon?: boolean;
   /** Transient-failure retries (the SDK's own auto-retry is disabled). */
   readonly retry?: RetryPolicy;
+  /**
+   * A download that receives no bytes for this long fails with STORAGE_UNAVAILABLE (and `read()`
+   * retries). Needed because the SDK's stream hangs, instead of failing, when a connection dies
+   * mid-body. Default 30 000 ms.
+   */
+  readonly idleTimeoutMs?: number;
+  /** Per-request timeout in ms for JSON API calls (metadata, listing, upload). Default 60 000. */
+  readonly requestTimeoutMs?: number;
 }
 
 interface GcsErrorShape {
   code?: number | string;
+  type?: string;
   status?: number;
   response?: { statusCode?: number };
 }
@@ -74,6 +87,7 @@ export class GcsDriver implements StorageDriver {
         ...(o.projectId !== undefined ? { projectId: o.projectId } : endpoint !== undefined ? { projectId: 'anonymous' } : {}),
         ...(o.keyFilename !== undefined ? { keyFilename: o.keyFilename } : {}),
         retryOptions: { autoRetry: false, maxRetries: 0 },
+        timeout: o.requestTimeoutMs ?? 60_000,
       });
       return { storage, bucket: storage.bucket(this.bucket) };
     })();
@@ -120,8 +134,16 @@ export class GcsDriver implements StorageDriver {
 
   async read(key: string, options?: OpOptions): Promise<Buffer> {
     const { bucket } = await this.#init();
-    const [data] = await this.#objectCall(key, options?.signal, () => bucket.file(key).download());
-    return data;
+    // createReadStream (not download()) so a stalled body can be detected and retried.
+    return this.#objectCall(key, options?.signal, () => readAllStream(this.#watch(bucket.file(key).createReadStream(), key)));
+  }
+
+  #watch(body: Readable, key: string): Readable {
+    return withIdleTimeout(
+      body,
+      this.#options.idleTimeoutMs ?? 30_000,
+      () => new StorageUnavailableError(this.#at(key), 'download stalled (no data before the idle timeout)'),
+    );
   }
 
   async readRange(key: string, start: number, end: number, options?: OpOptions): Promise<Buffer> {
@@ -130,10 +152,9 @@ export class GcsDriver implements StorageDriver {
     const last = Math.min(end, size) - 1;
     if (start > last) return Buffer.alloc(0);
     const { bucket } = await this.#init();
-    const [data] = await this.#objectCall(key, options?.signal, () =>
-      bucket.file(key).download({ start, end: last, validation: false }),
+    return this.#objectCall(key, options?.signal, () =>
+      readAllStream(this.#watch(bucket.file(key).createReadStream({ start, end: last, validation: false }), key)),
     );
-    return data;
   }
 
   async stream(key: string, options: OpOptions & { start?: number; end?: number } = {}): Promise<Readable> {
@@ -143,11 +164,15 @@ export class GcsDriver implements StorageDriver {
     }
     await this.stat(key, options); // NOT_FOUND before handing out a stream
     const { bucket } = await this.#init();
-    return bucket.file(key).createReadStream({
-      ...(options.start !== undefined ? { start: options.start } : {}),
-      ...(options.end !== undefined ? { end: options.end - 1 } : {}),
-      ...(options.start !== undefined || options.end !== undefined ? { validation: false } : {}),
-    });
+    const body = this.#watch(
+      bucket.file(key).createReadStream({
+        ...(options.start !== undefined ? { start: options.start } : {}),
+        ...(options.end !== undefined ? { end: options.end - 1 } : {}),
+        ...(options.start !== undefined || options.end !== undefined ? { validation: false } : {}),
+      }),
+      key,
+    );
+    return mapStreamErrors(body, (err) => this.#classify(err, key, 'object', options.signal));
   }
 
   async write(key: string, body: Buffer | Readable, options: WriteOptions = {}): Promise<StorageEntry> {
@@ -207,7 +232,7 @@ export class GcsDriver implements StorageDriver {
         try {
           return await fn();
         } catch (err) {
-          throw this.#classify(err, key, notFound);
+          throw this.#classify(err, key, notFound, signal);
         }
       },
       retry ? this.#options.retry : { retries: 0 },
@@ -215,10 +240,18 @@ export class GcsDriver implements StorageDriver {
     );
   }
 
-  #classify(err: unknown, key: string, notFound: 'object' | 'bucket'): StorageError {
+  #classify(err: unknown, key: string, notFound: 'object' | 'bucket', signal?: AbortSignal): StorageError {
     const e = (err ?? {}) as GcsErrorShape;
+    // node-fetch (under the SDK) reports timeouts and socket failures as FetchError with a `type`;
+    // its `response` may carry the 200 of a body that then stalled, which must not count as success.
+    if (e.type === 'body-timeout' || e.type === 'request-timeout' || e.type === 'system') {
+      return classifyStorageFailure(err, this.#at(key), { code: 'ETIMEDOUT', notFound, signal });
+    }
     const status = typeof e.code === 'number' ? e.code : (e.response?.statusCode ?? e.status);
-    const facts: { status?: number; code?: string; notFound: 'object' | 'bucket' } = { notFound };
+    const facts: { status?: number; code?: string; notFound: 'object' | 'bucket'; signal?: AbortSignal } = {
+      notFound,
+      signal,
+    };
     if (status !== undefined) facts.status = status;
     if (typeof e.code === 'string') facts.code = e.code;
     return classifyStorageFailure(err, this.#at(key), facts);

@@ -3,6 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { withRetry, type RetryPolicy } from './retry.ts';
 import {
   checkRange,
+  mapStreamErrors,
   type ListOptions,
   type OpOptions,
   type StorageDriver,
@@ -196,7 +197,7 @@ export class S3Driver implements StorageDriver {
         new sdk.GetObjectCommand({ Bucket: this.bucket, Key: key, ...(range !== undefined ? { Range: range } : {}) }),
         { abortSignal: options.signal },
       );
-      return out.Body as Readable;
+      return mapStreamErrors(out.Body as Readable, (err) => this.#classify(err, key, 'object', options.signal));
     });
   }
 
@@ -346,7 +347,7 @@ export class S3Driver implements StorageDriver {
         try {
           return await fn();
         } catch (err) {
-          throw this.#classify(err, key, notFound);
+          throw this.#classify(err, key, notFound, signal);
         }
       },
       retry ? this.#options.retry : { retries: 0 },
@@ -354,10 +355,13 @@ export class S3Driver implements StorageDriver {
     );
   }
 
-  #classify(err: unknown, key: string, notFound: 'object' | 'bucket'): StorageError {
+  #classify(err: unknown, key: string, notFound: 'object' | 'bucket', signal?: AbortSignal): StorageError {
     const e = (err ?? {}) as S3ErrorShape;
     const name = e.name === 'Error' || e.name === undefined ? (e.code ?? e.Code) : e.name;
-    const facts: { status?: number; code?: string; notFound: 'object' | 'bucket' } = { notFound };
+    const facts: { status?: number; code?: string; notFound: 'object' | 'bucket'; signal?: AbortSignal } = {
+      notFound,
+      signal,
+    };
     if (e.$metadata?.httpStatusCode !== undefined) facts.status = e.$metadata.httpStatusCode;
     if (e.code !== undefined && e.$metadata?.httpStatusCode === undefined) facts.code = e.code;
     else if (name !== undefined) facts.code = name;

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import type { StorageDriverName } from './storage-errors.ts';
 
 /**
@@ -112,6 +112,39 @@ export async function readAllStream(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
   return Buffer.concat(chunks);
+}
+
+/**
+ * Pipes an SDK body stream into a fresh PassThrough whose errors are mapped by `classify` (so a
+ * reset in the middle of a body surfaces as STORAGE_UNAVAILABLE naming the key, not a raw socket error).
+ */
+export function mapStreamErrors(body: Readable, classify: (err: unknown) => Error): Readable {
+  const out = new PassThrough();
+  body.on('error', (err) => out.destroy(classify(err)));
+  out.on('close', () => {
+    if (!body.destroyed) body.destroy();
+  });
+  body.pipe(out);
+  return out;
+}
+
+/**
+ * Destroys `body` with `onStall()` when it yields no data for `ms` milliseconds before ending — for
+ * SDK streams that hang instead of failing when a connection dies mid-body. Returns `body`.
+ */
+export function withIdleTimeout(body: Readable, ms: number, onStall: () => Error): Readable {
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => body.destroy(onStall()), ms);
+    timer.unref?.();
+  };
+  body.on('data', arm);
+  body.once('end', () => clearTimeout(timer));
+  body.once('close', () => clearTimeout(timer));
+  body.once('error', () => clearTimeout(timer));
+  arm();
+  return body;
 }
 
 /** Validates a `[start, end)` range; throws RangeError for negative or non-integer bounds. */

@@ -121,18 +121,21 @@ const TRANSIENT_NODE_CODES = new Set([
 /**
  * Classifies an SDK/network failure by its structured fields (HTTP status, error code/name) into
  * the coded classes above. `notFound` decides what a 404 means at this call site (object or bucket).
- * Unknown failures become StorageRequestError (not retried).
+ * Unknown failures become StorageRequestError (not retried). `signal` tells whether an AbortError
+ * came from the caller (ABORTED) or from the SDK giving up on a broken connection (retryable).
  */
 export function classifyStorageFailure(
   err: unknown,
   at: StorageErrorLocation,
-  facts: { status?: number; code?: string; notFound?: 'object' | 'bucket' },
+  facts: { status?: number; code?: string; notFound?: 'object' | 'bucket'; signal?: AbortSignal | undefined },
 ): StorageError {
   if (err instanceof StorageError) return err;
   const status = facts.status;
   const code = facts.code ?? '';
   if (code === 'AbortError' || (err instanceof Error && err.name === 'AbortError')) {
-    return new StorageAbortedError(at, { cause: err });
+    // Only the caller's own signal makes an abort final; an SDK aborting a broken body is transient.
+    if (facts.signal?.aborted) return new StorageAbortedError(at, { cause: err });
+    return new StorageUnavailableError(at, 'request aborted by the client library', { cause: err });
   }
   if (status === 404 || code === 'NoSuchKey' || code === 'NotFound' || code === 'ENOENT' || code === 'BlobNotFound') {
     if (facts.notFound === 'bucket') return new BucketNotFoundError(at, { cause: err });

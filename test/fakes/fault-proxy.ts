@@ -15,6 +15,8 @@ export interface FaultOptions {
   resetShare?: number;
   /** Share of requests answered with HTTP 500. Default 0. */
   errorShare?: number;
+  /** Share of requests whose response is cut after its headers and half its body. Default 0. */
+  truncateShare?: number;
   /** Seed of the fault generator. Default 1. */
   seed?: number;
 }
@@ -25,14 +27,14 @@ export interface FaultProxy {
   readonly endpoint: string;
   readonly port: number;
   faults: FaultOptions;
-  readonly stats: { requests: number; resets: number; errors: number };
+  readonly stats: { requests: number; resets: number; errors: number; truncations: number };
   close(): Promise<void>;
 }
 
 /** Starts a proxy in front of `target` (`http://host:port`). */
 export async function startFaultProxy(target: string, faults: FaultOptions = {}): Promise<FaultProxy> {
   const to = new URL(target);
-  const stats = { requests: 0, resets: 0, errors: 0 };
+  const stats = { requests: 0, resets: 0, errors: 0, truncations: 0 };
   let state = (faults.seed ?? 1) >>> 0 || 1;
   const random = (): number => {
     // xorshift32
@@ -71,9 +73,22 @@ export async function startFaultProxy(target: string, faults: FaultOptions = {})
         });
         return;
       }
+      const truncate = roll < (f.resetShare ?? 0) + (f.errorShare ?? 0) + (f.truncateShare ?? 0);
       const upstream = request(
         { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers, agent: agent },
         (up) => {
+          const length = Number(up.headers['content-length'] ?? 0);
+          if (truncate && length > 1) {
+            stats.truncations++;
+            const chunks: Buffer[] = [];
+            up.on('data', (c: Buffer) => chunks.push(c));
+            up.on('end', () => {
+              res.writeHead(up.statusCode ?? 502, up.headers);
+              res.write(Buffer.concat(chunks).subarray(0, Math.floor(length / 2)));
+              setTimeout(() => res.socket?.destroy(), 5);
+            });
+            return;
+          }
           res.writeHead(up.statusCode ?? 502, up.headers);
           up.pipe(res);
         },

@@ -9,6 +9,7 @@ import { S3Driver } from '../../../clients/storage/s3-driver.ts';
 import { listAll, type StorageDriver } from '../../../clients/storage/storage-driver.ts';
 import { listGlob } from '../../../clients/storage/glob.ts';
 import { parallelList } from '../../../clients/storage/parallel-list.ts';
+import { StorageError } from '../../../clients/storage/storage-errors.ts';
 import {
   azuriteConnectionString,
   S3RVER_CREDENTIALS,
@@ -70,6 +71,33 @@ function faultSuite(name: string, setup: () => Promise<Target | undefined>): voi
       expect(s.resets - before.resets + s.errors - before.errors).toBeGreaterThan(3);
     });
 
+    it('bodies cut mid-way: read() retries to the right bytes, stream() fails with a coded error', async (ctx: TestContext) => {
+      if (t === undefined) ctx.skip();
+      const target = t as Target;
+      const key = KEYS[5] as string;
+      target.proxy.faults = { truncateShare: 0.5, seed: 3 };
+      try {
+        const bodies = await Promise.all(KEYS.slice(0, 20).map((k) => target.faulty.read(k)));
+        bodies.forEach((b, i) => expect(b.toString()).toBe(`body of ${KEYS[i]}`));
+        expect(target.proxy.stats.truncations).toBeGreaterThan(2);
+        target.proxy.faults = { truncateShare: 1 };
+        const failure = await (async () => {
+          const chunks: Buffer[] = [];
+          for await (const c of await target.faulty.stream(key)) chunks.push(c as Buffer);
+          return Buffer.concat(chunks);
+        })().then(
+          (b) => b,
+          (e: unknown) => e,
+        );
+        // A cut body is never handed out as if complete: either a coded error or (never) short data.
+        expect(failure).toBeInstanceOf(StorageError);
+        expect((failure as StorageError).code).toBe('STORAGE_UNAVAILABLE');
+        expect((failure as StorageError).key).toBe(key);
+      } finally {
+        target.proxy.faults = { delayMs: 2, resetShare: 0.15, errorShare: 0.15, seed: 7 };
+      }
+    });
+
     it('gives up with STORAGE_UNAVAILABLE when every request fails', async (ctx: TestContext) => {
       if (t === undefined) ctx.skip();
       const target = t as Target;
@@ -106,7 +134,7 @@ faultSuite('s3 (s3rver)', async () => {
 faultSuite('gcs (fake)', async () => {
   const fake = await startGcsFake({ buckets: ['faults'] });
   const server = { endpoint: fake.endpoint, stop: () => fake.close() };
-  const make = (apiEndpoint: string) => new GcsDriver({ bucket: 'faults', apiEndpoint, projectId: 'test', retry });
+  const make = (apiEndpoint: string) => new GcsDriver({ bucket: 'faults', apiEndpoint, projectId: 'test', retry, idleTimeoutMs: 300, requestTimeoutMs: 1000 });
   return withProxy(server, make, make(fake.endpoint));
 });
 
