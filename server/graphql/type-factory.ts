@@ -61,7 +61,9 @@ export class TypeFactory {
           values: {
             cosine: { value: 'cosine', description: '1 − cosine similarity (default)' },
             l2: { value: 'l2', description: 'Euclidean distance' },
+            euclidean: { value: 'l2', description: 'same as l2' },
             dot: { value: 'dot', description: 'negative inner product (smaller is nearer)' },
+            inner_product: { value: 'dot', description: 'same as dot' },
           },
         }),
     );

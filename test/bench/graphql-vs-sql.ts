@@ -123,6 +123,10 @@ export async function runGraphqlBench(options: GraphqlBenchOptions): Promise<voi
       return body;
     };
 
+    // Let the read workers finish starting (they load tsx and better-sqlite3) before timing anything.
+    const warmUntil = performance.now() + 2000;
+    while (performance.now() < warmUntil) await post('{ detections(limit: 1) { name } }');
+
     console.log(
       `\n${'query'.padEnd(10)} ${'rows'.padStart(6)} ${'http ms'.padStart(9)} ${'sql ms'.padStart(9)} ${'ratio'.padStart(7)}`,
     );
