@@ -286,3 +286,43 @@ describe('executeUdf — streaming with a slow source', () => {
     expect(summary.rows).toBe(5);
   });
 });
+
+describe('executeUdf — per-row errors in batchMap and agg', () => {
+  it('batchMap store: an invalid output fails only its own row; a thrown error fails every row of the call', async () => {
+    const step = batchMap(
+      { y: z.number() },
+      (rows: Array<{ x: number }>) => {
+        if (rows.some((r) => r.x === 9)) throw new Error('batch with 9 rejected');
+        return rows.map((r) => (r.x === 2 ? ({ y: 'two' } as never) : { y: r.x }));
+      },
+      { rowsPerCall: 5, onError: 'store' },
+    );
+    const rec = recordingCommit();
+    const summary = await executeUdf(step, numberRows(10), { commit: rec.commit });
+    const errors = rec.batches.flatMap((b) => b.errors);
+    expect(errors.map((e) => e.inputId).sort((a, b) => a - b)).toEqual([3, 6, 7, 8, 9, 10]);
+    expect(errors.find((e) => e.inputId === 3)!.error.name).toBe('OutputValidationError');
+    expect(errors.find((e) => e.inputId === 7)!.error.message).toBe('batch with 9 rejected');
+    expect(summary).toMatchObject({ rows: 10, outputs: 4, errors: 6 });
+  });
+
+  it('agg store: a failing group stores one error anchored at its first row and commits all its ids', async () => {
+    const step = agg(
+      'g',
+      { n: z.number() },
+      (rows: Array<{ x: number }>, key) => {
+        if (key.g === 1) throw new Error('group 1 failed');
+        return [{ n: rows.length }];
+      },
+      { onError: 'store' },
+    );
+    const groups = [0, 1].map((g) => ({
+      key: { g },
+      rows: [1, 2].map((i) => ({ id: g * 10 + i, row: { x: i } })),
+    }));
+    const rec = recordingCommit();
+    await executeAgg(step, groups, { commit: rec.commit });
+    expect(rec.committedIds().sort((a, b) => a - b)).toEqual([1, 2, 11, 12]);
+    expect(rec.batches.flatMap((b) => b.errors).map((e) => e.inputId)).toEqual([11]);
+  });
+});

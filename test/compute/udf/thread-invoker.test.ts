@@ -91,3 +91,29 @@ describe('parallel worker threads', () => {
     await expect(udfFromModule(fixture, 'nope')).rejects.toThrow(/no UDF step exported as 'nope'/);
   });
 });
+
+describe('parallel worker threads — abort', () => {
+  it('stops promptly and releases the threads when aborted mid-run', async () => {
+    const controller = new AbortController();
+    const slowRows = (async function* () {
+      for (let i = 0; i < 200; i++) yield { id: i + 1, row: { x: i, spin: 50 } };
+    })();
+    let committedAfterAbort = false;
+    let aborted = false;
+    setTimeout(() => {
+      aborted = true;
+      controller.abort();
+    }, 2500);
+    const started = performance.now();
+    const error = await executeUdf(spinMap, slowRows, {
+      settings: { parallel: 2, concurrency: 1, batchSize: 5 },
+      signal: controller.signal,
+      commit: async () => {
+        if (aborted) committedAfterAbort = true;
+      },
+    }).catch((e: unknown) => e);
+    expect((error as Error).name).toBe('UdfAbortedError');
+    expect(committedAfterAbort).toBe(false);
+    expect(performance.now() - started).toBeLessThan(8_000);
+  });
+});
