@@ -1,3 +1,4 @@
+import { graphql } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ChainqlApp } from '../../server/app.ts';
@@ -131,6 +132,21 @@ describe('live schema', () => {
     );
     expect(after).toEqual({ later: [{ x: 2 }, { x: 1 }], later_aggregate: { aggregate: { count: 2 } } });
     expect(await app.currentSchema()).not.toBe(schema1);
+  });
+
+  it('lets a request that started on an older schema finish on it', async () => {
+    const old = await app.currentSchema();
+    await store.save('brandnew', [{ b: 1 }], z.object({ b: z.int() }));
+    const fresh = await app.currentSchema();
+    expect(fresh).not.toBe(old);
+    expect(old.getQueryType()?.getFields().brandnew).toBeUndefined();
+    expect(fresh.getQueryType()?.getFields().brandnew).toBeDefined();
+    const result = await graphql({
+      schema: old,
+      source: '{ later(order_by: [{x: asc}]) { x } }',
+      contextValue: {},
+    });
+    expect(result).toEqual({ data: { later: [{ x: 1 }, { x: 2 }] } });
   });
 
   it('drops a deleted dataset from the schema', async () => {
