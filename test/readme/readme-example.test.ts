@@ -66,6 +66,9 @@ describe('README.md: the chain example', () => {
       expect(example.code).toContain("from 'chainql'");
       writeFileSync(join(project.dir, example.file), example.code);
       const data = join(project.dir, 'data');
+      // As a newcomer does: the demo first, then the example in the same data directory.
+      const demo = await runCli(['demo', '--no-serve', '--data', data]);
+      expect(demo.code).toBe(0);
       const first = await runCli([...example.args, '--data', data], { cwd: project.dir });
       expect(first.stderr).toBe('');
       expect(first.code).toBe(0);
@@ -81,7 +84,12 @@ describe('README.md: the chain example', () => {
       expect(again.stdout).toBe(example.expectedOutput);
       const listing = await runCli(['datasets', '--data', data, '--json']);
       const datasets = JSON.parse(listing.stdout) as { name: string; versions: { rows: number }[] }[];
-      expect(datasets.map((d) => [d.name, d.versions.map((v) => v.rows)])).toEqual([['detections', [3]]]);
+      // The example adds its own dataset and leaves the demo's (which `npm run demo` serves) untouched.
+      expect(Object.fromEntries(datasets.map((d) => [d.name, d.versions.map((v) => v.rows)]))).toEqual({
+        detections: [240],
+        label_stats: [5],
+        pet_detections: [3],
+      });
     },
     TIMEOUT,
   );
