@@ -312,7 +312,6 @@ export class UdfRun {
         this.flushTimer = undefined;
         this.flush();
       }, this.settings.flushIntervalMs);
-      this.flushTimer.unref?.();
     }
     this.notify();
   }
