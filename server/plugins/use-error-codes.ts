@@ -70,29 +70,25 @@ export function createErrorMasker(
 }
 
 /**
- * Adds `extensions.code` BAD_USER_INPUT to GraphQL's own request errors that have none (e.g. variable
- * coercion), so every expected error carries a code.
+ * Adds `extensions.code` BAD_USER_INPUT to request errors GraphQL reports without one (variable
+ * coercion, e.g. `$limit: "ten"`), so every error a client sees carries a code.
  */
 export function useErrorCodes(): Plugin {
+  const withCode = (e: GraphQLError): GraphQLError =>
+    e.extensions?.code !== undefined
+      ? e
+      : new GraphQLError(e.message, {
+          nodes: e.nodes ?? null,
+          path: e.path ?? null,
+          extensions: { ...e.extensions, code: 'BAD_USER_INPUT' },
+        });
   return {
-    onExecute() {
-      return {
-        onExecuteDone({ result, setResult }) {
-          if (!('errors' in result) || result.errors === undefined) return;
-          setResult({
-            ...result,
-            errors: result.errors.map((e) =>
-              e.extensions?.code !== undefined || e.originalError
-                ? e
-                : new GraphQLError(e.message, {
-                    nodes: e.nodes ?? null,
-                    path: e.path ?? null,
-                    extensions: { ...e.extensions, code: 'BAD_USER_INPUT' },
-                  }),
-            ),
-          });
-        },
-      };
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result) || typeof result !== 'object' || result === null || !('errors' in result))
+        return;
+      const errors = (result as { errors?: readonly GraphQLError[] }).errors;
+      if (errors === undefined || errors.every((e) => e.extensions?.code !== undefined)) return;
+      setResult({ ...result, errors: errors.map((e) => (e instanceof GraphQLError ? withCode(e) : e)) });
     },
   };
 }

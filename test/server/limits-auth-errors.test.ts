@@ -156,6 +156,9 @@ describe('malformed queries and errors', () => {
     expect(badDate.errors?.[0]?.message).toMatch(/DateTime/);
     const badVar = await gql(app, 'query($l: Int) { photos(limit: $l) { name } }', { l: 'x' });
     expect(badVar.errors?.[0]?.message).toMatch(/\$l/);
+    expect(badVar.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(syntax.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect(unknown.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     const notJson = await app.fetch('http://localhost/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
