@@ -42,6 +42,12 @@ export interface WriteRowsOptions {
   readonly digest?: EncodedDigest;
 }
 
+/** Options of `createRowPipeline`. */
+export interface RowPipelineOptions extends WriteRowsOptions {
+  /** Encode every row into one reused array (the consumer must copy it before the next row). Default false. */
+  readonly reuseRow?: boolean;
+}
+
 /**
  * The per-row work of `writeRows` without the insert: validate, encode for `dialect` into an array
  * whose first two slots are `sys__id` (index + 1) and `sys__rand`, and feed the digest.
@@ -49,12 +55,14 @@ export interface WriteRowsOptions {
 export function createRowPipeline(
   schema: DatasetSchema,
   dialect: DialectName,
-  options: WriteRowsOptions = {},
+  options: RowPipelineOptions = {},
 ): (value: Record<string, unknown>, index: number) => unknown[] {
-  const encode = createRowEncoder(flattenSchema(schema), dialect, { leadingSlots: 2 });
+  const columns = flattenSchema(schema);
+  const encode = createRowEncoder(columns, dialect, { leadingSlots: 2 });
   const { validate, digest } = options;
+  const shared = options.reuseRow ? new Array<unknown>(columns.length + 2).fill(null) : undefined;
   return (value, index) => {
-    const values = encode(validate ? validate(value, index) : value);
+    const values = encode(validate ? validate(value, index) : value, shared);
     const id = index + 1;
     values[0] = id;
     values[1] = deterministicRand(id);
@@ -77,19 +85,55 @@ export async function writeRows(
 ): Promise<number> {
   await createRowTable(warehouse, table, schema);
   const names = ['sys__id', 'sys__rand', ...flattenSchema(schema).map((column) => column.name)];
-  const row = createRowPipeline(schema, warehouse.dialect, options);
   // In-memory rows stay synchronous end to end: an async generator would cost a microtask per row.
   if (Symbol.iterator in rows) {
-    const source = rows;
-    function* encoded(): Iterable<unknown[]> {
-      let index = 0;
-      for (const value of source) yield row(value, index++);
-    }
-    return warehouse.insert(table, names, encoded());
+    // A driver that copies each row of a synchronous source before pulling the next (SQLite) gets one
+    // reused row array and iterator result: nothing per row is left for the garbage collector.
+    const reuseRow = (warehouse as { readonly copiesSyncRows?: boolean }).copiesSyncRows === true;
+    const row = createRowPipeline(schema, warehouse.dialect, { ...options, reuseRow });
+    return warehouse.insert(table, names, encodedRows(rows, row, reuseRow));
   }
+  const row = createRowPipeline(schema, warehouse.dialect, options);
   async function* encodedAsync(): AsyncIterable<unknown[]> {
     let index = 0;
     for await (const value of rows) yield row(value, index++);
   }
   return warehouse.insert(table, names, encodedAsync());
+}
+
+/** `rows` mapped through `row` lazily; with `reuseResult` every step returns the same result object. */
+function encodedRows(
+  rows: Iterable<Record<string, unknown>>,
+  row: (value: Record<string, unknown>, index: number) => unknown[],
+  reuseResult: boolean,
+): Iterable<unknown[]> {
+  return {
+    [Symbol.iterator](): Iterator<unknown[]> {
+      const list = Array.isArray(rows) ? (rows as readonly Record<string, unknown>[]) : undefined;
+      const source = list ? undefined : rows[Symbol.iterator]();
+      let index = 0;
+      const shared: { done: false; value: unknown[] } = { done: false, value: [] };
+      return {
+        next(): IteratorResult<unknown[]> {
+          let value: Record<string, unknown>;
+          if (list) {
+            if (index >= list.length) return { done: true, value: undefined };
+            value = list[index]!;
+          } else {
+            const next = source!.next();
+            if (next.done) return { done: true, value: undefined };
+            value = next.value;
+          }
+          const encoded = row(value, index++);
+          if (!reuseResult) return { done: false, value: encoded };
+          shared.value = encoded;
+          return shared;
+        },
+        return(): IteratorResult<unknown[]> {
+          source?.return?.();
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
 }

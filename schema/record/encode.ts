@@ -4,8 +4,12 @@ import type { LeafType } from './field-type.ts';
 import { isClickhouseNative } from './sql-types.ts';
 import { clickhouseDateText, jsonWriter, type ValueConverter } from './value-codec.ts';
 
-/** Turns one (nested) row object into the values of `columns`, in column order. */
-export type RowEncoder = (row: object) => unknown[];
+/**
+ * Turns one (nested) row object into the values of `columns`, in column order (after the encoder's
+ * leading slots). With `into`, the values are written into that array (from index `leadingSlots`,
+ * other slots untouched) and it is returned: no allocation, for callers that reuse one row buffer.
+ */
+export type RowEncoder = (row: object, into?: unknown[]) => unknown[];
 
 /** Options of `createRowEncoder`. */
 export interface RowEncoderOptions {
@@ -51,8 +55,14 @@ export function createRowEncoder(
     );
     return `a${i}`;
   });
-  lines.push(`return [${[...new Array<string>(leading).fill('null'), ...outputs].join(', ')}];`);
-  const factory = new Function('w', `return function encodeRow(row) {\n${lines.join('\n')}\n};`);
+  lines.push(
+    `if (into !== undefined) {`,
+    ...outputs.map((output, i) => `into[${leading + i}] = ${output};`),
+    `return into;`,
+    `}`,
+    `return [${[...new Array<string>(leading).fill('null'), ...outputs].join(', ')}];`,
+  );
+  const factory = new Function('w', `return function encodeRow(row, into) {\n${lines.join('\n')}\n};`);
   return factory(writers) as RowEncoder;
 }
 

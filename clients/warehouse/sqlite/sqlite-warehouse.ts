@@ -50,6 +50,11 @@ export class SqliteWarehouse implements WarehouseDriver {
   readonly dialect: DialectName = 'sqlite';
   /** @inheritdoc */
   readonly transactional = true;
+  /**
+   * `insert` copies each row of a synchronous iterable before it pulls the next one, so such a source
+   * may hand out one reused array (compute/chain/table-writer.ts relies on this to allocate nothing per row).
+   */
+  readonly copiesSyncRows = true;
   /** The database file (for `':memory:'`, the temporary file backing it). */
   readonly path: string;
 

@@ -33,74 +33,84 @@ interface ZodLike {
  * goes through zod.
  */
 export function compileFastCheck(schema: z.ZodType): FastCheck | undefined {
-  return compile(schema as unknown as ZodLike, 0);
+  // Generated straight-line code (like the row encoder): one function per schema, no call per field.
+  // Only temporaries and indexes into `helpers` enter the source; keys go through JSON.stringify.
+  const context: Context = { helpers: [], temporaries: 0 };
+  const body = expression(schema as unknown as ZodLike, 'value', context, 0);
+  if (body === undefined) return undefined;
+  const temporaries = Array.from({ length: context.temporaries }, (_, i) => `t${i}`);
+  const declare = temporaries.length > 0 ? `let ${temporaries.join(', ')};\n` : '';
+  const factory = new Function('h', `return function fastCheck(value) {\n${declare}return ${body};\n};`);
+  return factory(context.helpers) as FastCheck;
 }
 
-function compile(schema: ZodLike | undefined, depth: number): FastCheck | undefined {
+interface Context {
+  /** Values the generated code reads as `h[i]` (sets of allowed values, array element checks). */
+  readonly helpers: unknown[];
+  temporaries: number;
+}
+
+function helper(context: Context, value: unknown): string {
+  context.helpers.push(value);
+  return `h[${context.helpers.length - 1}]`;
+}
+
+/** A boolean JS expression over `input` (an expression without side effects), or undefined. */
+function expression(schema: ZodLike | undefined, input: string, context: Context, depth: number): string | undefined {
   const def = schema?._zod?.def;
   if (!def || depth > 32) return undefined;
   const noChecks = def.checks === undefined || def.checks.length === 0;
   switch (def.type) {
     case 'string':
-      return noChecks && def.check === undefined ? (v) => typeof v === 'string' : undefined;
+      return noChecks && def.check === undefined ? `typeof ${input} === 'string'` : undefined;
     case 'boolean':
-      return noChecks ? (v) => typeof v === 'boolean' : undefined;
+      return noChecks ? `typeof ${input} === 'boolean'` : undefined;
     case 'number':
       if (!noChecks) return undefined;
-      if (def.format === 'safeint' && def.check === 'number_format') return (v) => Number.isSafeInteger(v);
+      if (def.format === 'safeint' && def.check === 'number_format') return `Number.isSafeInteger(${input})`;
       return def.format === undefined && def.check === undefined
-        ? (v) => typeof v === 'number' && Number.isFinite(v)
+        ? `(typeof ${input} === 'number' && Number.isFinite(${input}))`
         : undefined;
     case 'date':
       // z.coerce.date() copies a Date; the copy encodes to the same value.
-      return noChecks ? (v) => v instanceof Date && !Number.isNaN(v.getTime()) : undefined;
+      return noChecks ? `(${input} instanceof Date && !Number.isNaN(${input}.getTime()))` : undefined;
     case 'enum':
     case 'literal': {
       // zod's own set of accepted values (native enums' reverse mappings already left out).
       const allowed = schema?._zod?.values;
-      return allowed instanceof Set ? (v) => allowed.has(v) : undefined;
+      return allowed instanceof Set ? `${helper(context, allowed)}.has(${input})` : undefined;
     }
-    case 'nullable': {
-      const inner = compile(def.innerType, depth + 1);
-      return inner && ((v) => v === null || inner(v));
-    }
+    case 'nullable':
     case 'optional': {
-      const inner = compile(def.innerType, depth + 1);
-      return inner && ((v) => v === undefined || inner(v));
+      const inner = expression(def.innerType, input, context, depth + 1);
+      const empty = def.type === 'nullable' ? 'null' : 'undefined';
+      return inner && `(${input} === ${empty} || ${inner})`;
     }
     case 'array': {
-      const element = compile(def.element, depth + 1);
-      if (!element || !noChecks) return undefined;
-      return (v) => {
+      if (!noChecks) return undefined;
+      const element = compileFastCheck(def.element as unknown as z.ZodType);
+      if (!element) return undefined;
+      const check = (v: unknown): boolean => {
         if (!Array.isArray(v)) return false;
         for (let i = 0; i < v.length; i++) if (!element(v[i])) return false;
         return true;
       };
+      return `${helper(context, check)}(${input})`;
     }
-    case 'object':
-      return compileObject(def, depth);
+    case 'object': {
+      if (def.catchall !== undefined || !def.shape || !noChecks) return undefined;
+      const t = `t${context.temporaries++}`;
+      const parts = [`typeof (${t} = ${input}) === 'object'`, `${t} !== null`, `!Array.isArray(${t})`];
+      for (const [key, field] of Object.entries(def.shape)) {
+        // Read each field once into its own temporary, so nested checks never re-read a getter.
+        const f = `t${context.temporaries++}`;
+        const inner = expression(field, f, context, depth + 1);
+        if (inner === undefined) return undefined;
+        parts.push(`((${f} = ${t}[${JSON.stringify(key)}]), ${inner})`);
+      }
+      return `(${parts.join(' && ')})`;
+    }
     default:
       return undefined;
   }
-}
-
-function compileObject(def: ZodDefLike, depth: number): FastCheck | undefined {
-  if (def.catchall !== undefined || !def.shape || !(def.checks === undefined || def.checks.length === 0)) {
-    return undefined;
-  }
-  const keys: string[] = [];
-  const checks: FastCheck[] = [];
-  for (const [key, field] of Object.entries(def.shape)) {
-    const check = compile(field, depth + 1);
-    if (!check) return undefined;
-    keys.push(key);
-    checks.push(check);
-  }
-  const count = keys.length;
-  return (v) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-    const row = v as Record<string, unknown>;
-    for (let i = 0; i < count; i++) if (!checks[i]!(row[keys[i]!])) return false;
-    return true;
-  };
 }
