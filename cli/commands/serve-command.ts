@@ -1,4 +1,21 @@
 import type { Command } from 'commander';
+import { ChainqlError } from '../../schema/errors.ts';
+
+/** The port `serve`/`demo` should listen on is taken by another process. */
+export class PortInUseError extends ChainqlError {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'PORT_IN_USE',
+      `Port ${port} on ${host} is already in use (another chainql serve or demo?). Stop that process or pass ` +
+        '--port <n> (0 picks a free one), e.g. `npm run demo -- --port 4001`.',
+      options,
+    );
+  }
+}
 
 /** Options of {@link startServer}. */
 export interface StartServerOptions {
@@ -8,11 +25,21 @@ export interface StartServerOptions {
   readonly allowUnauthenticated?: boolean;
 }
 
-/** Starts the GraphQL server and keeps the process alive until SIGINT/SIGTERM. */
+/**
+ * Starts the GraphQL server and keeps the process alive until SIGINT/SIGTERM.
+ * @throws PortInUseError when the port is taken; ServerConfigError for an unsafe bind (see server/serve.ts).
+ */
 export async function startServer(options: StartServerOptions): Promise<void> {
   // Loaded on use: the server stack takes seconds to import, which `chainql --help` should not pay.
   const { serveCommand } = await import('../../server/serve.ts');
-  await serveCommand(options);
+  try {
+    await serveCommand(options);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'EADDRINUSE') {
+      throw new PortInUseError(options.host, options.port, { cause: error });
+    }
+    throw error;
+  }
 }
 
 /** `chainql serve [--port 4000] [--host 127.0.0.1] [--data DIR]`. */

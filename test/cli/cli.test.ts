@@ -2,6 +2,7 @@
 // checks exit codes, stdout and stderr. The demo is built once into a temporary data directory and
 // reused by the `datasets` and `serve` cases.
 import { existsSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeScriptProject, makeTempDir, runCli, startCliServer } from './run-cli.ts';
@@ -168,6 +169,28 @@ describe('chainql serve refuses an unsafe bind', () => {
         expect(result.stderr).toContain('--allow-unauthenticated');
       } finally {
         temp.remove();
+      }
+    },
+    TIMEOUT,
+  );
+});
+
+describe('chainql serve on a port that is taken', () => {
+  it(
+    'exits 1 with PORT_IN_USE and tells how to pick another port',
+    async () => {
+      const blocker = createServer();
+      await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+      const { port } = blocker.address() as { port: number };
+      const temp = makeTempDir('chainql-cli-port-');
+      try {
+        const result = await runCli(['serve', '--port', String(port), '--data', temp.dir]);
+        expect(result.code).toBe(1);
+        expect(result.stderr).toContain(`[PORT_IN_USE] Port ${port} on 127.0.0.1 is already in use`);
+        expect(result.stderr).toContain('--port');
+      } finally {
+        temp.remove();
+        await new Promise((resolve) => blocker.close(resolve));
       }
     },
     TIMEOUT,
