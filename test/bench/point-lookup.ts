@@ -25,6 +25,7 @@ import { z } from 'zod';
 import { C, readDataset, readRecords } from '../../compute/index.ts';
 import { openSession, type Session } from '../../compute/session.ts';
 import { createApp } from '../../server/app.ts';
+import type { ReadExecutor } from '../../server/exec/read-pool.ts';
 import { byPkArguments, byPkStatement } from '../../server/graphql/by-pk-field.ts';
 import { loadServedModel } from '../../server/model/model-builder.ts';
 import { listen } from '../../server/serve.ts';
@@ -143,29 +144,38 @@ async function main(): Promise<void> {
 }
 
 /**
- * `lookup_bench_by_pk` over HTTP (real server on a loopback port, keep-alive) and through `app.fetch`,
- * vs the compiled statement executed directly. Two HTTP clients: Node's `fetch` (undici, keeps the
- * connection alive) and `node:http` with a keep-alive Agent (much cheaper per request on Node 20); the
- * client's own cost is part of "over HTTP", so `GET /health` on the same connection is printed as the floor.
+ * Medians (ms) of several variants measured in `rounds` alternating rounds of `[calls, fn]` each (after
+ * 3 warm-up calls per variant); every call must report 1 row found.
  */
-async function benchByPk(session: Session, key: () => string): Promise<void> {
-  const selected = ['k', 'tag', 'n'];
-  // The exact statement the resolver compiles for `{ lookup_bench_by_pk(k: $k) { k tag n } }`.
-  const ds = (await loadServedModel(session.registry)).datasets.find((d) => d.name === 'lookup_bench');
-  const args = ds && byPkArguments(ds);
-  if (ds === undefined || args === undefined) throw new Error('lookup_bench has no _by_pk');
-  const leaves = ds.leaves.filter((l) => selected.includes(l.path));
-  const compiled = (k: string) => byPkStatement(scopeFor(ds, undefined), { leaves, id: false }, args, { k });
-  const { sql } = compiled('doc-0');
-  const db = new Database((session.warehouse as unknown as { path: string }).path, { readonly: true });
-  const prepared = db.prepare(sql);
-  const query = `query ($k: String!) { lookup_bench_by_pk(k: $k) { ${selected.join(' ')} } }`;
-  const body = (k: string) => JSON.stringify({ query, variables: { k } });
-  const app = await createApp({ session, apiKeys: '', limits: { readThreads: 2 } });
-  const server = await listen(app, { port: 0 });
-  const url = new URL(server.url);
+async function interleaved<K extends string>(
+  rounds: number,
+  variants: Record<K, readonly [number, () => Promise<number>]>,
+): Promise<Record<K, number>> {
+  const entries = Object.entries(variants) as [K, readonly [number, () => Promise<number>]][];
+  const times = new Map<K, number[]>(entries.map(([name]) => [name, []]));
+  for (const [, [, fn]] of entries) for (let i = 0; i < 3; i++) await fn();
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, [calls, fn]] of entries) {
+      for (let i = 0; i < calls; i++) {
+        const start = performance.now();
+        const found = await fn();
+        const ms = performance.now() - start;
+        if (found !== 1) throw new Error(`${name}: call returned ${found} rows, expected 1`);
+        times.get(name)?.push(ms);
+      }
+    }
+  }
+  return Object.fromEntries(entries.map(([name]) => [name, median(times.get(name) ?? [])])) as Record<
+    K,
+    number
+  >;
+}
+
+/** A keep-alive `node:http` client for one server (one socket, sequential requests). */
+function keepAliveClient(base: string) {
+  const url = new URL(base);
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const viaHttp = (method: 'GET' | 'POST', path: string, payload?: string) =>
+  const send = (method: 'GET' | 'POST', path: string, payload?: string) =>
     new Promise<{ status: number; text: string }>((resolve, reject) => {
       const headers =
         payload === undefined
@@ -182,63 +192,110 @@ async function benchByPk(session: Session, key: () => string): Promise<void> {
       req.on('error', reject);
       req.end(payload);
     });
+  return {
+    post: async (payload: string) => (await send('POST', url.pathname, payload)).text,
+    health: async () => (await send('GET', '/health')).status,
+    close: () => agent.destroy(),
+  };
+}
+
+/**
+ * `lookup_bench_by_pk` over HTTP (real server on a loopback port, keep-alive) and through `app.fetch`,
+ * vs the compiled statement executed directly. Two HTTP clients: Node's `fetch` (undici, keeps the
+ * connection alive) and `node:http` with a keep-alive Agent (much cheaper per request on Node 20); the
+ * client's own cost is part of "over HTTP", so `GET /health` on the same connection is printed as the floor.
+ * A diagnostic second server runs the reads on the main thread (`createApp({ executor })`) to show what
+ * the worker-thread hop of the read pool costs.
+ */
+async function benchByPk(session: Session, key: () => string): Promise<void> {
+  const selected = ['k', 'tag', 'n'];
+  // The exact statement the resolver compiles for `{ lookup_bench_by_pk(k: $k) { k tag n } }`.
+  const ds = (await loadServedModel(session.registry)).datasets.find((d) => d.name === 'lookup_bench');
+  const args = ds && byPkArguments(ds);
+  if (ds === undefined || args === undefined) throw new Error('lookup_bench has no _by_pk');
+  const leaves = ds.leaves.filter((l) => selected.includes(l.path));
+  const compiled = (k: string) => byPkStatement(scopeFor(ds, undefined), { leaves, id: false }, args, { k });
+  const { sql } = compiled('doc-0');
+  const db = new Database((session.warehouse as unknown as { path: string }).path, { readonly: true });
+  const prepared = db.prepare(sql);
+  const statements = new Map<string, Database.Statement>();
+  const mainThread: ReadExecutor = {
+    async read(task) {
+      let statement = statements.get(task.sql);
+      if (statement === undefined) {
+        statement = db.prepare(task.sql);
+        statements.set(task.sql, statement);
+      }
+      return statement.safeIntegers(task.bigints).all(...task.params) as Record<string, unknown>[];
+    },
+    async close() {},
+  };
+  const query = `query ($k: String!) { lookup_bench_by_pk(k: $k) { ${selected.join(' ')} } }`;
+  const body = (k: string) => JSON.stringify({ query, variables: { k } });
   const found = (text: string, k: string): number => {
     const parsed = JSON.parse(text) as { data?: { lookup_bench_by_pk?: { k?: string } | null } };
     return parsed.data?.lookup_bench_by_pk?.k === k ? 1 : 0;
   };
+  const app = await createApp({ session, apiKeys: '', limits: { readThreads: 2 } });
+  const server = await listen(app, { port: 0 });
+  const client = keepAliveClient(server.url);
+  const inlineApp = await createApp({ session, apiKeys: '', executor: mainThread });
+  const inlineServer = await listen(inlineApp, { port: 0 });
+  const inlineClient = keepAliveClient(inlineServer.url);
   try {
-    const sqlDirect = await measure(5000, async () => prepared.all(...compiled(key()).params).length, 1);
-    const inProcess = await measure(
-      2000,
-      async () => {
-        const k = key();
-        const response = await app.fetch('http://localhost/graphql', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: body(k),
-        });
-        return found(await response.text(), k);
-      },
-      1,
-    );
-    const withFetch = await measure(
-      2000,
-      async () => {
-        const k = key();
-        const response = await fetch(server.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: body(k),
-        });
-        return found(await response.text(), k);
-      },
-      1,
-    );
-    const withAgent = await measure(
-      3000,
-      async () => {
-        const k = key();
-        return found((await viaHttp('POST', url.pathname, body(k))).text, k);
-      },
-      1,
-    );
-    const floor = await measure(
-      3000,
-      async () => ((await viaHttp('GET', '/health')).status === 200 ? 1 : 0),
-      1,
-    );
+    const viaAgent = async (c: typeof client) => {
+      const k = key();
+      return found(await c.post(body(k)), k);
+    };
+    // Variants alternate in rounds, so load changes on the shared machine hit them alike.
+    const m = await interleaved(8, {
+      sqlDirect: [500, async () => prepared.all(...compiled(key()).params).length],
+      inProcess: [
+        200,
+        async () => {
+          const k = key();
+          const response = await app.fetch('http://localhost/graphql', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: body(k),
+          });
+          return found(await response.text(), k);
+        },
+      ],
+      withFetch: [
+        200,
+        async () => {
+          const k = key();
+          const response = await fetch(server.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: body(k),
+          });
+          return found(await response.text(), k);
+        },
+      ],
+      withAgent: [300, () => viaAgent(client)],
+      inline: [300, () => viaAgent(inlineClient)],
+      floor: [300, async () => ((await client.health()) === 200 ? 1 : 0)],
+    });
+    const { sqlDirect, inProcess, withFetch, withAgent, inline, floor } = m;
     console.log(`_by_pk (${sql.replace(/"/g, '')}); medians (ms):`);
-    console.log(`  same SQL, prepared better-sqlite3       ${sqlDirect.toFixed(3)}`);
-    console.log(`  _by_pk via app.fetch (no socket)        ${inProcess.toFixed(3)}`);
-    console.log(`  _by_pk over HTTP, fetch keep-alive      ${withFetch.toFixed(3)}  (goal <= 0.5)`);
-    console.log(`  _by_pk over HTTP, node:http keep-alive  ${withAgent.toFixed(3)}  (goal <= 0.5)`);
-    console.log(`  HTTP floor: GET /health, node:http      ${floor.toFixed(3)}`);
+    console.log(`  same SQL, prepared better-sqlite3            ${sqlDirect.toFixed(3)}`);
+    console.log(`  _by_pk via app.fetch (no socket)             ${inProcess.toFixed(3)}`);
+    console.log(`  _by_pk over HTTP, fetch keep-alive           ${withFetch.toFixed(3)}  (goal <= 0.5)`);
+    console.log(`  _by_pk over HTTP, node:http keep-alive       ${withAgent.toFixed(3)}  (goal <= 0.5)`);
+    console.log(`  diagnostic: same, reads on the main thread   ${inline.toFixed(3)}`);
+    console.log(`  HTTP floor: GET /health, node:http           ${floor.toFixed(3)}`);
     console.log(`RATIO _by_pk HTTP (node:http) / direct SQL = ${(withAgent / sqlDirect).toFixed(1)}`);
     console.log(`RATIO _by_pk HTTP fetch / node:http        = ${(withFetch / withAgent).toFixed(2)}`);
+    console.log(`RATIO read pool / main-thread reads (HTTP) = ${(withAgent / inline).toFixed(2)}`);
   } finally {
-    agent.destroy();
+    client.close();
+    inlineClient.close();
     await server.close();
+    await inlineServer.close();
     await app.close();
+    await inlineApp.close();
     db.close();
   }
 }
