@@ -1,12 +1,12 @@
 import { Readable } from 'node:stream';
 import type { ContainerClient } from '@azure/storage-blob';
-import { withRetry, type RetryPolicy } from './retry.ts';
+import { type RetryPolicy, withRetry } from './retry.ts';
 import {
   checkRange,
-  mapStreamErrors,
-  readAllStream,
   type ListOptions,
+  mapStreamErrors,
   type OpOptions,
+  readAllStream,
   type StorageDriver,
   type StorageEntry,
   type WriteOptions,
@@ -58,14 +58,17 @@ export class AzureDriver implements StorageDriver {
       const sdk = await import('@azure/storage-blob');
       const o = this.#options;
       const pipelineOptions = { retryOptions: { maxTries: 1 }, keepAliveOptions: { enable: true } };
-      const connectionString = o.connectionString ?? (o.anon ? undefined : process.env.AZURE_STORAGE_CONNECTION_STRING);
+      const connectionString =
+        o.connectionString ?? (o.anon ? undefined : process.env.AZURE_STORAGE_CONNECTION_STRING);
       if (connectionString !== undefined) {
-        return sdk.BlobServiceClient.fromConnectionString(connectionString, pipelineOptions).getContainerClient(
-          this.bucket,
-        );
+        return sdk.BlobServiceClient.fromConnectionString(
+          connectionString,
+          pipelineOptions,
+        ).getContainerClient(this.bucket);
       }
       const account = o.account ?? process.env.AZURE_STORAGE_ACCOUNT;
-      const url = o.endpoint ?? (account !== undefined ? `https://${account}.blob.core.windows.net` : undefined);
+      const url =
+        o.endpoint ?? (account !== undefined ? `https://${account}.blob.core.windows.net` : undefined);
       if (url === undefined) {
         throw new StorageAccessDeniedError(
           this.#at(''),
@@ -74,10 +77,13 @@ export class AzureDriver implements StorageDriver {
       }
       const key = o.accountKey ?? process.env.AZURE_STORAGE_KEY;
       const sas = o.sasToken ?? process.env.AZURE_STORAGE_SAS_TOKEN;
-      let credential: InstanceType<typeof sdk.StorageSharedKeyCredential> | InstanceType<typeof sdk.AnonymousCredential>;
+      let credential:
+        | InstanceType<typeof sdk.StorageSharedKeyCredential>
+        | InstanceType<typeof sdk.AnonymousCredential>;
       let serviceUrl = url;
       if (o.anon) credential = new sdk.AnonymousCredential();
-      else if (key !== undefined && account !== undefined) credential = new sdk.StorageSharedKeyCredential(account, key);
+      else if (key !== undefined && account !== undefined)
+        credential = new sdk.StorageSharedKeyCredential(account, key);
       else if (sas !== undefined) {
         credential = new sdk.AnonymousCredential();
         serviceUrl = `${url}?${sas.replace(/^\?/, '')}`;
@@ -86,16 +92,24 @@ export class AzureDriver implements StorageDriver {
           const identity = (await import('@azure/identity' as string)) as {
             DefaultAzureCredential: new () => InstanceType<typeof sdk.AnonymousCredential>;
           };
-          return new sdk.BlobServiceClient(url, new identity.DefaultAzureCredential(), pipelineOptions).getContainerClient(
-            this.bucket,
-          );
+          return new sdk.BlobServiceClient(
+            url,
+            new identity.DefaultAzureCredential(),
+            pipelineOptions,
+          ).getContainerClient(this.bucket);
         } catch (err) {
-          throw new StorageAccessDeniedError(this.#at(''), 'no Azure credentials found (and @azure/identity unavailable)', {
-            cause: err,
-          });
+          throw new StorageAccessDeniedError(
+            this.#at(''),
+            'no Azure credentials found (and @azure/identity unavailable)',
+            {
+              cause: err,
+            },
+          );
         }
       }
-      return new sdk.BlobServiceClient(serviceUrl, credential, pipelineOptions).getContainerClient(this.bucket);
+      return new sdk.BlobServiceClient(serviceUrl, credential, pipelineOptions).getContainerClient(
+        this.bucket,
+      );
     })();
     return this.#ready;
   }
@@ -160,7 +174,9 @@ export class AzureDriver implements StorageDriver {
     if (start >= stop) return Buffer.alloc(0);
     const container = await this.#init();
     return this.#call(key, 'object', options?.signal, async () => {
-      const res = await container.getBlobClient(key).download(start, stop - start, { abortSignal: options?.signal });
+      const res = await container
+        .getBlobClient(key)
+        .download(start, stop - start, { abortSignal: options?.signal });
       return readAllStream(res.readableStreamBody as Readable);
     });
   }
@@ -175,7 +191,9 @@ export class AzureDriver implements StorageDriver {
     return this.#call(key, 'object', options.signal, async () => {
       const count = options.end !== undefined ? options.end - start : undefined;
       const res = await container.getBlobClient(key).download(start, count, { abortSignal: options.signal });
-      return mapStreamErrors(res.readableStreamBody as Readable, (err) => this.#classify(err, key, 'object', options.signal));
+      return mapStreamErrors(res.readableStreamBody as Readable, (err) =>
+        this.#classify(err, key, 'object', options.signal),
+      );
     });
   }
 
@@ -186,7 +204,13 @@ export class AzureDriver implements StorageDriver {
     const headers = { blobHTTPHeaders: { blobContentType: contentType }, abortSignal: options.signal };
     const out = Buffer.isBuffer(body)
       ? await this.#call(key, 'bucket', options.signal, () => blob.upload(body, body.length, headers))
-      : await this.#call(key, 'bucket', options.signal, () => blob.uploadStream(body, undefined, undefined, headers), false);
+      : await this.#call(
+          key,
+          'bucket',
+          options.signal,
+          () => blob.uploadStream(body, undefined, undefined, headers),
+          false,
+        );
     const size = Buffer.isBuffer(body) ? body.length : (await this.stat(key, options)).size;
     return {
       kind: 'object',

@@ -200,6 +200,9 @@ export function fileFromEntry<F extends File = File>(
 /** Stats one URI and returns its File. Throws NOT_FOUND when absent. */
 export async function fileFromUri(uri: string, context: FileContext, options?: OpOptions): Promise<File> {
   const location = parseStorageUri(uri, context.storage.options.cwd);
-  const driver = await context.storage.driverFor(location, context.anon !== undefined ? { anon: context.anon } : {});
+  const driver = await context.storage.driverFor(
+    location,
+    context.anon !== undefined ? { anon: context.anon } : {},
+  );
   return fileFromEntry(location.source, await driver.stat(location.key, options), context);
 }

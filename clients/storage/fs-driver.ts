@@ -1,9 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, type Stats } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { randomBytes } from 'node:crypto';
 import {
   checkRange,
   type ListOptions,
@@ -58,7 +58,12 @@ export class FsDriver implements StorageDriver {
     if (page.length > 0) yield page;
   }
 
-  async *#walk(dir: string, prefix: string, recursive: boolean, signal?: AbortSignal): AsyncIterable<StorageEntry> {
+  async *#walk(
+    dir: string,
+    prefix: string,
+    recursive: boolean,
+    signal?: AbortSignal,
+  ): AsyncIterable<StorageEntry> {
     if (signal?.aborted) throw new StorageAbortedError(this.#at(dir), { cause: signal.reason });
     let names: { name: string; dir: boolean }[];
     try {
@@ -218,7 +223,8 @@ export class FsDriver implements StorageDriver {
   }
 
   #abort(key: string, options?: OpOptions): void {
-    if (options?.signal?.aborted) throw new StorageAbortedError(this.#at(key), { cause: options.signal.reason });
+    if (options?.signal?.aborted)
+      throw new StorageAbortedError(this.#at(key), { cause: options.signal.reason });
   }
 
   #at(key: string): { driver: 'fs'; bucket: string; key: string } {

@@ -1,17 +1,17 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Bucket, Storage } from '@google-cloud/storage';
-import { withRetry, type RetryPolicy } from './retry.ts';
+import { type RetryPolicy, withRetry } from './retry.ts';
 import {
   checkRange,
-  mapStreamErrors,
-  readAllStream,
-  withIdleTimeout,
   type ListOptions,
+  mapStreamErrors,
   type OpOptions,
+  readAllStream,
   type StorageDriver,
   type StorageEntry,
   type WriteOptions,
+  withIdleTimeout,
 } from './storage-driver.ts';
 import {
   BucketNotFoundError,
@@ -81,10 +81,17 @@ export class GcsDriver implements StorageDriver {
       const { Storage } = await import('@google-cloud/storage');
       const o = this.#options;
       // An endpoint that differs textually from the default makes the SDK skip authentication.
-      const endpoint = o.apiEndpoint ?? process.env.CHAINQL_GCS_ENDPOINT ?? (o.anon ? 'https://storage.googleapis.com:443' : undefined);
+      const endpoint =
+        o.apiEndpoint ??
+        process.env.CHAINQL_GCS_ENDPOINT ??
+        (o.anon ? 'https://storage.googleapis.com:443' : undefined);
       const storage = new Storage({
         ...(endpoint !== undefined ? { apiEndpoint: endpoint } : {}),
-        ...(o.projectId !== undefined ? { projectId: o.projectId } : endpoint !== undefined ? { projectId: 'anonymous' } : {}),
+        ...(o.projectId !== undefined
+          ? { projectId: o.projectId }
+          : endpoint !== undefined
+            ? { projectId: 'anonymous' }
+            : {}),
         ...(o.keyFilename !== undefined ? { keyFilename: o.keyFilename } : {}),
         retryOptions: { autoRetry: false, maxRetries: 0 },
         timeout: o.requestTimeoutMs ?? 60_000,
@@ -112,7 +119,11 @@ export class GcsDriver implements StorageDriver {
           },
         }),
       );
-      const json = (body ?? {}) as { items?: GcsObjectMetadata[]; prefixes?: string[]; nextPageToken?: string };
+      const json = (body ?? {}) as {
+        items?: GcsObjectMetadata[];
+        prefixes?: string[];
+        nextPageToken?: string;
+      };
       const page: StorageEntry[] = [];
       for (const item of json.items ?? []) {
         const name = item.name ?? '';
@@ -135,7 +146,9 @@ export class GcsDriver implements StorageDriver {
   async read(key: string, options?: OpOptions): Promise<Buffer> {
     const { bucket } = await this.#init();
     // createReadStream (not download()) so a stalled body can be detected and retried.
-    return this.#objectCall(key, options?.signal, () => readAllStream(this.#watch(bucket.file(key).createReadStream(), key)));
+    return this.#objectCall(key, options?.signal, () =>
+      readAllStream(this.#watch(bucket.file(key).createReadStream(), key)),
+    );
   }
 
   #watch(body: Readable, key: string): Readable {
@@ -153,7 +166,9 @@ export class GcsDriver implements StorageDriver {
     if (start > last) return Buffer.alloc(0);
     const { bucket } = await this.#init();
     return this.#objectCall(key, options?.signal, () =>
-      readAllStream(this.#watch(bucket.file(key).createReadStream({ start, end: last, validation: false }), key)),
+      readAllStream(
+        this.#watch(bucket.file(key).createReadStream({ start, end: last, validation: false }), key),
+      ),
     );
   }
 
@@ -180,14 +195,19 @@ export class GcsDriver implements StorageDriver {
     const contentType = options.contentType ?? 'application/octet-stream';
     const file = bucket.file(key);
     if (Buffer.isBuffer(body)) {
-      await this.#call(key, 'bucket', options.signal, () => file.save(body, { resumable: false, contentType }));
+      await this.#call(key, 'bucket', options.signal, () =>
+        file.save(body, { resumable: false, contentType }),
+      );
     } else {
       // Simple (multipart) upload: streams are not replayable, so no retry here.
       await this.#call(
         key,
         'bucket',
         options.signal,
-        () => pipeline(body, file.createWriteStream({ resumable: false, contentType }), { signal: options.signal }),
+        () =>
+          pipeline(body, file.createWriteStream({ resumable: false, contentType }), {
+            signal: options.signal,
+          }),
         false,
       );
     }

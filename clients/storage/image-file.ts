@@ -1,5 +1,5 @@
-import type { OpOptions } from './storage-driver.ts';
 import { File } from './file.ts';
+import type { OpOptions } from './storage-driver.ts';
 
 /** Dimensions and format of an image, read from its header by sharp. */
 export interface ImageInfo {
@@ -55,10 +55,16 @@ export class ImageFile extends File {
    * `options.format` (default JPEG).
    */
   async thumbnail(size: number, options: ThumbnailOptions = {}): Promise<Buffer> {
-    if (!Number.isInteger(size) || size <= 0) throw new RangeError(`thumbnail size must be a positive integer, got ${size}`);
+    if (!Number.isInteger(size) || size <= 0)
+      throw new RangeError(`thumbnail size must be a positive integer, got ${size}`);
     const sharp = await loadSharp();
-    const img = sharp(await this.read(options)).resize(size, size, { fit: 'inside', withoutEnlargement: true });
-    return (options.format ?? 'jpeg') === 'jpeg' ? img.jpeg().toBuffer() : img.toFormat(options.format ?? 'jpeg').toBuffer();
+    const img = sharp(await this.read(options)).resize(size, size, {
+      fit: 'inside',
+      withoutEnlargement: true,
+    });
+    return (options.format ?? 'jpeg') === 'jpeg'
+      ? img.jpeg().toBuffer()
+      : img.toFormat(options.format ?? 'jpeg').toBuffer();
   }
 }
 

@@ -1,10 +1,10 @@
-import { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import {
   checkRange,
-  readAllStream,
   type ListOptions,
   type OpOptions,
+  readAllStream,
   type StorageDriver,
   type StorageEntry,
   type WriteOptions,

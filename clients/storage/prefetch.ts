@@ -21,13 +21,18 @@ export interface PrefetchOptions<T> {
  * Download errors are not raised here; the file's `read()` rethrows them (so a row error stays a row error).
  * Source errors are rethrown by the iterator.
  */
-export async function* prefetch<T>(source: AsyncIterable<T> | Iterable<T>, options: PrefetchOptions<T>): AsyncIterable<T> {
+export async function* prefetch<T>(
+  source: AsyncIterable<T> | Iterable<T>,
+  options: PrefetchOptions<T>,
+): AsyncIterable<T> {
   if (options.count <= 0) {
     yield* source;
     return;
   }
   const it: AsyncIterator<T> | Iterator<T> =
-    Symbol.asyncIterator in source ? (source as AsyncIterable<T>)[Symbol.asyncIterator]() : (source as Iterable<T>)[Symbol.iterator]();
+    Symbol.asyncIterator in source
+      ? (source as AsyncIterable<T>)[Symbol.asyncIterator]()
+      : (source as Iterable<T>)[Symbol.iterator]();
   const window: { item: T; files: number }[] = [];
   let ahead = 0;
   let done = false;
@@ -44,7 +49,12 @@ export async function* prefetch<T>(source: AsyncIterable<T> | Iterable<T>, optio
           break;
         }
         const selected = options.select(r.value);
-        const files = selected == null ? [] : Array.isArray(selected) ? (selected as readonly File[]) : [selected as File];
+        const files =
+          selected == null
+            ? []
+            : Array.isArray(selected)
+              ? (selected as readonly File[])
+              : [selected as File];
         for (const f of files) void f.prefetch(options.signal ? { signal: options.signal } : undefined);
         window.push({ item: r.value, files: files.length });
         ahead += files.length;

@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { withRetry, type RetryPolicy } from './retry.ts';
+import { type RetryPolicy, withRetry } from './retry.ts';
 import {
   checkRange,
-  mapStreamErrors,
   type ListOptions,
+  mapStreamErrors,
   type OpOptions,
   type StorageDriver,
   type StorageEntry,
@@ -78,7 +78,8 @@ export class S3Driver implements StorageDriver {
       const client = new sdk.S3Client({
         region: o.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
         ...(endpoint !== undefined ? { endpoint } : {}),
-        forcePathStyle: o.forcePathStyle ?? (endpoint !== undefined || process.env.AWS_ENDPOINT_URL_S3 !== undefined),
+        forcePathStyle:
+          o.forcePathStyle ?? (endpoint !== undefined || process.env.AWS_ENDPOINT_URL_S3 !== undefined),
         maxAttempts: 1,
         requestChecksumCalculation: 'WHEN_REQUIRED',
         responseChecksumValidation: 'WHEN_REQUIRED',
@@ -110,7 +111,9 @@ export class S3Driver implements StorageDriver {
             MaxKeys: options.pageSize ?? 1000,
             ...(options.recursive === false ? { Delimiter: '/' } : {}),
             ...(token !== undefined ? { ContinuationToken: token } : {}),
-            ...(token === undefined && options.startAfter !== undefined ? { StartAfter: options.startAfter } : {}),
+            ...(token === undefined && options.startAfter !== undefined
+              ? { StartAfter: options.startAfter }
+              : {}),
           }),
           { abortSignal: options.signal },
         ),
@@ -138,7 +141,9 @@ export class S3Driver implements StorageDriver {
   async stat(key: string, options?: OpOptions): Promise<StorageEntry> {
     const { sdk, client } = await this.#init();
     const out = await this.#objectCall(key, options?.signal, () =>
-      client.send(new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: options?.signal }),
+      client.send(new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: key }), {
+        abortSignal: options?.signal,
+      }),
     );
     return {
       kind: 'object',
@@ -157,7 +162,9 @@ export class S3Driver implements StorageDriver {
       const out = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: key }), {
         abortSignal: options?.signal,
       });
-      return Buffer.from(await (out.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+      return Buffer.from(
+        await (out.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+      );
     });
   }
 
@@ -174,7 +181,9 @@ export class S3Driver implements StorageDriver {
           new sdk.GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=${start}-${end - 1}` }),
           { abortSignal: options?.signal },
         );
-        return Buffer.from(await (out.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+        return Buffer.from(
+          await (out.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+        );
       } catch (err) {
         // 416: the range starts at or past the end of the object → empty, like Buffer.subarray.
         if ((err as S3ErrorShape).$metadata?.httpStatusCode === 416) return Buffer.alloc(0);
@@ -190,14 +199,22 @@ export class S3Driver implements StorageDriver {
       if ((start ?? 0) >= end) return Readable.from([]);
     }
     const range =
-      start !== undefined || end !== undefined ? `bytes=${start ?? 0}-${end !== undefined ? end - 1 : ''}` : undefined;
+      start !== undefined || end !== undefined
+        ? `bytes=${start ?? 0}-${end !== undefined ? end - 1 : ''}`
+        : undefined;
     const { sdk, client } = await this.#init();
     return this.#objectCall(key, options.signal, async () => {
       const out = await client.send(
-        new sdk.GetObjectCommand({ Bucket: this.bucket, Key: key, ...(range !== undefined ? { Range: range } : {}) }),
+        new sdk.GetObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          ...(range !== undefined ? { Range: range } : {}),
+        }),
         { abortSignal: options.signal },
       );
-      return mapStreamErrors(out.Body as Readable, (err) => this.#classify(err, key, 'object', options.signal));
+      return mapStreamErrors(out.Body as Readable, (err) =>
+        this.#classify(err, key, 'object', options.signal),
+      );
     });
   }
 
@@ -265,7 +282,13 @@ export class S3Driver implements StorageDriver {
       const PartNumber = parts.length + 1;
       const res = await this.#call(key, 'bucket', signal, () =>
         client.send(
-          new sdk.UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber, Body: data }),
+          new sdk.UploadPartCommand({
+            Bucket: this.bucket,
+            Key: key,
+            UploadId: uploadId,
+            PartNumber,
+            Body: data,
+          }),
         ),
       );
       parts.push({ ETag: res.ETag ?? '', PartNumber });
@@ -304,7 +327,9 @@ export class S3Driver implements StorageDriver {
   async delete(key: string, options?: OpOptions): Promise<void> {
     const { sdk, client } = await this.#init();
     await this.#call(key, 'bucket', options?.signal, () =>
-      client.send(new sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: options?.signal }),
+      client.send(new sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: key }), {
+        abortSignal: options?.signal,
+      }),
     );
   }
 
@@ -327,7 +352,9 @@ export class S3Driver implements StorageDriver {
   async #bucketExists(signal?: AbortSignal): Promise<boolean> {
     const { sdk, client } = await this.#init();
     try {
-      await this.#call('', 'bucket', signal, () => client.send(new sdk.HeadBucketCommand({ Bucket: this.bucket })));
+      await this.#call('', 'bucket', signal, () =>
+        client.send(new sdk.HeadBucketCommand({ Bucket: this.bucket })),
+      );
       return true;
     } catch (err) {
       if (err instanceof BucketNotFoundError) return false;

@@ -1,11 +1,11 @@
-import type { RetryPolicy } from './retry.ts';
-import type { StorageDriver } from './storage-driver.ts';
-import { FsDriver } from './fs-driver.ts';
-import { MemoryDriver, MemoryStore } from './memory-driver.ts';
-import { parseStorageUri, type StorageLocation, type StorageScheme } from './storage-uri.ts';
-import type { S3DriverOptions } from './s3-driver.ts';
-import type { GcsDriverOptions } from './gcs-driver.ts';
 import type { AzureDriverOptions } from './azure-driver.ts';
+import { FsDriver } from './fs-driver.ts';
+import type { GcsDriverOptions } from './gcs-driver.ts';
+import { MemoryDriver, MemoryStore } from './memory-driver.ts';
+import type { RetryPolicy } from './retry.ts';
+import type { S3DriverOptions } from './s3-driver.ts';
+import type { StorageDriver } from './storage-driver.ts';
+import { parseStorageUri, type StorageLocation, type StorageScheme } from './storage-uri.ts';
 
 /**
  * Settings shared by every driver a {@link StorageContext} creates. Cloud credentials default to
@@ -41,7 +41,11 @@ export interface ResolvedStorage {
 }
 
 /** Builds a driver for a bucket; registered per scheme. */
-export type DriverFactory = (bucket: string, context: StorageContext, options: ResolveOptions) => Promise<StorageDriver>;
+export type DriverFactory = (
+  bucket: string,
+  context: StorageContext,
+  options: ResolveOptions,
+) => Promise<StorageDriver>;
 
 /**
  * The storage facade: turns URIs into drivers and caches one driver per (scheme, bucket, anon).
@@ -63,11 +67,21 @@ export class StorageContext {
     this.#factories.set('memory', async (bucket, ctx) => new MemoryDriver({ bucket, store: ctx.memory }));
     this.#factories.set('s3', async (bucket, ctx, o) => {
       const { S3Driver } = await import('./s3-driver.ts');
-      return new S3Driver({ retry: ctx.options.retry, ...ctx.options.s3, bucket, anon: o.anon ?? ctx.options.s3?.anon ?? ctx.options.anon });
+      return new S3Driver({
+        retry: ctx.options.retry,
+        ...ctx.options.s3,
+        bucket,
+        anon: o.anon ?? ctx.options.s3?.anon ?? ctx.options.anon,
+      });
     });
     this.#factories.set('gs', async (bucket, ctx, o) => {
       const { GcsDriver } = await import('./gcs-driver.ts');
-      return new GcsDriver({ retry: ctx.options.retry, ...ctx.options.gcs, bucket, anon: o.anon ?? ctx.options.gcs?.anon ?? ctx.options.anon });
+      return new GcsDriver({
+        retry: ctx.options.retry,
+        ...ctx.options.gcs,
+        bucket,
+        anon: o.anon ?? ctx.options.gcs?.anon ?? ctx.options.anon,
+      });
     });
     this.#factories.set('az', async (bucket, ctx, o) => {
       const { AzureDriver } = await import('./azure-driver.ts');
@@ -95,7 +109,10 @@ export class StorageContext {
   }
 
   /** The cached driver of a parsed location's bucket. */
-  driverFor(location: Pick<StorageLocation, 'scheme' | 'bucket'>, options: ResolveOptions = {}): Promise<StorageDriver> {
+  driverFor(
+    location: Pick<StorageLocation, 'scheme' | 'bucket'>,
+    options: ResolveOptions = {},
+  ): Promise<StorageDriver> {
     const anon = options.anon ?? this.options.anon ?? false;
     const cacheKey = `${location.scheme}\u0000${location.bucket}\u0000${anon}`;
     let driver = this.#drivers.get(cacheKey);

@@ -101,7 +101,11 @@ export interface StorageDriver {
 }
 
 /** Collects every listed entry (all pages) into one array; for tests and small listings. */
-export async function listAll(driver: StorageDriver, prefix: string, options?: ListOptions): Promise<StorageEntry[]> {
+export async function listAll(
+  driver: StorageDriver,
+  prefix: string,
+  options?: ListOptions,
+): Promise<StorageEntry[]> {
   const out: StorageEntry[] = [];
   for await (const page of driver.list(prefix, options)) out.push(...page);
   return out;
@@ -110,7 +114,8 @@ export async function listAll(driver: StorageDriver, prefix: string, options?: L
 /** Concatenates a Readable into one Buffer. */
 export async function readAllStream(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
+  for await (const chunk of stream)
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
   return Buffer.concat(chunks);
 }
 

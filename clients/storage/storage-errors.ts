@@ -55,7 +55,12 @@ export class BucketNotFoundError extends StorageError {
 export class StorageAccessDeniedError extends StorageError {
   readonly retryable = false;
   constructor(at: StorageErrorLocation, detail: string, options?: { cause?: unknown }) {
-    super('ACCESS_DENIED', `Access denied: ${detail}. Check the credentials (or pass anon: true for public data)`, at, options);
+    super(
+      'ACCESS_DENIED',
+      `Access denied: ${detail}. Check the credentials (or pass anon: true for public data)`,
+      at,
+      options,
+    );
   }
 }
 
@@ -137,19 +142,33 @@ export function classifyStorageFailure(
     if (facts.signal?.aborted) return new StorageAbortedError(at, { cause: err });
     return new StorageUnavailableError(at, 'request aborted by the client library', { cause: err });
   }
-  if (status === 404 || code === 'NoSuchKey' || code === 'NotFound' || code === 'ENOENT' || code === 'BlobNotFound') {
+  if (
+    status === 404 ||
+    code === 'NoSuchKey' ||
+    code === 'NotFound' ||
+    code === 'ENOENT' ||
+    code === 'BlobNotFound'
+  ) {
     if (facts.notFound === 'bucket') return new BucketNotFoundError(at, { cause: err });
     return new StorageNotFoundError(at, { cause: err });
   }
-  if (code === 'NoSuchBucket' || code === 'ContainerNotFound') return new BucketNotFoundError(at, { cause: err });
+  if (code === 'NoSuchBucket' || code === 'ContainerNotFound')
+    return new BucketNotFoundError(at, { cause: err });
   if (status === 401 || status === 403 || code === 'EACCES' || code === 'EPERM') {
     return new StorageAccessDeniedError(at, code || `HTTP ${status}`, { cause: err });
   }
-  if ((status !== undefined && (status >= 500 || status === 408 || status === 429)) || TRANSIENT_NODE_CODES.has(code)) {
+  if (
+    (status !== undefined && (status >= 500 || status === 408 || status === 429)) ||
+    TRANSIENT_NODE_CODES.has(code)
+  ) {
     return new StorageUnavailableError(at, code || `HTTP ${status}`, { cause: err });
   }
   const message = err instanceof Error ? err.message : String(err);
-  return new StorageRequestError(at, `${code || (status !== undefined ? `HTTP ${status}` : 'error')}: ${message}`, {
-    cause: err,
-  });
+  return new StorageRequestError(
+    at,
+    `${code || (status !== undefined ? `HTTP ${status}` : 'error')}: ${message}`,
+    {
+      cause: err,
+    },
+  );
 }

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
-import type { OpOptions } from './storage-driver.ts';
 import { File } from './file.ts';
+import type { OpOptions } from './storage-driver.ts';
 
 /** A File holding text: decoding helpers on top of File. */
 export class TextFile extends File {

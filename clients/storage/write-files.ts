@@ -38,7 +38,8 @@ export async function writeFiles(
   target: string,
   options: WriteFilesOptions = {},
 ): Promise<WriteFilesResult> {
-  if (hasGlob(target)) throw new InvalidStorageUriError(target, 'a write target cannot contain glob characters');
+  if (hasGlob(target))
+    throw new InvalidStorageUriError(target, 'a write target cannot contain glob characters');
   const base = target.endsWith('/') ? target : `${target}/`;
   const placement = options.placement ?? 'filename';
   const limit = pLimit(Math.max(1, options.concurrency ?? 16));
@@ -58,7 +59,10 @@ export async function writeFiles(
     const task = limit(async () => {
       if (failure !== undefined) return;
       try {
-        const written = await file.save(destination(file), options.signal ? { signal: options.signal } : undefined);
+        const written = await file.save(
+          destination(file),
+          options.signal ? { signal: options.signal } : undefined,
+        );
         count++;
         bytes += written.size;
         options.onWritten?.(file, written);

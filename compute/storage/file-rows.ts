@@ -1,7 +1,7 @@
 import { File, type FileClass, type FileContext } from '../../clients/storage/file.ts';
 import { ImageFile } from '../../clients/storage/image-file.ts';
-import { TextFile } from '../../clients/storage/text-file.ts';
 import { prefetch } from '../../clients/storage/prefetch.ts';
+import { TextFile } from '../../clients/storage/text-file.ts';
 import type { DatasetSchema, FieldSpec } from '../../schema/record/field-type.ts';
 import { type FileKind, type FileRecord, fileKindOfTag } from '../../schema/record/file-schema.ts';
 
@@ -40,7 +40,11 @@ export interface FileRehydrator {
  * (`file` → File, `text-file` → TextFile, `image-file` → ImageFile); `Kind` overrides it for all.
  * Null/absent file fields stay as they are.
  */
-export function createFileRehydrator(schema: Pick<DatasetSchema, 'fields'>, context: FileContext, Kind?: FileClass): FileRehydrator {
+export function createFileRehydrator(
+  schema: Pick<DatasetSchema, 'fields'>,
+  context: FileContext,
+  Kind?: FileClass,
+): FileRehydrator {
   const fields = fileFields(schema);
   const paths = fields.map((f) => f.path);
   const parentOf = (row: Record<string, unknown>, path: string[]): Record<string, unknown> | undefined => {

@@ -2,7 +2,7 @@ import type { FileRecord } from '../../schema/record/file-schema.ts';
 import { Chain } from '../chain/chain.ts';
 import { InvalidArgumentError } from '../chain/chain-errors.ts';
 import type { SourceOptions } from '../chain/read.ts';
-import { StorageSource, type StorageReadOptions } from './storage-source.ts';
+import { type StorageReadOptions, StorageSource } from './storage-source.ts';
 
 /** Options of {@link readStorage}. */
 export type ReadStorageOptions = StorageReadOptions & SourceOptions;
@@ -20,9 +20,15 @@ export type ReadStorageOptions = StorageReadOptions & SourceOptions;
  * Listings are cached as datasets (`_listing.*`) and reused for `ttl` seconds (default 4 h) unless
  * `update: true`; a narrower prefix reuses a fresh listing of an enclosing directory.
  */
-export function readStorage(uris: string | readonly string[], options: ReadStorageOptions = {}): Chain<{ file: FileRecord }> {
+export function readStorage(
+  uris: string | readonly string[],
+  options: ReadStorageOptions = {},
+): Chain<{ file: FileRecord }> {
   const list = typeof uris === 'string' ? [uris] : [...uris];
   if (list.length === 0) throw new InvalidArgumentError('readStorage() needs at least one URI.');
   const { session, ...rest } = options;
-  return new Chain<{ file: FileRecord }>({ source: new StorageSource(list, rest), steps: [], settings: {} }, session);
+  return new Chain<{ file: FileRecord }>(
+    { source: new StorageSource(list, rest), steps: [], settings: {} },
+    session,
+  );
 }

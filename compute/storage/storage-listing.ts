@@ -7,8 +7,8 @@ import type { DatasetSchema } from '../../schema/record/field-type.ts';
 import { type FileKind, type FileRecord, FileSchema, fileSchemaOf } from '../../schema/record/file-schema.ts';
 import { fromZod } from '../../schema/record/index.ts';
 import { writeRows } from '../chain/table-writer.ts';
-import { DatasetNotFoundError } from '../registry/registry-errors.ts';
 import type { DatasetVersion } from '../registry/dataset-registry.ts';
+import { DatasetNotFoundError } from '../registry/registry-errors.ts';
 import type { Session } from '../session.ts';
 
 /** Row type of listings and of `readStorage` rows: `{ file: File }`. */
@@ -103,7 +103,8 @@ export async function ensureListing(
       const version = await latest(session, listingDatasetName(location.source, candidate));
       if (version === undefined || Date.now() - version.createdAt.getTime() > ttlMs) continue;
       const meta = JSON.parse(version.description ?? '{}') as Partial<ListingMeta>;
-      if (meta.kind !== 'storage-listing' || meta.source !== location.source || meta.prefix !== candidate) continue;
+      if (meta.kind !== 'storage-listing' || meta.source !== location.source || meta.prefix !== candidate)
+        continue;
       return { source: location.source, prefix: candidate, version, listed: false };
     }
   }

@@ -1,6 +1,6 @@
 import { hasGlob, planGlob } from '../../clients/storage/glob.ts';
 import { StorageContext, type StorageContextOptions } from '../../clients/storage/storage-context.ts';
-import type { FileRecord } from '../../schema/record/file-schema.ts';
+import type { FileKind, FileRecord } from '../../schema/record/file-schema.ts';
 import { createRowDecoder, flattenSchema } from '../../schema/record/index.ts';
 import type { Relation } from '../chain/relation.ts';
 import type { ChainSource } from '../chain/sources/chain-source.ts';
@@ -8,7 +8,6 @@ import { scanTable } from '../chain/sources/scan.ts';
 import { stableJson } from '../chain/stable-json.ts';
 import { temporaryTableName, writeRows } from '../chain/table-writer.ts';
 import type { Session } from '../session.ts';
-import type { FileKind } from '../../schema/record/file-schema.ts';
 import { ensureListing, type Listing, STORAGE_ROW_SCHEMA, storageRowSchema } from './storage-listing.ts';
 
 /** Options of `readStorage` (besides the session). */
@@ -111,11 +110,18 @@ export class StorageSource implements ChainSource {
           const { driver, location } = await this.#storage.resolve(uri, this.#anon());
           const t = target(uri, location.key, this.#options);
           out.push(
-            await ensureListing(session, driver, { source: location.source, key: t.prefix }, {
-              ...(this.#options.update !== undefined ? { update: this.#options.update } : {}),
-              ...(this.#options.ttl !== undefined ? { ttl: this.#options.ttl } : {}),
-              ...(this.#options.listConcurrency !== undefined ? { concurrency: this.#options.listConcurrency } : {}),
-            }),
+            await ensureListing(
+              session,
+              driver,
+              { source: location.source, key: t.prefix },
+              {
+                ...(this.#options.update !== undefined ? { update: this.#options.update } : {}),
+                ...(this.#options.ttl !== undefined ? { ttl: this.#options.ttl } : {}),
+                ...(this.#options.listConcurrency !== undefined
+                  ? { concurrency: this.#options.listConcurrency }
+                  : {}),
+              },
+            ),
           );
         }
         return out;

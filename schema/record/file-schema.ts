@@ -15,7 +15,9 @@ import { CHAINQL_META_KEY } from './vector.ts';
  */
 const fileFields = () =>
   z.object({
-    source: z.string().describe('Bucket URI: s3://bucket, gs://bucket, az://container, file:///, memory://ns'),
+    source: z
+      .string()
+      .describe('Bucket URI: s3://bucket, gs://bucket, az://container, file:///, memory://ns'),
     path: z.string().describe('Key inside the source'),
     size: z.number().int().nonnegative().describe('Size in bytes'),
     etag: z.string().nullable().describe('Entity tag of the content, when known'),

@@ -7,12 +7,13 @@
  *      then the run's row table)                                  vs the raw SDK paginator loop (goal ≥ 0.8×)
  * Run: npx tsx test/bench/listing.ts [keys=50000] [delayMs=20]
  */
-import { Storage } from '@google-cloud/storage';
-import { GcsDriver } from '../../clients/storage/gcs-driver.ts';
-import { parallelList } from '../../clients/storage/parallel-list.ts';
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Storage } from '@google-cloud/storage';
+import { GcsDriver } from '../../clients/storage/gcs-driver.ts';
+import { parallelList } from '../../clients/storage/parallel-list.ts';
 import { StorageContext } from '../../clients/storage/storage-context.ts';
 import { openSession } from '../../compute/session.ts';
 import { readStorage } from '../../compute/storage/read-storage.ts';
@@ -26,12 +27,21 @@ const DIRS = 100;
 const proxy = await spawnGcsFake(KEYS, DIRS, DELAY, 0);
 
 async function rawSdk(): Promise<number> {
-  const storage = new Storage({ apiEndpoint: proxy.endpoint, projectId: 'bench', retryOptions: { autoRetry: false } });
+  const storage = new Storage({
+    apiEndpoint: proxy.endpoint,
+    projectId: 'bench',
+    retryOptions: { autoRetry: false },
+  });
   const bucket = storage.bucket('bench');
   let n = 0;
   let pageToken: string | undefined;
   do {
-    const [files, , response] = await bucket.getFiles({ prefix: 'data/', autoPaginate: false, maxResults: 1000, ...(pageToken ? { pageToken } : {}) });
+    const [files, , response] = await bucket.getFiles({
+      prefix: 'data/',
+      autoPaginate: false,
+      maxResults: 1000,
+      ...(pageToken ? { pageToken } : {}),
+    });
     n += files.length;
     pageToken = (response as { nextPageToken?: string } | undefined)?.nextPageToken;
   } while (pageToken);
@@ -48,7 +58,8 @@ async function sequential(): Promise<number> {
 async function parallel(): Promise<number> {
   const driver = new GcsDriver({ bucket: 'bench', apiEndpoint: proxy.endpoint, projectId: 'bench' });
   let n = 0;
-  for await (const page of parallelList(driver, 'data/', { pageSize: 1000, concurrency: 32 })) n += page.length;
+  for await (const page of parallelList(driver, 'data/', { pageSize: 1000, concurrency: 32 }))
+    n += page.length;
   return n;
 }
 

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { fileFromEntry, type File } from '../../clients/storage/file.ts';
+import { type File, fileFromEntry } from '../../clients/storage/file.ts';
 import { GcsDriver } from '../../clients/storage/gcs-driver.ts';
 import { prefetch } from '../../clients/storage/prefetch.ts';
 import { StorageContext } from '../../clients/storage/storage-context.ts';
@@ -25,10 +25,22 @@ const fake = await spawnGcsFake(FILES, 20, LATENCY, KB * 1024);
 const storage = new StorageContext({ gcs: { apiEndpoint: fake.endpoint, projectId: 'bench' } });
 const lister = new GcsDriver({ bucket: 'bench', apiEndpoint: fake.direct, projectId: 'bench' });
 const records: File[] = [];
-for await (const page of lister.list('data/')) for (const e of page) records.push(fileFromEntry('gs://bench', e, { storage }));
-const fresh = (): File[] => records.map((f) => fileFromEntry('gs://bench', { kind: 'object', key: f.path, size: f.size, etag: f.etag ?? undefined }, { storage }));
+for await (const page of lister.list('data/'))
+  for (const e of page) records.push(fileFromEntry('gs://bench', e, { storage }));
+const fresh = (): File[] =>
+  records.map((f) =>
+    fileFromEntry(
+      'gs://bench',
+      { kind: 'object', key: f.path, size: f.size, etag: f.etag ?? undefined },
+      { storage },
+    ),
+  );
 
-const pool = new Piscina({ filename: path.join(path.dirname(fileURLToPath(import.meta.url)), 'prefetch-worker.mjs'), minThreads: THREADS, maxThreads: THREADS });
+const pool = new Piscina({
+  filename: path.join(path.dirname(fileURLToPath(import.meta.url)), 'prefetch-worker.mjs'),
+  minThreads: THREADS,
+  maxThreads: THREADS,
+});
 const udf = (data: Buffer): Promise<string> => pool.run({ data, rounds: ROUNDS });
 
 /** Runs `work` for every item with at most SLOTS in flight, pulling items as slots free up. */
@@ -58,12 +70,20 @@ const io = await timed(async () => {
   for await (const f of prefetch(iterate(fresh()), { count: PREFETCH, select: (f) => f })) await f.read();
 });
 const cpu = await timed(() => bounded(iterate(records), () => udf(payload)));
-const full = await timed(() => bounded(prefetch(iterate(fresh()), { count: PREFETCH, select: (f) => f }), async (f) => udf(await f.read())));
+const full = await timed(() =>
+  bounded(prefetch(iterate(fresh()), { count: PREFETCH, select: (f) => f }), async (f) =>
+    udf(await f.read()),
+  ),
+);
 const none = await timed(() => bounded(iterate(fresh()), async (f) => udf(await f.read())));
 
 const ideal = Math.max(io, cpu);
-console.log(`files=${FILES} × ${KB} KB, latency=${LATENCY} ms, prefetch=${PREFETCH}, udf slots=${SLOTS}, threads=${THREADS}, cpus=${os.cpus().length}, load=${os.loadavg()[0]?.toFixed(1)}`);
-console.log(`io only (prefetch ${PREFETCH}) : ${io.toFixed(0)} ms   (nominal IO/concurrency = ${((FILES * LATENCY) / PREFETCH).toFixed(0)} ms)`);
+console.log(
+  `files=${FILES} × ${KB} KB, latency=${LATENCY} ms, prefetch=${PREFETCH}, udf slots=${SLOTS}, threads=${THREADS}, cpus=${os.cpus().length}, load=${os.loadavg()[0]?.toFixed(1)}`,
+);
+console.log(
+  `io only (prefetch ${PREFETCH}) : ${io.toFixed(0)} ms   (nominal IO/concurrency = ${((FILES * LATENCY) / PREFETCH).toFixed(0)} ms)`,
+);
 console.log(`cpu only (${THREADS} threads)   : ${cpu.toFixed(0)} ms`);
 console.log(`prefetch + udf         : ${full.toFixed(0)} ms`);
 console.log(`no prefetch + udf      : ${none.toFixed(0)} ms`);

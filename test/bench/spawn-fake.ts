@@ -12,9 +12,21 @@ export async function spawnGcsFake(
   delayMs: number,
   size: number,
 ): Promise<{ endpoint: string; direct: string; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, '../fakes/gcs-fake-process.ts'), String(keys), String(dirs), String(delayMs), String(size)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(here, '../fakes/gcs-fake-process.ts'),
+      String(keys),
+      String(dirs),
+      String(delayMs),
+      String(size),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const rl = createInterface({ input: child.stdout });
   const line = await new Promise<string>((resolve, reject) => {
     rl.once('line', resolve);

@@ -3,9 +3,9 @@
  * azurite-blob (Azure), each a child process on a free loopback port, started and stopped by the
  * test that needs it. With `CI=true` a service that cannot start fails the test instead of skipping.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, child: ChildProcess, output: () => string, timeoutMs = 20_000): Promise<void> {
+async function waitForPort(
+  port: number,
+  child: ChildProcess,
+  output: () => string,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`emulator exited with ${child.exitCode}: ${output()}`);
@@ -113,7 +118,8 @@ export async function startS3rver(buckets: readonly string[]): Promise<Emulator>
 
 /** Azurite's well-known development account. */
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
-export const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+export const AZURITE_KEY =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 /** The azurite connection string for a blob endpoint (`http://127.0.0.1:port`). */
 export function azuriteConnectionString(endpoint: string, key: string = AZURITE_KEY): string {
@@ -163,7 +169,8 @@ export async function startOrSkip<T>(name: string, start: () => Promise<T>): Pro
   try {
     return await start();
   } catch (err) {
-    if (process.env.CI === 'true') throw new Error(`${name} could not start (CI=true: failing, not skipping)`, { cause: err });
+    if (process.env.CI === 'true')
+      throw new Error(`${name} could not start (CI=true: failing, not skipping)`, { cause: err });
     console.warn(`${name} unavailable, skipping: ${(err as Error).message}`);
     return undefined;
   }

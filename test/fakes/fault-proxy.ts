@@ -4,7 +4,7 @@
  * a fixed delay, a connection reset before any response byte, or an HTTP 500.
  * Faults are drawn from a seeded generator so runs are reproducible.
  */
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Fault settings; shares are probabilities in [0, 1]. */
@@ -75,7 +75,14 @@ export async function startFaultProxy(target: string, faults: FaultOptions = {})
       }
       const truncate = roll < (f.resetShare ?? 0) + (f.errorShare ?? 0) + (f.truncateShare ?? 0);
       const upstream = request(
-        { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers, agent: agent },
+        {
+          host: to.hostname,
+          port: to.port,
+          method: req.method,
+          path: req.url,
+          headers: req.headers,
+          agent: agent,
+        },
         (up) => {
           const length = Number(up.headers['content-length'] ?? 0);
           if (truncate && length > 1) {

@@ -91,7 +91,10 @@ export async function startGcsFake(options: GcsFakeOptions = {}): Promise<GcsFak
       const boundary = /boundary=("?)([^";]+)\1/.exec(contentType)?.[2];
       if (contentType.startsWith('multipart/') && boundary !== undefined) {
         const [meta, media] = parseMultipart(body, boundary);
-        const metadata = JSON.parse(meta?.body.toString('utf8') ?? '{}') as { name?: string; contentType?: string };
+        const metadata = JSON.parse(meta?.body.toString('utf8') ?? '{}') as {
+          name?: string;
+          contentType?: string;
+        };
         name = metadata.name ?? name;
         contentType = metadata.contentType ?? media?.contentType ?? 'application/octet-stream';
         data = media?.body ?? Buffer.alloc(0);
@@ -101,7 +104,8 @@ export async function startGcsFake(options: GcsFakeOptions = {}): Promise<GcsFak
       sorted.delete(bucket);
       return sendJson(res, 200, resource(decodeURIComponent(parts[4] ?? ''), name, object));
     }
-    if (parts[0] !== 'storage' || parts[1] !== 'v1' || parts[2] !== 'b') return sendError(res, 404, 'Not found');
+    if (parts[0] !== 'storage' || parts[1] !== 'v1' || parts[2] !== 'b')
+      return sendError(res, 404, 'Not found');
     await drain(req);
     const bucketName = decodeURIComponent(parts[3] ?? '');
     const bucket = buckets.get(bucketName);
@@ -110,7 +114,8 @@ export async function startGcsFake(options: GcsFakeOptions = {}): Promise<GcsFak
       return sendJson(res, 200, { kind: 'storage#bucket', name: bucketName, id: bucketName });
     }
     if (parts[4] !== 'o') return sendError(res, 404, 'Not found');
-    if (parts.length === 5 && req.method === 'GET') return sendText(res, 200, list(bucket, bucketName, url.searchParams));
+    if (parts.length === 5 && req.method === 'GET')
+      return sendText(res, 200, list(bucket, bucketName, url.searchParams));
     const name = decodeURIComponent(parts.slice(5).join('/'));
     const object = bucket.get(name);
     if (object === undefined) return sendError(res, 404, `No such object: ${bucketName}/${name}`);
@@ -121,7 +126,8 @@ export async function startGcsFake(options: GcsFakeOptions = {}): Promise<GcsFak
       return;
     }
     if (req.method !== 'GET') return sendError(res, 405, 'Method not allowed');
-    if (url.searchParams.get('alt') !== 'media') return sendJson(res, 200, resource(bucketName, name, object));
+    if (url.searchParams.get('alt') !== 'media')
+      return sendJson(res, 200, resource(bucketName, name, object));
     const headers: Record<string, string> = {
       'content-type': object.contentType,
       'x-goog-hash': `crc32c=${object.crc32c},md5=${object.md5}`,
@@ -135,7 +141,11 @@ export async function startGcsFake(options: GcsFakeOptions = {}): Promise<GcsFak
       const end = range[1] === '' || range[2] === '' ? size - 1 : Math.min(Number(range[2]), size - 1);
       if (start >= size) return sendError(res, 416, 'Requested range not satisfiable');
       const slice = object.data.subarray(start, end + 1);
-      res.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${end}/${size}`, 'content-length': slice.length });
+      res.writeHead(206, {
+        ...headers,
+        'content-range': `bytes ${start}-${end}/${size}`,
+        'content-length': slice.length,
+      });
       res.end(slice);
       return;
     }
@@ -147,10 +157,13 @@ export async function startGcsFake(options: GcsFakeOptions = {}): Promise<GcsFak
     const prefix = q.get('prefix') ?? '';
     const delimiter = q.get('delimiter') ?? '';
     const maxResults = Math.min(Number(q.get('maxResults') ?? 1000), 1000);
-    const after = q.get('pageToken') ? Buffer.from(q.get('pageToken') as string, 'base64url').toString('utf8') : undefined;
+    const after = q.get('pageToken')
+      ? Buffer.from(q.get('pageToken') as string, 'base64url').toString('utf8')
+      : undefined;
     const startOffset = q.get('startOffset') ?? '';
     const all = sortedKeys(bucket);
-    const from = lowerBound(all, [prefix, startOffset, after ?? ''].reduce((a, b) => (a > b ? a : b)));
+    // Start at the greatest (lexicographic) lower bound of the three.
+    const from = lowerBound(all, [prefix, startOffset, after ?? ''].sort().at(-1) ?? '');
     const items: string[] = [];
     const prefixes: string[] = [];
     let last: string | undefined;
@@ -183,7 +196,9 @@ export async function startGcsFake(options: GcsFakeOptions = {}): Promise<GcsFak
     }
     const extra = {
       ...(prefixes.length > 0 ? { prefixes } : {}),
-      ...(truncated && last !== undefined ? { nextPageToken: Buffer.from(last, 'utf8').toString('base64url') } : {}),
+      ...(truncated && last !== undefined
+        ? { nextPageToken: Buffer.from(last, 'utf8').toString('base64url') }
+        : {}),
     };
     // Items are spliced in as cached JSON text: listing cost stays far below a 20 ms request delay.
     return `{"kind":"storage#objects","items":[${items.join(',')}]${JSON.stringify(extra).slice(1, -1) === '' ? '' : `,${JSON.stringify(extra).slice(1, -1)}`}}`;
@@ -280,7 +295,10 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function sendText(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=UTF-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -289,5 +307,7 @@ function sendError(res: ServerResponse, status: number, message: string): void {
     res.destroy();
     return;
   }
-  sendJson(res, status, { error: { code: status, message, errors: [{ message, reason: status === 404 ? 'notFound' : 'error' }] } });
+  sendJson(res, status, {
+    error: { code: status, message, errors: [{ message, reason: status === 404 ? 'notFound' : 'error' }] },
+  });
 }

@@ -3,7 +3,13 @@
  * method), for tests of code that schedules storage calls (prefetch, writeFiles, parallel listing).
  */
 import type { Readable } from 'node:stream';
-import type { ListOptions, OpOptions, StorageDriver, StorageEntry, WriteOptions } from '../../clients/storage/storage-driver.ts';
+import type {
+  ListOptions,
+  OpOptions,
+  StorageDriver,
+  StorageEntry,
+  WriteOptions,
+} from '../../clients/storage/storage-driver.ts';
 
 export interface DriverStats {
   inFlight: number;

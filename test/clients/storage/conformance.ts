@@ -105,7 +105,8 @@ export function conformanceSuite(name: string, setup: () => Promise<ConformanceT
     });
 
     test('non-recursive listing returns one level with common prefixes', async (p) => {
-      for (const k of ['a.txt', 'dir1/x.txt', 'dir1/sub/y.txt', 'dir2/z.txt', 'b.txt']) await d.write(p + k, Buffer.from(k));
+      for (const k of ['a.txt', 'dir1/x.txt', 'dir1/sub/y.txt', 'dir2/z.txt', 'b.txt'])
+        await d.write(p + k, Buffer.from(k));
       const entries = await listAll(d, p, { recursive: false, pageSize: 2 });
       expect(entries.map((e) => `${e.kind}:${e.key.slice(p.length)}`).sort()).toEqual([
         'object:a.txt',
@@ -123,7 +124,11 @@ export function conformanceSuite(name: string, setup: () => Promise<ConformanceT
     });
 
     test('unicode and space-containing keys round-trip through write, list and read', async (p) => {
-      const keys = [`${p}dir with space/file name.txt`, `${p}ünïcødé/日本語 ファイル.txt`, `${p}emoji-😀+plus&amp.txt`];
+      const keys = [
+        `${p}dir with space/file name.txt`,
+        `${p}ünïcødé/日本語 ファイル.txt`,
+        `${p}emoji-😀+plus&amp.txt`,
+      ];
       for (const k of keys) await d.write(k, Buffer.from(`content of ${k}`));
       const listed = (await listAll(d, p)).map((e) => e.key);
       expect(listed.sort()).toEqual([...keys].sort());
@@ -143,15 +148,28 @@ export function conformanceSuite(name: string, setup: () => Promise<ConformanceT
     });
 
     test('globs list only matching keys (*, **, ?, {a,b}, classes)', async (p) => {
-      const keys = ['img/cat1.jpg', 'img/cat2.png', 'img/dog.jpg', 'img/sub/cat3.jpg', 'img/sub/deep/x.jpg', 'doc/a.txt'];
+      const keys = [
+        'img/cat1.jpg',
+        'img/cat2.png',
+        'img/dog.jpg',
+        'img/sub/cat3.jpg',
+        'img/sub/deep/x.jpg',
+        'doc/a.txt',
+      ];
       for (const k of keys) await d.write(p + k, Buffer.from(k));
       const glob = async (g: string): Promise<string[]> => {
         const out: string[] = [];
-        for await (const page of listGlob(d, p + g, { pageSize: 2 })) out.push(...page.map((e) => e.key.slice(p.length)));
+        for await (const page of listGlob(d, p + g, { pageSize: 2 }))
+          out.push(...page.map((e) => e.key.slice(p.length)));
         return out.sort();
       };
       expect(await glob('img/*.jpg')).toEqual(['img/cat1.jpg', 'img/dog.jpg']);
-      expect(await glob('img/**/*.jpg')).toEqual(['img/cat1.jpg', 'img/dog.jpg', 'img/sub/cat3.jpg', 'img/sub/deep/x.jpg']);
+      expect(await glob('img/**/*.jpg')).toEqual([
+        'img/cat1.jpg',
+        'img/dog.jpg',
+        'img/sub/cat3.jpg',
+        'img/sub/deep/x.jpg',
+      ]);
       expect(await glob('img/cat?.*')).toEqual(['img/cat1.jpg', 'img/cat2.png']);
       expect(await glob('{img,doc}/*.{txt,png}')).toEqual(['doc/a.txt', 'img/cat2.png']);
       expect(await glob('img/**/cat[13].jpg')).toEqual(['img/cat1.jpg', 'img/sub/cat3.jpg']);

@@ -5,20 +5,20 @@
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { AzureDriver } from '../../../clients/storage/azure-driver.ts';
 import { GcsDriver } from '../../../clients/storage/gcs-driver.ts';
-import { S3Driver } from '../../../clients/storage/s3-driver.ts';
-import { listAll, type StorageDriver } from '../../../clients/storage/storage-driver.ts';
 import { listGlob } from '../../../clients/storage/glob.ts';
 import { parallelList } from '../../../clients/storage/parallel-list.ts';
+import { S3Driver } from '../../../clients/storage/s3-driver.ts';
+import { listAll, type StorageDriver } from '../../../clients/storage/storage-driver.ts';
 import { StorageError } from '../../../clients/storage/storage-errors.ts';
 import {
   azuriteConnectionString,
+  type Emulator,
   S3RVER_CREDENTIALS,
   startAzurite,
   startOrSkip,
   startS3rver,
-  type Emulator,
 } from '../../fakes/emulators.ts';
-import { startFaultProxy, type FaultProxy } from '../../fakes/fault-proxy.ts';
+import { type FaultProxy, startFaultProxy } from '../../fakes/fault-proxy.ts';
 import { startGcsFake } from '../../fakes/gcs-fake.ts';
 
 const retry = { retries: 10, baseDelayMs: 5, maxDelayMs: 100 };
@@ -48,12 +48,16 @@ function faultSuite(name: string, setup: () => Promise<Target | undefined>): voi
       if (t === undefined) ctx.skip();
       const target = t as Target;
       const before = { ...target.proxy.stats };
-      expect((await listAll(target.faulty, 'data/', { pageSize: 7 })).map((e) => e.key)).toEqual([...KEYS].sort());
+      expect((await listAll(target.faulty, 'data/', { pageSize: 7 })).map((e) => e.key)).toEqual(
+        [...KEYS].sort(),
+      );
       const globbed: string[] = [];
-      for await (const page of listGlob(target.faulty, 'data/p{1,3}/*.txt', { pageSize: 5 })) globbed.push(...page.map((e) => e.key));
+      for await (const page of listGlob(target.faulty, 'data/p{1,3}/*.txt', { pageSize: 5 }))
+        globbed.push(...page.map((e) => e.key));
       expect(globbed.sort()).toEqual(KEYS.filter((k) => /p[13]\//.test(k)).sort());
       const parallel: string[] = [];
-      for await (const page of parallelList(target.faulty, 'data/', { pageSize: 4, concurrency: 4 })) parallel.push(...page.map((e) => e.key));
+      for await (const page of parallelList(target.faulty, 'data/', { pageSize: 4, concurrency: 4 }))
+        parallel.push(...page.map((e) => e.key));
       expect(parallel.sort()).toEqual([...KEYS].sort());
       const s = target.proxy.stats;
       expect(s.resets - before.resets + s.errors - before.errors).toBeGreaterThan(3);
@@ -64,9 +68,11 @@ function faultSuite(name: string, setup: () => Promise<Target | undefined>): voi
       const target = t as Target;
       const before = { ...target.proxy.stats };
       const bodies = await Promise.all(KEYS.slice(0, 30).map((k) => target.faulty.read(k)));
-      bodies.forEach((b, i) => expect(b.toString()).toBe(`body of ${KEYS[i]}`));
+      expect(bodies.map((b) => b.toString())).toEqual(
+        KEYS.slice(0, bodies.length).map((k) => `body of ${k}`),
+      );
       const ranges = await Promise.all(KEYS.slice(30).map((k) => target.faulty.readRange(k, 8, 12)));
-      ranges.forEach((b) => expect(b.toString()).toBe('data'));
+      expect(ranges.map((b) => b.toString())).toEqual(ranges.map(() => 'data'));
       const s = target.proxy.stats;
       expect(s.resets - before.resets + s.errors - before.errors).toBeGreaterThan(3);
     });
@@ -78,7 +84,9 @@ function faultSuite(name: string, setup: () => Promise<Target | undefined>): voi
       target.proxy.faults = { truncateShare: 0.5, seed: 3 };
       try {
         const bodies = await Promise.all(KEYS.slice(0, 20).map((k) => target.faulty.read(k)));
-        bodies.forEach((b, i) => expect(b.toString()).toBe(`body of ${KEYS[i]}`));
+        expect(bodies.map((b) => b.toString())).toEqual(
+          KEYS.slice(0, bodies.length).map((k) => `body of ${k}`),
+        );
         expect(target.proxy.stats.truncations).toBeGreaterThan(2);
         target.proxy.faults = { truncateShare: 1 };
         const failure = await (async () => {
@@ -103,7 +111,10 @@ function faultSuite(name: string, setup: () => Promise<Target | undefined>): voi
       const target = t as Target;
       target.proxy.faults = { errorShare: 1 };
       try {
-        await expect(target.faulty.read(KEYS[0] as string)).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE', key: KEYS[0] });
+        await expect(target.faulty.read(KEYS[0] as string)).rejects.toMatchObject({
+          code: 'STORAGE_UNAVAILABLE',
+          key: KEYS[0],
+        });
       } finally {
         target.proxy.faults = { delayMs: 2, resetShare: 0.15, errorShare: 0.15, seed: 7 };
       }
@@ -111,7 +122,11 @@ function faultSuite(name: string, setup: () => Promise<Target | undefined>): voi
   });
 }
 
-async function withProxy(server: Emulator | { endpoint: string; stop(): Promise<void> }, make: (endpoint: string) => StorageDriver, direct: StorageDriver): Promise<Target> {
+async function withProxy(
+  server: Emulator | { endpoint: string; stop(): Promise<void> },
+  make: (endpoint: string) => StorageDriver,
+  direct: StorageDriver,
+): Promise<Target> {
   const proxy = await startFaultProxy(server.endpoint);
   return {
     direct,
@@ -127,23 +142,35 @@ async function withProxy(server: Emulator | { endpoint: string; stop(): Promise<
 faultSuite('s3 (s3rver)', async () => {
   const server = await startOrSkip('s3rver', () => startS3rver(['faults']));
   if (server === undefined) return undefined;
-  const make = (endpoint: string) => new S3Driver({ bucket: 'faults', endpoint, credentials: { ...S3RVER_CREDENTIALS }, retry });
+  const make = (endpoint: string) =>
+    new S3Driver({ bucket: 'faults', endpoint, credentials: { ...S3RVER_CREDENTIALS }, retry });
   return withProxy(server, make, make(server.endpoint));
 });
 
 faultSuite('gcs (fake)', async () => {
   const fake = await startGcsFake({ buckets: ['faults'] });
   const server = { endpoint: fake.endpoint, stop: () => fake.close() };
-  const make = (apiEndpoint: string) => new GcsDriver({ bucket: 'faults', apiEndpoint, projectId: 'test', retry, idleTimeoutMs: 300, requestTimeoutMs: 1000 });
+  const make = (apiEndpoint: string) =>
+    new GcsDriver({
+      bucket: 'faults',
+      apiEndpoint,
+      projectId: 'test',
+      retry,
+      idleTimeoutMs: 300,
+      requestTimeoutMs: 1000,
+    });
   return withProxy(server, make, make(fake.endpoint));
 });
 
 faultSuite('azure (azurite)', async () => {
   const server = await startOrSkip('azurite', () => startAzurite());
   if (server === undefined) return undefined;
-  const make = (endpoint: string) => new AzureDriver({ container: 'faults', connectionString: azuriteConnectionString(endpoint), retry });
+  const make = (endpoint: string) =>
+    new AzureDriver({ container: 'faults', connectionString: azuriteConnectionString(endpoint), retry });
   const direct = make(server.endpoint);
   const { BlobServiceClient } = await import('@azure/storage-blob');
-  await BlobServiceClient.fromConnectionString(azuriteConnectionString(server.endpoint)).getContainerClient('faults').create();
+  await BlobServiceClient.fromConnectionString(azuriteConnectionString(server.endpoint))
+    .getContainerClient('faults')
+    .create();
   return withProxy(server, make, direct);
 });

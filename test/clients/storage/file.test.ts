@@ -1,11 +1,11 @@
-import { mkdtemp, rm, chmod, readdir } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { FileCache } from '../../../clients/storage/file-cache.ts';
 import { File, fileFromEntry, fileFromRecord, fileFromUri } from '../../../clients/storage/file.ts';
+import { FileCache } from '../../../clients/storage/file-cache.ts';
 import { ImageFile } from '../../../clients/storage/image-file.ts';
 import { StorageContext } from '../../../clients/storage/storage-context.ts';
 import { TextFile } from '../../../clients/storage/text-file.ts';
@@ -47,7 +47,9 @@ describe('File', () => {
 
   it('round-trips through its record and the zod schema, tagged as a file object', async () => {
     const f = await put('x.bin', 'abc');
-    const record = FileSchema.parse(JSON.parse(JSON.stringify(f), (k, v) => (k === 'lastModified' && v ? new Date(v) : v)));
+    const record = FileSchema.parse(
+      JSON.parse(JSON.stringify(f), (k, v) => (k === 'lastModified' && v ? new Date(v) : v)),
+    );
     const back = fileFromRecord(record, storage);
     expect(back).toBeInstanceOf(File);
     expect(back.toRecord()).toEqual(f.toRecord());
@@ -76,7 +78,9 @@ describe('File', () => {
   });
 
   it('ImageFile reads width, height, format and makes thumbnails that fit', async () => {
-    const png = await sharp({ create: { width: 120, height: 60, channels: 3, background: '#f00' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 120, height: 60, channels: 3, background: '#f00' } })
+      .png()
+      .toBuffer();
     const f = fileFromRecord((await put('img.png', png)).toRecord(), storage, ImageFile);
     expect(await f.info()).toEqual({ width: 120, height: 60, format: 'png' });
     const thumb = await sharp(await f.thumbnail(30)).metadata();
@@ -133,14 +137,27 @@ describe('FileCache', () => {
     const cache = new FileCache({ dir: cacheDir, readOnly: !nonRoot });
     const g = await put('b', 'not cached');
     expect((await cache.getOrFetch(g, () => g.read())).toString()).toBe('not cached');
-    expect((await cache.getOrFetch(f, () => Promise.reject(new Error('should hit')))).toString()).toBe('cached');
+    expect((await cache.getOrFetch(f, () => Promise.reject(new Error('should hit')))).toString()).toBe(
+      'cached',
+    );
     expect(cache.readOnly).toBe(true);
     expect(await readdir(cacheDir, { recursive: true })).toEqual(before);
   });
 
   it('never caches objects without etag or version', async () => {
     const cache = new FileCache({ dir: path.join(dir, 'cache') });
-    const f = new File({ source: 'memory://m', path: 'x', size: 1, etag: null, version: null, lastModified: null, contentType: null }, { storage, cache });
+    const f = new File(
+      {
+        source: 'memory://m',
+        path: 'x',
+        size: 1,
+        etag: null,
+        version: null,
+        lastModified: null,
+        contentType: null,
+      },
+      { storage, cache },
+    );
     const { driver } = await storage.resolve('memory://m/');
     await driver.write('x', Buffer.from('1'));
     await f.read();

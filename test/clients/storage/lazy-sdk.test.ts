@@ -7,7 +7,14 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const run = (arg: string) =>
   spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--import', path.join(here, 'fixtures/deny-cloud-sdks.mjs'), path.join(here, 'fixtures/use-storage.ts'), arg],
+    [
+      '--import',
+      'tsx',
+      '--import',
+      path.join(here, 'fixtures/deny-cloud-sdks.mjs'),
+      path.join(here, 'fixtures/use-storage.ts'),
+      arg,
+    ],
     { encoding: 'utf8', cwd: path.resolve(here, '../../..'), timeout: 60_000 },
   );
 

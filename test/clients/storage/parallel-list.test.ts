@@ -9,7 +9,8 @@ async function tree(): Promise<{ driver: InstrumentedDriver; keys: string[] }> {
   store.createBucket('b');
   const inner = new MemoryDriver({ bucket: 'b', store });
   const keys: string[] = [];
-  for (let d = 0; d < 12; d++) for (let s = 0; s < 3; s++) for (let f = 0; f < 7; f++) keys.push(`root/d${d}/s${s}/f${f}.bin`);
+  for (let d = 0; d < 12; d++)
+    for (let s = 0; s < 3; s++) for (let f = 0; f < 7; f++) keys.push(`root/d${d}/s${s}/f${f}.bin`);
   keys.push('root/top.txt', 'other/x');
   for (const k of keys) await inner.write(k, Buffer.from(k));
   return { driver: new InstrumentedDriver(inner, 10), keys };
@@ -35,7 +36,8 @@ describe('parallelList', () => {
     const seqMs = Date.now() - t;
     t = Date.now();
     let parallel = 0;
-    for await (const page of parallelList(driver, 'root/', { concurrency: 16, pageSize: 5 })) parallel += page.length;
+    for await (const page of parallelList(driver, 'root/', { concurrency: 16, pageSize: 5 }))
+      parallel += page.length;
     const parMs = Date.now() - t;
     expect(parallel).toBe(sequential);
     expect(parMs * 2).toBeLessThan(seqMs);

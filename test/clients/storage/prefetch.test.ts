@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { fileFromEntry, type File } from '../../../clients/storage/file.ts';
+import { type File, fileFromEntry } from '../../../clients/storage/file.ts';
+import { MemoryDriver } from '../../../clients/storage/memory-driver.ts';
 import { prefetch } from '../../../clients/storage/prefetch.ts';
 import { StorageContext } from '../../../clients/storage/storage-context.ts';
 import { InstrumentedDriver } from '../../fakes/instrumented-driver.ts';
-import { MemoryDriver } from '../../../clients/storage/memory-driver.ts';
 
 /** A memory bucket whose reads take `latencyMs` and are counted (a slow backend, real driver code). */
 async function slowStorage(n: number, latencyMs: number) {
@@ -21,7 +21,10 @@ async function slowStorage(n: number, latencyMs: number) {
     },
   };
   const files: File[] = [];
-  for (let i = 0; i < n; i++) files.push(fileFromEntry('memory://b', await inner.write(`f${i}`, Buffer.from(`content ${i}`)), { storage }));
+  for (let i = 0; i < n; i++)
+    files.push(
+      fileFromEntry('memory://b', await inner.write(`f${i}`, Buffer.from(`content ${i}`)), { storage }),
+    );
   return { files, stats };
 }
 
@@ -30,7 +33,10 @@ describe('prefetch', () => {
     const { files, stats } = await slowStorage(40, 20);
     const started = Date.now();
     const seen: string[] = [];
-    for await (const row of prefetch(files.map((file, i) => ({ i, file })), { count: 8, select: (r) => [r.file] })) {
+    for await (const row of prefetch(
+      files.map((file, i) => ({ i, file })),
+      { count: 8, select: (r) => [r.file] },
+    )) {
       seen.push(await row.file.readText());
       await new Promise((r) => setTimeout(r, 20)); // the "UDF"
     }
@@ -51,7 +57,11 @@ describe('prefetch', () => {
 
   it('a failed download surfaces in that item’s read(), and source errors end the iteration', async () => {
     const { files } = await slowStorage(3, 1);
-    const ghost = fileFromEntry('memory://b', { kind: 'object', key: 'missing', size: 1, etag: 'x' }, { storage: new StorageContext({ memory: undefined }) });
+    const ghost = fileFromEntry(
+      'memory://b',
+      { kind: 'object', key: 'missing', size: 1, etag: 'x' },
+      { storage: new StorageContext({ memory: undefined }) },
+    );
     const out: string[] = [];
     for await (const f of prefetch([files[0]!, ghost, files[1]!], { count: 2, select: (f) => f })) {
       out.push(await f.readText().catch((e: { code: string }) => e.code));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StorageContext, openStorage } from '../../../clients/storage/storage-context.ts';
+import { openStorage, StorageContext } from '../../../clients/storage/storage-context.ts';
 import { InvalidStorageUriError } from '../../../clients/storage/storage-errors.ts';
 import { joinStorageUri, parseStorageUri } from '../../../clients/storage/storage-uri.ts';
 
@@ -13,12 +13,21 @@ describe('parseStorageUri', () => {
     });
     expect(parseStorageUri('gs://b/x/')).toMatchObject({ scheme: 'gs', bucket: 'b', key: 'x/' });
     expect(parseStorageUri('gcs://b')).toMatchObject({ scheme: 'gs', bucket: 'b', key: '' });
-    expect(parseStorageUri('az://container/dir/*.png')).toMatchObject({ scheme: 'az', bucket: 'container', key: 'dir/*.png' });
+    expect(parseStorageUri('az://container/dir/*.png')).toMatchObject({
+      scheme: 'az',
+      bucket: 'container',
+      key: 'dir/*.png',
+    });
     expect(parseStorageUri('memory://ns/k')).toMatchObject({ scheme: 'memory', bucket: 'ns', key: 'k' });
   });
 
   it('maps local paths and file URLs onto the filesystem root, keeping a trailing slash', () => {
-    expect(parseStorageUri('/data/images/')).toEqual({ scheme: 'file', bucket: '/', key: 'data/images/', source: 'file:///' });
+    expect(parseStorageUri('/data/images/')).toEqual({
+      scheme: 'file',
+      bucket: '/',
+      key: 'data/images/',
+      source: 'file:///',
+    });
     expect(parseStorageUri('file:///data/a%20b.txt')).toMatchObject({ key: 'data/a b.txt' });
     expect(parseStorageUri('./rel/x.txt', '/work')).toMatchObject({ key: 'work/rel/x.txt' });
   });
@@ -56,7 +65,9 @@ describe('StorageContext', () => {
   });
 
   it('openStorage resolves a URI to its driver and key', async () => {
-    const { driver, location } = await openStorage('s3://bucket/some/prefix/', { s3: { endpoint: 'http://127.0.0.1:1' } });
+    const { driver, location } = await openStorage('s3://bucket/some/prefix/', {
+      s3: { endpoint: 'http://127.0.0.1:1' },
+    });
     expect(driver.name).toBe('s3');
     expect(driver.bucket).toBe('bucket');
     expect(location.key).toBe('some/prefix/');

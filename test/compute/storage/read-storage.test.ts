@@ -5,13 +5,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fileFromRecord } from '../../../clients/storage/file.ts';
 import { MemoryDriver } from '../../../clients/storage/memory-driver.ts';
 import { StorageContext } from '../../../clients/storage/storage-context.ts';
-import { readStorage } from '../../../compute/storage/read-storage.ts';
-import { readDataset } from '../../../compute/chain/read.ts';
-import { createFileRehydrator } from '../../../compute/storage/file-rows.ts';
 import { TextFile } from '../../../clients/storage/text-file.ts';
-import type { FileRecord } from '../../../schema/record/file-schema.ts';
-import { LISTING_DATASET_PREFIX } from '../../../compute/storage/storage-listing.ts';
+import { readDataset } from '../../../compute/chain/read.ts';
 import { openSession, type Session } from '../../../compute/session.ts';
+import { createFileRehydrator } from '../../../compute/storage/file-rows.ts';
+import { readStorage } from '../../../compute/storage/read-storage.ts';
+import { LISTING_DATASET_PREFIX } from '../../../compute/storage/storage-listing.ts';
+import type { FileRecord } from '../../../schema/record/file-schema.ts';
 import { InstrumentedDriver } from '../../fakes/instrumented-driver.ts';
 
 let dir: string;
@@ -29,7 +29,9 @@ beforeEach(async () => {
   const inner = new MemoryDriver({ bucket: 'bkt', store: storage.memory });
   for (const k of KEYS) await inner.write(k, Buffer.from(`content of ${k}`), { contentType: 'text/plain' });
   driver = new InstrumentedDriver(inner, 0);
-  storage.registerDriver('memory', async (bucket, ctx) => (bucket === 'bkt' ? driver : new MemoryDriver({ bucket, store: ctx.memory })));
+  storage.registerDriver('memory', async (bucket, ctx) =>
+    bucket === 'bkt' ? driver : new MemoryDriver({ bucket, store: ctx.memory }),
+  );
 });
 afterEach(async () => {
   await session.close();
@@ -44,19 +46,28 @@ describe('readStorage', () => {
     const rows = await readStorage('memory://bkt/img/', { glob: '**/*.jpg', session, storage }).collect();
     expect(rows.map((r) => r.file.path)).toEqual(['img/a.jpg', 'img/sub/c.jpg', 'img/sub/deep/d.jpg']);
     const f = rows[0]!.file;
-    expect(f).toMatchObject({ source: 'memory://bkt', size: 'content of img/a.jpg'.length, contentType: 'text/plain' });
+    expect(f).toMatchObject({
+      source: 'memory://bkt',
+      size: 'content of img/a.jpg'.length,
+      contentType: 'text/plain',
+    });
     expect(f.etag).toBeTruthy();
     expect(f.lastModified).toBeInstanceOf(Date);
     expect(await fileFromRecord(f, storage).readText()).toBe('content of img/a.jpg');
   });
 
   it('supports globs in the URI, recursive: false and several URIs in order', async () => {
-    expect(await paths(readStorage('memory://bkt/img/*.{jpg,png}', { session, storage }))).toEqual(['img/a.jpg', 'img/b.png']);
-    expect(await paths(readStorage('memory://bkt/img/', { recursive: false, session, storage }))).toEqual(['img/a.jpg', 'img/b.png']);
-    expect(await paths(readStorage(['memory://bkt/docs/', 'memory://bkt/top.jpg'], { session, storage }))).toEqual([
-      'docs/readme.txt',
-      'top.jpg',
+    expect(await paths(readStorage('memory://bkt/img/*.{jpg,png}', { session, storage }))).toEqual([
+      'img/a.jpg',
+      'img/b.png',
     ]);
+    expect(await paths(readStorage('memory://bkt/img/', { recursive: false, session, storage }))).toEqual([
+      'img/a.jpg',
+      'img/b.png',
+    ]);
+    expect(
+      await paths(readStorage(['memory://bkt/docs/', 'memory://bkt/top.jpg'], { session, storage })),
+    ).toEqual(['docs/readme.txt', 'top.jpg']);
     expect(await readStorage('memory://bkt/', { session, storage }).count()).toBe(KEYS.length);
   });
 
@@ -77,7 +88,9 @@ describe('readStorage', () => {
     expect(await readStorage('memory://bkt/img/', { ttl: 0.001, session, storage }).count()).toBe(5);
     expect(driver.stats.calls.list ?? 0).toBeGreaterThan(afterUpdate);
 
-    const listings = (await session.registry.listDatasets()).filter((d) => d.name.startsWith(LISTING_DATASET_PREFIX));
+    const listings = (await session.registry.listDatasets()).filter((d) =>
+      d.name.startsWith(LISTING_DATASET_PREFIX),
+    );
     expect(listings.length).toBe(1); // one dataset per (source, directory), one version per listing
   });
 
@@ -103,6 +116,8 @@ describe('readStorage', () => {
   });
 
   it('a missing bucket fails the run with BUCKET_NOT_FOUND', async () => {
-    await expect(readStorage('memory://nope/', { session, storage }).count()).rejects.toMatchObject({ code: 'BUCKET_NOT_FOUND' });
+    await expect(readStorage('memory://nope/', { session, storage }).count()).rejects.toMatchObject({
+      code: 'BUCKET_NOT_FOUND',
+    });
   });
 });
