@@ -93,6 +93,7 @@ beforeAll(async () => {
   await save('files', FILES, FileRow, { primaryKey: ['source', 'file.path'] });
   await save('typed', TYPED, Typed, { primaryKey: ['version', 'n', 'at', 'kind', 'big', 'ok'] });
   await save('plain', [{ rid: 'p' }], Plain);
+  await save('docs_by_pk', [{ rid: 'clash' }], Plain);
   await save('rekeyed', [{ rid: 'r1' }], Plain, { version: '1.0.0' });
   await save('rekeyed', [{ rid: 'r1' }], Plain, { version: '2.0.0', primaryKey: ['rid'] });
   app = await appFor(store);
@@ -256,6 +257,18 @@ describe('which datasets get _by_pk', () => {
     ]);
     const query = await gql(app, '{ plain_by_pk(rid: "p") { rid } }');
     expect(query.errors?.[0]?.message).toMatch(/Cannot query field "plain_by_pk" on type "Query"/);
+  });
+});
+
+describe('_by_pk naming', () => {
+  it('is claimed with the dataset: a dataset called docs_by_pk is served as docs_by_pk_2', async () => {
+    const data = await gqlData(
+      app,
+      '{ docs_by_pk(rid: "doc-1") { rid } docs_by_pk_2 { rid } datasets { name graphql_name } }',
+    );
+    expect(data.docs_by_pk).toEqual({ rid: 'doc-1' });
+    expect(data.docs_by_pk_2).toEqual([{ rid: 'clash' }]);
+    expect(data.datasets).toContainEqual({ name: 'docs_by_pk', graphql_name: 'docs_by_pk_2' });
   });
 });
 
