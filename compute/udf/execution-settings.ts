@@ -59,32 +59,30 @@ export const defaultSettings = {
 } as const;
 
 /**
+ * Checks execution settings on their own (the chain calls it in `.settings()` so mistakes surface
+ * where they are made, before any row runs).
+ * @throws UdfSettingsError naming the setting and the accepted values.
+ */
+export function validateExecutionSettings(settings: ExecutionSettings): void {
+  if (settings.concurrency !== undefined) positiveInt('concurrency', settings.concurrency);
+  if (settings.parallel !== undefined) positiveInt('parallel', settings.parallel);
+  if (settings.batchSize !== undefined) positiveInt('batchSize', settings.batchSize);
+  if (settings.flushIntervalMs !== undefined) positiveInt('flushIntervalMs', settings.flushIntervalMs);
+  if (settings.retries !== undefined) checkRetries(settings.retries);
+  if (settings.rateLimit !== undefined) checkRateLimit(settings.rateLimit);
+}
+
+/**
  * Applies defaults, then the step's own options (retries, rateLimit, onError, rowsPerCall), and checks
  * every value.
  * @throws UdfSettingsError naming the setting and the accepted values.
  */
 export function resolveSettings(step: UdfStep, settings: ExecutionSettings = {}): ResolvedSettings {
-  const concurrency = positiveInt('concurrency', settings.concurrency ?? defaultSettings.concurrency);
-  const parallel = positiveInt('parallel', settings.parallel ?? defaultSettings.parallel);
-  const batchSize = positiveInt('batchSize', settings.batchSize ?? defaultSettings.batchSize);
-  const flushIntervalMs = positiveInt(
-    'flushIntervalMs',
-    settings.flushIntervalMs ?? defaultSettings.flushIntervalMs,
-  );
+  validateExecutionSettings(settings);
   const retrySource = step.options.retries ?? settings.retries;
-  const retries: Required<RetrySettings> = {
-    attempts: positiveInt('retries.attempts', retrySource?.attempts ?? 1),
-    baseMs: nonNegative('retries.baseMs', retrySource?.baseMs ?? 500),
-    maxMs: nonNegative('retries.maxMs', retrySource?.maxMs ?? 30_000),
-  };
+  const retries = checkRetries(retrySource ?? { attempts: 1 });
   const rateLimit = step.options.rateLimit ?? settings.rateLimit;
-  if (rateLimit) {
-    if (rateLimit.requestsPerMinute !== undefined)
-      positive('rateLimit.requestsPerMinute', rateLimit.requestsPerMinute);
-    if (rateLimit.tokensPerMinute !== undefined)
-      positive('rateLimit.tokensPerMinute', rateLimit.tokensPerMinute);
-    if (rateLimit.burstSeconds !== undefined) positive('rateLimit.burstSeconds', rateLimit.burstSeconds);
-  }
+  if (rateLimit) checkRateLimit(rateLimit);
   const onError = step.options.onError ?? 'fail';
   if (onError !== 'fail' && onError !== 'store') {
     throw new UdfSettingsError(
@@ -94,7 +92,32 @@ export function resolveSettings(step: UdfStep, settings: ExecutionSettings = {})
   }
   const rowsPerCall =
     step.kind === 'batchMap' ? positiveInt('rowsPerCall', step.options.rowsPerCall ?? 32) : 1;
-  return { concurrency, parallel, batchSize, flushIntervalMs, retries, rateLimit, onError, rowsPerCall };
+  return {
+    concurrency: settings.concurrency ?? defaultSettings.concurrency,
+    parallel: settings.parallel ?? defaultSettings.parallel,
+    batchSize: settings.batchSize ?? defaultSettings.batchSize,
+    flushIntervalMs: settings.flushIntervalMs ?? defaultSettings.flushIntervalMs,
+    retries,
+    rateLimit,
+    onError,
+    rowsPerCall,
+  };
+}
+
+function checkRetries(retries: RetrySettings): Required<RetrySettings> {
+  return {
+    attempts: positiveInt('retries.attempts', retries.attempts),
+    baseMs: nonNegative('retries.baseMs', retries.baseMs ?? 500),
+    maxMs: nonNegative('retries.maxMs', retries.maxMs ?? 30_000),
+  };
+}
+
+function checkRateLimit(rateLimit: RateLimitSettings): void {
+  if (rateLimit.requestsPerMinute !== undefined)
+    positive('rateLimit.requestsPerMinute', rateLimit.requestsPerMinute);
+  if (rateLimit.tokensPerMinute !== undefined)
+    positive('rateLimit.tokensPerMinute', rateLimit.tokensPerMinute);
+  if (rateLimit.burstSeconds !== undefined) positive('rateLimit.burstSeconds', rateLimit.burstSeconds);
 }
 
 function positiveInt(name: string, value: unknown): number {

@@ -11,7 +11,7 @@ export type {
   ResolvedSettings,
   RetrySettings,
 } from './execution-settings.ts';
-export { defaultSettings, resolveSettings } from './execution-settings.ts';
+export { defaultSettings, resolveSettings, validateExecutionSettings } from './execution-settings.ts';
 export type { UdfOutput } from './output-validator.ts';
 export type { ProgressBarOptions, ProgressStream } from './progress-bar.ts';
 export { formatDuration, ProgressBar } from './progress-bar.ts';
