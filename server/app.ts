@@ -119,7 +119,14 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
     graphiql:
       options.graphiql === false
         ? false
-        : async () => ({ title: 'chainql', defaultQuery: exampleQuery((await cache.current()).model) }),
+        : async () => ({
+            title: 'chainql',
+            defaultQuery: exampleQuery((await cache.current()).model),
+            // With keys configured, new tabs start with the header to fill in.
+            ...(apiKeys.size > 0
+              ? { headers: JSON.stringify({ 'x-api-key': '<your API key>' }, null, 2) }
+              : {}),
+          }),
     renderGraphiQL,
     maskedErrors: { maskError: createErrorMasker(options.logError) },
     // Expected errors (coded ChainqlErrors) are answers, not incidents: keep them out of the error log.

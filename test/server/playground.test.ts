@@ -28,6 +28,8 @@ describe('GraphiQL playground', () => {
     expect(html).not.toMatch(/<link[^>]+href=["']https?:/i);
     // The default query shows the datasets present.
     expect(html).toContain('photos(limit: 5)');
+    // Keys are configured: new tabs start with the header to fill in.
+    expect(html).toContain('x-api-key');
   });
 
   it('opens with a query that runs as is and returns rows', async () => {
