@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { loadPipelineConfig } from '../../compute/pipelines/pipeline-config.ts';
+import { type PipelineWorker, startPipelineWorker } from '../../compute/pipelines/pipeline-worker.ts';
 import { startWorker } from '../../compute/runners/worker.ts';
 
 /** Options of `chainql worker` as commander parses them. */
@@ -11,6 +13,9 @@ interface WorkerCommandOptions {
   lockDuration?: string;
   stalledInterval?: string;
   verbose?: boolean;
+  config?: string;
+  pipelineQueue?: string;
+  partitionSize?: string;
 }
 
 /**
@@ -31,6 +36,9 @@ export function registerWorkerCommand(program: Command): void {
     .option('--queue <name>', 'partition queue (default: $CHAINQL_QUEUE or chainql-partitions)')
     .option('--lock-duration <ms>', 'partition lock time; a dead worker\'s partition moves on after about this plus the stall interval')
     .option('--stalled-interval <ms>', 'how often stalled partitions are looked for')
+    .option('--config <path>', 'pipeline config module (default: $CHAINQL_CONFIG or ./chainql.config.ts, when present)')
+    .option('--pipeline-queue <name>', 'queue of pipeline jobs (default: chainql-pipelines)')
+    .option('--partition-size <rows>', 'rows per partition of the pipelines this worker runs (default 5000)')
     .option('--verbose', 'print one line per finished partition')
     .action(async (options: WorkerCommandOptions) => {
       const worker = startWorker({
@@ -51,13 +59,30 @@ export function registerWorkerCommand(program: Command): void {
             }
           : {}),
       });
+      const pipelines = await loadPipelineConfig(options.config, { required: options.config !== undefined });
+      let pipelineWorker: PipelineWorker | undefined;
+      if (pipelines.list().length > 0) {
+        pipelineWorker = startPipelineWorker({
+          pipelines,
+          ...(options.redis ? { redisUrl: options.redis } : {}),
+          ...(options.pipelineQueue ? { queueName: options.pipelineQueue } : {}),
+          partitionQueue: worker.queueName,
+          ...(options.partitionSize ? { partitionSize: Number(options.partitionSize) } : {}),
+          ...(options.lockDuration ? { lockDuration: Number(options.lockDuration) } : {}),
+          ...(options.stalledInterval ? { stalledInterval: Number(options.stalledInterval) } : {}),
+        });
+        await pipelineWorker.ready();
+      }
       await worker.ready();
-      process.stdout.write(`chainql worker ready (queue ${worker.queueName}, pid ${process.pid})\n`);
+      const names = pipelines.list().map((p) => p.name);
+      process.stdout.write(
+        `chainql worker ready (queue ${worker.queueName}${names.length ? `, pipelines ${names.join(', ')}` : ''}, pid ${process.pid})\n`,
+      );
       await new Promise<void>((done) => {
         const stop = () => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
-          worker.close().then(done, done);
+          Promise.all([worker.close(), pipelineWorker?.close()]).then(() => done(), () => done());
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);

@@ -16,3 +16,6 @@ export {
 export { FINAL_STATUSES } from './job.ts';
 export type { Job, JobError, JobListOptions, JobManager, JobOutput, JobProgress, JobStatus, LaunchOptions } from './job.ts';
 export { LocalJobManager, type LocalJobManagerOptions } from './local-job-manager.ts';
+export { BullmqJobManager, type BullmqJobManagerOptions } from './bullmq-job-manager.ts';
+export { DEFAULT_PIPELINE_QUEUE, type PipelineJobData } from './bullmq-job-state.ts';
+export { type PipelineWorker, type PipelineWorkerOptions, startPipelineWorker } from './pipeline-worker.ts';

@@ -1,0 +1,58 @@
+import type { Job as BullJob } from 'bullmq';
+import type { Job, JobError, JobOutput, JobProgress, JobStatus } from './job.ts';
+
+/** Default BullMQ queue of pipeline jobs. */
+export const DEFAULT_PIPELINE_QUEUE = 'chainql-pipelines';
+
+/** Data of a pipeline job in Redis. */
+export interface PipelineJobData {
+  readonly pipeline: string;
+  /** The validated input. */
+  readonly input: unknown;
+  readonly idempotencyKey?: string;
+  /** Data directory of the warehouse the pipeline saves into. */
+  readonly dataDir: string;
+  /** Set by the worker when the job failed (code + message). */
+  readonly error?: JobError;
+}
+
+/** Key of the cancel marker of a pipeline job (the worker polls it; its presence means "cancelled"). */
+export function jobCancelKey(queueName: string, id: string): string {
+  return `chainql:jobcancel:${queueName}:${id}`;
+}
+
+/** Maps a BullMQ job (state + cancel marker) to a chainql Job snapshot. */
+export function toJob(job: BullJob<PipelineJobData>, state: string, cancelled: boolean): Job {
+  const status = statusOf(state, cancelled);
+  const progress = job.progress as Partial<JobProgress> | number | undefined;
+  const output = job.returnvalue as JobOutput | null | undefined;
+  const error: JobError | undefined =
+    status === 'failed' ? (job.data.error ?? { code: 'INTERNAL', message: job.failedReason || 'failed' }) : undefined;
+  return {
+    id: job.id ?? '',
+    pipeline: job.data.pipeline,
+    status,
+    input: job.data.input,
+    ...(job.data.idempotencyKey === undefined ? {} : { idempotencyKey: job.data.idempotencyKey }),
+    progress: {
+      done: typeof progress === 'object' ? (progress.done ?? 0) : 0,
+      total: typeof progress === 'object' ? (progress.total ?? 0) : 0,
+      rate: typeof progress === 'object' ? (progress.rate ?? 0) : 0,
+    },
+    ...(error ? { error } : {}),
+    ...(status === 'succeeded' && output ? { output } : {}),
+    createdAt: new Date(job.timestamp),
+    ...(job.processedOn && status !== 'queued' ? { startedAt: new Date(job.processedOn) } : {}),
+    ...(job.finishedOn && (status === 'succeeded' || status === 'failed' || status === 'cancelled')
+      ? { finishedAt: new Date(job.finishedOn) }
+      : {}),
+  };
+}
+
+function statusOf(state: string, cancelled: boolean): JobStatus {
+  if (state === 'completed') return 'succeeded';
+  if (cancelled && state !== 'active') return 'cancelled';
+  if (state === 'failed') return 'failed';
+  if (state === 'active') return 'running';
+  return 'queued';
+}

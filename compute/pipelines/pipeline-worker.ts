@@ -1,0 +1,101 @@
+import { type Job as BullJob, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { openBullmqRunner } from '../runners/bullmq-runner.ts';
+import { openRedis, redisUrlFrom } from '../runners/redis-connection.ts';
+import { DEFAULT_QUEUE, resolveStallSettings, type StallSettings } from '../runners/worker-options.ts';
+import { openSession, type Session } from '../session.ts';
+import { DEFAULT_PIPELINE_QUEUE, jobCancelKey, type PipelineJobData } from './bullmq-job-state.ts';
+import type { PipelineRegistry } from './pipeline-config.ts';
+import { jobError, runPipeline } from './run-pipeline.ts';
+
+/** Options of {@link startPipelineWorker}. */
+export interface PipelineWorkerOptions extends StallSettings {
+  readonly pipelines: PipelineRegistry;
+  readonly redisUrl?: string;
+  /** Queue of pipeline jobs. Default `chainql-pipelines`. */
+  readonly queueName?: string;
+  /** Queue the pipelines' UDF partitions go to. Default `chainql-partitions`. */
+  readonly partitionQueue?: string;
+  /** Rows per partition. Default 5000. */
+  readonly partitionSize?: number;
+  /** Pipeline jobs run at once by this process. Default 2. */
+  readonly concurrency?: number;
+}
+
+/** A running pipeline worker. */
+export interface PipelineWorker {
+  ready(): Promise<void>;
+  /** Stops taking jobs and waits for running ones (unless `force`). */
+  close(force?: boolean): Promise<void>;
+}
+
+/**
+ * Consumes pipeline jobs of the BullMQ job manager: builds the pipeline's chain, runs its UDF steps on
+ * the partition queue (so every worker shares the rows) and saves the output version. Progress goes to
+ * `job.updateProgress`; a cancel marker aborts the run within ~200 ms; failures are final (resume is
+ * explicit) and carry the error code in the job's data. A worker killed mid-job loses its lock and the
+ * job is picked up by another worker, which continues from the checkpoints.
+ */
+export function startPipelineWorker(options: PipelineWorkerOptions): PipelineWorker {
+  const redis: Redis = openRedis(redisUrlFrom(options.redisUrl));
+  const queueName = options.queueName ?? DEFAULT_PIPELINE_QUEUE;
+  const sessions = new Map<string, Promise<Session>>();
+  const sessionFor = (dataDir: string) => {
+    let pending = sessions.get(dataDir);
+    if (!pending) {
+      pending = openSession({ dataDir });
+      sessions.set(dataDir, pending);
+    }
+    return pending;
+  };
+  const runner = openBullmqRunner({
+    redisUrl: redisUrlFrom(options.redisUrl),
+    queueName: options.partitionQueue ?? DEFAULT_QUEUE,
+    ...(options.partitionSize ? { partitionSize: options.partitionSize } : {}),
+  });
+  const worker = new Worker<PipelineJobData>(
+    queueName,
+    async (job: BullJob<PipelineJobData>) => {
+      const cancelKey = jobCancelKey(queueName, job.id ?? '');
+      if (await redis.exists(cancelKey)) throw new UnrecoverableError('Cancelled');
+      const controller = new AbortController();
+      const poll = setInterval(() => {
+        redis.exists(cancelKey).then((found) => found && controller.abort(), () => undefined);
+      }, 200);
+      try {
+        const pipeline = options.pipelines.get(job.data.pipeline);
+        let last = 0;
+        return await runPipeline(pipeline, job.data.input, {
+          session: await sessionFor(job.data.dataDir),
+          jobId: job.id ?? '',
+          signal: controller.signal,
+          runner,
+          onProgress: (progress) => {
+            const now = Date.now();
+            if (now - last < 250 && progress.done < progress.total) return;
+            last = now;
+            job.updateProgress(progress as unknown as object).catch(() => undefined);
+          },
+        });
+      } catch (error) {
+        if (controller.signal.aborted) throw new UnrecoverableError('Cancelled');
+        await job.updateData({ ...job.data, error: jobError(error) }).catch(() => undefined);
+        throw new UnrecoverableError((error as Error)?.message ?? String(error));
+      } finally {
+        clearInterval(poll);
+      }
+    },
+    { connection: redis, concurrency: options.concurrency ?? 2, ...resolveStallSettings(options) },
+  );
+  worker.on('error', () => undefined);
+  return {
+    async ready() {
+      await worker.waitUntilReady();
+    },
+    async close(force = false) {
+      await worker.close(force);
+      for (const pending of sessions.values()) await (await pending.catch(() => undefined))?.close();
+      await redis.quit().catch(() => undefined);
+    },
+  };
+}
