@@ -3,7 +3,10 @@
  * insert loop into the same columns, measured in the same run; then a 1M-row scan through
  * `readDataset(...)` iteration with its peak RSS compared to a 100k-row scan (goal: flat).
  *
- *   npx tsx test/bench/warehouse-insert.ts [rows=200000] [rounds=3] [--insert-only]
+ * Raw and save() runs alternate (`rounds` of each) and the medians are compared, by wall clock and by
+ * this process's CPU time (the steadier number when other processes load the machine).
+ *
+ *   npx tsx test/bench/warehouse-insert.ts [rows=200000] [rounds=5] [--insert-only]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +18,7 @@ import { openSession } from '../../compute/session.ts';
 
 const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const ROWS = Number(positional[0] ?? 200_000);
-const ROUNDS = Number(positional[1] ?? 3);
+const ROUNDS = Number(positional[1] ?? 5);
 const Row = z.object({
   id: z.int(),
   name: z.string(),
