@@ -245,6 +245,7 @@ export class DatasetTypes {
             _or: { type: new GraphQLList(new GraphQLNonNull(self)), description: '[] is false' },
             _not: { type: self },
           };
+          if (object === this.ds.root) fields._id = { type: this.factory.comparison('ID', GraphQLID) };
           for (const f of object.fields) {
             fields[f.gqlName] = { type: f.kind === 'object' ? this.boolExp(f) : this.leafComparison(f) };
           }
@@ -257,7 +258,8 @@ export class DatasetTypes {
 
   /** `<ds><suffix>_order_by`: one `order_by` per sortable leaf, nested objects recurse. */
   orderBy(object: ObjectModel = this.ds.root): GraphQLInputObjectType | undefined {
-    const fields: GraphQLInputFieldConfigMap = {};
+    const fields: GraphQLInputFieldConfigMap =
+      object === this.ds.root ? { _id: { type: this.factory.orderBy() } } : {};
     for (const f of object.fields) {
       if (f.kind === 'object') {
         const nested = this.orderBy(f);

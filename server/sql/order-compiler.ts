@@ -1,5 +1,6 @@
 import type { LeafModel, ObjectModel } from '../model/dataset-model.ts';
 import { BadUserInputError } from '../server-errors.ts';
+import { ID_COLUMN } from './scope.ts';
 
 /**
  * `order_by` values: Hasura's `order_by` enum. `asc` puts NULLs last and `desc` puts them first (as in
@@ -81,6 +82,8 @@ export function compileRowOrder(
 ): string[] {
   return asList(orderBy).map((item) => {
     const term = singleKeyPath(item, 'order_by');
-    return `${col(leafAt(root, term.path, 'order_by'))} ${ORDER_DIRECTIONS[term.direction]}`;
+    const sql =
+      term.path.length === 1 && term.path[0] === '_id' ? ID_COLUMN : col(leafAt(root, term.path, 'order_by'));
+    return `${sql} ${ORDER_DIRECTIONS[term.direction]}`;
   });
 }

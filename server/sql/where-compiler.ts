@@ -1,6 +1,7 @@
 import type { FieldType } from '../../schema/record/field-type.ts';
 import type { LeafModel, ObjectModel } from '../model/dataset-model.ts';
 import { BadUserInputError } from '../server-errors.ts';
+import { ID_COLUMN } from './scope.ts';
 import { type Params, SQL_FALSE, SQL_TRUE } from './sql-text.ts';
 import { encodeParam } from './value-codec.ts';
 
@@ -41,6 +42,10 @@ export function compileWhere(object: ObjectModel, exp: unknown, col: ColumnSql, 
     }
     if (key === '_not') {
       parts.push(`NOT (${compileWhere(object, value, col, params)})`);
+      continue;
+    }
+    if (key === '_id' && object.path === '') {
+      parts.push(compileOperators({ kind: 'bigint' }, '_id', value as Operand, ID_COLUMN, params));
       continue;
     }
     const field = object.byGqlName.get(key);

@@ -36,6 +36,7 @@ describe('order_by', () => {
     ['nested field desc', '[{det: {confidence: desc}}]', [C, D, A, E, B, O]],
     ['depth-3 field', '[{det: {box: {w: desc}}}, {name: asc}]', [B, A, E, D, C, O]],
     ['several keys', '[{kind: asc}, {name: desc}]', [D, E, O, A, C, B]],
+    ['by row id', '[{_id: desc}]', [O, E, D, C, B, A]],
     ['strings sort by bytes', '[{name: asc}]', [B, A, C, D, O, E]],
     ['a single object is a one-item list', '{name: asc}', [B, A, C, D, O, E]],
   ])('%s', async (_label, orderBy, expected) => {

@@ -79,6 +79,8 @@ const cases: [string, string, string[]][] = [
   ['nested depth 3 _is_null', '{det: {box: {h: {_is_null: true}}}}', [B, O]],
   ['nested _not keeps NULL unknown', '{_not: {det: {confidence: {_gt: 0.5}}}}', [B, O]],
   ['nested _and/_or inside an object', '{det: {_or: [{label: {_eq: "dog"}}, {box: {w: {_lt: 2}}}]}}', [B, O]],
+  ['_id _in', '{_id: {_in: ["1", "3"]}}', [A, C]],
+  ['_id _gt', '{_id: {_gt: "4"}}', [E, O]],
   ['mixed levels', '{_and: [{det: {box: {w: {_gte: 10}}}}, {ok: {_eq: true}}]}', [A, E]],
 ];
 
