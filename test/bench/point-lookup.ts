@@ -143,19 +143,31 @@ async function main(): Promise<void> {
   }
 }
 
+/** Wall-clock median and process CPU time per call (ms) of one measured variant. */
+interface Measured {
+  readonly median: number;
+  /**
+   * Mean process CPU time per call (all threads: main, read workers, GC; user + system). Unlike wall
+   * times it does not count waiting for a core, so it compares the variants' cost on a busy machine.
+   */
+  readonly cpu: number;
+}
+
 /**
- * Medians (ms) of several variants measured in `rounds` alternating rounds of `[calls, fn]` each (after
- * 3 warm-up calls per variant); every call must report 1 row found.
+ * Several variants measured in `rounds` alternating rounds of `[calls, fn]` each (after 3 warm-up calls
+ * per variant); every call must report 1 row found.
  */
 async function interleaved<K extends string>(
   rounds: number,
   variants: Record<K, readonly [number, () => Promise<number>]>,
-): Promise<Record<K, number>> {
+): Promise<Record<K, Measured>> {
   const entries = Object.entries(variants) as [K, readonly [number, () => Promise<number>]][];
   const times = new Map<K, number[]>(entries.map(([name]) => [name, []]));
+  const cpu = new Map<K, number>(entries.map(([name]) => [name, 0]));
   for (const [, [, fn]] of entries) for (let i = 0; i < 3; i++) await fn();
   for (let round = 0; round < rounds; round++) {
     for (const [name, [calls, fn]] of entries) {
+      const cpuStart = process.cpuUsage();
       for (let i = 0; i < calls; i++) {
         const start = performance.now();
         const found = await fn();
@@ -163,12 +175,15 @@ async function interleaved<K extends string>(
         if (found !== 1) throw new Error(`${name}: call returned ${found} rows, expected 1`);
         times.get(name)?.push(ms);
       }
+      const used = process.cpuUsage(cpuStart);
+      cpu.set(name, (cpu.get(name) ?? 0) + (used.user + used.system) / 1000);
     }
   }
-  return Object.fromEntries(entries.map(([name]) => [name, median(times.get(name) ?? [])])) as Record<
-    K,
-    number
-  >;
+  const result = {} as Record<K, Measured>;
+  for (const [name, [calls]] of entries) {
+    result[name] = { median: median(times.get(name) ?? []), cpu: (cpu.get(name) ?? 0) / (calls * rounds) };
+  }
+  return result;
 }
 
 /** A keep-alive `node:http` client for one server (one socket, sequential requests). */
@@ -278,17 +293,27 @@ async function benchByPk(session: Session, key: () => string): Promise<void> {
       inline: [300, () => viaAgent(inlineClient)],
       floor: [300, async () => ((await client.health()) === 200 ? 1 : 0)],
     });
-    const { sqlDirect, inProcess, withFetch, withAgent, inline, floor } = m;
-    console.log(`_by_pk (${sql.replace(/"/g, '')}); medians (ms):`);
-    console.log(`  same SQL, prepared better-sqlite3            ${sqlDirect.toFixed(3)}`);
-    console.log(`  _by_pk via app.fetch (no socket)             ${inProcess.toFixed(3)}`);
-    console.log(`  _by_pk over HTTP, fetch keep-alive           ${withFetch.toFixed(3)}  (goal <= 0.5)`);
-    console.log(`  _by_pk over HTTP, node:http keep-alive       ${withAgent.toFixed(3)}  (goal <= 0.5)`);
-    console.log(`  diagnostic: same, reads on the main thread   ${inline.toFixed(3)}`);
-    console.log(`  HTTP floor: GET /health, node:http           ${floor.toFixed(3)}`);
-    console.log(`RATIO _by_pk HTTP (node:http) / direct SQL = ${(withAgent / sqlDirect).toFixed(1)}`);
-    console.log(`RATIO _by_pk HTTP fetch / node:http        = ${(withFetch / withAgent).toFixed(2)}`);
-    console.log(`RATIO read pool / main-thread reads (HTTP) = ${(withAgent / inline).toFixed(2)}`);
+    const row = (label: string, x: Measured, goal = '') =>
+      console.log(
+        `  ${label.padEnd(44)} ${x.median.toFixed(3).padStart(7)}  ${x.cpu.toFixed(3).padStart(7)}${goal}`,
+      );
+    console.log(`_by_pk (${sql.replace(/"/g, '')}); ms per call:`);
+    console.log(`  ${''.padEnd(44)} ${'median'.padStart(7)}  ${'CPU'.padStart(7)}`);
+    row('same SQL, prepared better-sqlite3', m.sqlDirect);
+    row('_by_pk via app.fetch (no socket)', m.inProcess);
+    row('_by_pk over HTTP, fetch keep-alive', m.withFetch, '  (goal: median <= 0.5)');
+    row('_by_pk over HTTP, node:http keep-alive', m.withAgent, '  (goal: median <= 0.5)');
+    row('diagnostic: same, reads on the main thread', m.inline);
+    row('HTTP floor: GET /health, node:http', m.floor);
+    console.log(
+      `RATIO _by_pk HTTP (node:http) / direct SQL = ${(m.withAgent.median / m.sqlDirect.median).toFixed(1)}`,
+    );
+    console.log(
+      `RATIO _by_pk HTTP fetch / node:http        = ${(m.withFetch.median / m.withAgent.median).toFixed(2)}`,
+    );
+    console.log(
+      `RATIO read pool / main-thread reads (HTTP) = ${(m.withAgent.median / m.inline.median).toFixed(2)}`,
+    );
   } finally {
     client.close();
     inlineClient.close();
