@@ -148,6 +148,8 @@ export class UdfRun {
       throw error;
     } finally {
       external?.removeEventListener('abort', onAbort);
+      // Calls still settling after an input error must not buffer or commit anything any more.
+      this.stopped = true;
       if (this.flushTimer) clearTimeout(this.flushTimer);
       this.controller.abort();
       await this.invoker.close();

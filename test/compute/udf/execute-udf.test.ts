@@ -326,3 +326,31 @@ describe('executeUdf — per-row errors in batchMap and agg', () => {
     expect(rec.batches.flatMap((b) => b.errors).map((e) => e.inputId)).toEqual([11]);
   });
 });
+
+describe('executeUdf — input errors', () => {
+  it('rejects with the input error and commits nothing after it, even when calls finish later', async () => {
+    const step = map({ y: z.number() }, async (row: { x: number }) => {
+      await delay(row.x < 5 ? 1 : 80);
+      return { y: row.x };
+    });
+    async function* broken() {
+      yield* numberRows(10);
+      await delay(30);
+      throw new Error('warehouse read failed');
+    }
+    const rec = recordingCommit();
+    let failedAt = 0;
+    await expect(
+      executeUdf(step, broken(), { settings: { batchSize: 3, concurrency: 16 }, commit: rec.commit }).catch(
+        (e: unknown) => {
+          failedAt = performance.now();
+          throw e;
+        },
+      ),
+    ).rejects.toThrow('warehouse read failed');
+    const committedBefore = rec.committedIds().length;
+    await delay(150);
+    expect(rec.committedIds().length).toBe(committedBefore);
+    expect(failedAt).toBeGreaterThan(0);
+  });
+});
