@@ -13,8 +13,12 @@
  *
  *   npx tsx test/bench/point-lookup.ts [rows=1000000]
  *
- * Measured here (1M rows, 2 shared cores): key lookup 0.012 ms direct SQL, 0.115 ms via chain collect();
- * 100-row equality filter via chain 0.74 ms indexed vs 200 ms unindexed (271x), direct SQL 405x.
+ * Measured here (1M rows, 2 cores shared with load average ~15): key lookup 0.011 ms direct SQL, 0.107 ms
+ * via chain collect(); 100-row equality filter via chain 0.60 ms indexed vs 236 ms unindexed (392x), direct
+ * SQL 514x. `_by_pk` medians: compiled SQL 0.013 ms; app.fetch 0.47 ms; over HTTP 0.56 ms with node:http
+ * keep-alive (goal 0.5 missed by ~0.06 ms at this load), 1.20 ms with Node's fetch (undici's own client
+ * cost); 0.48 ms over node:http when reads run on the main thread instead of the read pool; GET /health
+ * floor 0.09 ms. Most of the rest is graphql-yoga's per-request work, not the lookup.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
