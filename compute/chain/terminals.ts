@@ -6,6 +6,7 @@ import { applyKeys, declarationMatches, resolveKeys } from '../keys/index.ts';
 import type { DatasetVersion } from '../registry/dataset-registry.ts';
 import type { Session } from '../session.ts';
 import { ChainRun, chainHash } from './chain-run.ts';
+import { describeChain } from './describe-chain.ts';
 import { expressionLeafType } from './expr-types.ts';
 import { compileInsertSelect } from './insert-select.ts';
 import type { ChainPlan } from './plan.ts';
@@ -74,6 +75,8 @@ export async function saveChain(
   name: string,
   options: SaveOptions,
 ): Promise<DatasetVersion> {
+  // Validate key declarations on the planned schema before anything is written or any UDF runs.
+  await resolveKeys(session.registry, name, await describeChain(plan, session), options);
   const early = !hashAfterOpen(plan);
   let hash = early ? await chainHash(plan, session) : '';
   const existingVersion = async (): Promise<DatasetVersion | undefined> => {

@@ -354,6 +354,19 @@ function valueAt(row: Record<string, unknown>, path: string): unknown {
   return current ?? null;
 }
 
+/**
+ * The row type after a UDF step, computed without running it: input + outputs (map, batchMap) or outputs
+ * alone (gen, agg), plus the typed error field with `onError: 'store'`.
+ */
+export function udfResultSchema(inputSchema: DatasetSchema, step: UdfStep): DatasetSchema {
+  const store = step.options.onError === 'store';
+  const produced = withErrorField(fromZod(z.object(step.outputShape)), store, store);
+  if (step.kind === 'gen' || step.kind === 'agg') return produced;
+  let schema = inputSchema;
+  for (const [name, spec] of Object.entries(produced.fields)) schema = withField(schema, name, spec);
+  return schema;
+}
+
 /** The relation a finished step exposes: input + outputs (map, batchMap) or outputs alone (gen, agg). */
 function outputRelation(
   input: Relation,

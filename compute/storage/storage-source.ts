@@ -1,3 +1,4 @@
+import type { DatasetSchema } from '../../schema/record/field-type.ts';
 import { hasGlob, planGlob } from '../../clients/storage/glob.ts';
 import { StorageContext, type StorageContextOptions } from '../../clients/storage/storage-context.ts';
 import type { FileKind, FileRecord } from '../../schema/record/file-schema.ts';
@@ -141,6 +142,10 @@ export class StorageSource implements ChainSource {
     const used = listings.map((l) => `${l.version.name}@${l.version.version}`);
     const o = this.#options;
     return `storage:${stableJson({ uris: this.#uris, glob: o.glob ?? null, recursive: o.recursive ?? true, type: o.type ?? 'file', used })}`;
+  }
+
+  async describe(): Promise<DatasetSchema> {
+    return storageRowSchema(this.#options.type);
   }
 
   async open(session: Session, track: (table: string) => void): Promise<Relation> {

@@ -1,3 +1,4 @@
+import type { DatasetSchema } from '../../../schema/record/field-type.ts';
 import type { Session } from '../../session.ts';
 import type { Relation } from '../relation.ts';
 
@@ -10,6 +11,8 @@ export interface ChainSource {
    * hashed into the chain hash so a changed input yields a new checkpoint/version.
    */
   identity(session: Session): Promise<string>;
+  /** The row type, without materialising anything (used to validate a save before any data is written). */
+  describe(session: Session): Promise<DatasetSchema>;
   /**
    * Opens the source as a relation. Sources that are not tables yet (records, files) are materialised
    * into a table owned by the run; `track` registers it so the run drops it unless `save` publishes it.

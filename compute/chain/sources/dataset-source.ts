@@ -1,3 +1,4 @@
+import type { DatasetSchema } from '../../../schema/record/field-type.ts';
 import type { Session } from '../../session.ts';
 import type { Relation } from '../relation.ts';
 import type { ChainSource } from './chain-source.ts';
@@ -17,6 +18,10 @@ export class DatasetSource implements ChainSource {
   async identity(session: Session): Promise<string> {
     const record = await session.registry.getVersion(this.name, this.version);
     return `dataset:${record.name}@${record.version}:${record.table}`;
+  }
+
+  async describe(session: Session): Promise<DatasetSchema> {
+    return (await session.registry.getVersion(this.name, this.version)).schema;
   }
 
   async open(session: Session): Promise<Relation> {

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { FormatReader } from '../../formats/format-reader.ts';
 import { openCsv, openJson, openJsonl, openParquet } from '../../formats/index.ts';
+import type { DatasetSchema } from '../../../schema/record/field-type.ts';
 import type { Session } from '../../session.ts';
 import type { Relation } from '../relation.ts';
 import { stableJson } from '../stable-json.ts';
@@ -45,6 +46,10 @@ export class FileSource implements ChainSource {
       case 'parquet':
         return openParquet(this.path, this.options);
     }
+  }
+
+  async describe(): Promise<DatasetSchema> {
+    return (await this.reader()).schema;
   }
 
   async open(session: Session, track: (table: string) => void): Promise<Relation> {

@@ -34,6 +34,10 @@ export class RecordsSource implements ChainSource {
   }
 
   /** The content hash of the last `open`; without one, a validate-and-encode pass that writes nothing. */
+  async describe(): Promise<DatasetSchema> {
+    return this.schema;
+  }
+
   async identity(session: Session): Promise<string> {
     if (this.#identity !== undefined) return this.#identity;
     const digest = this.#digest();
