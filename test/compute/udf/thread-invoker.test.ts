@@ -8,7 +8,15 @@ import {
   UdfWorkerError,
   udfFromModule,
 } from '../../../compute/udf/index.ts';
-import { badSetup, failingMap, flakyMap, repeatGen, spinMap, squareBatch } from './fixtures/cpu-udfs.ts';
+import {
+  badSetup,
+  crashingMap,
+  failingMap,
+  flakyMap,
+  repeatGen,
+  spinMap,
+  squareBatch,
+} from './fixtures/cpu-udfs.ts';
 import { numberRows, recordingCommit } from './helpers.ts';
 
 const fixture = new URL('./fixtures/cpu-udfs.ts', import.meta.url).href;
@@ -64,6 +72,16 @@ describe('parallel worker threads', () => {
     await expect(
       executeUdf(badSetup, numberRows(3), { settings: { parallel: 2 }, commit: recordingCommit().commit }),
     ).rejects.toThrow(UdfWorkerError);
+  });
+
+  it('fails the run with UdfWorkerError (even with onError store) when a thread dies mid-run', async () => {
+    const step = { ...crashingMap, options: { onError: 'store' as const } };
+    const error = await executeUdf(step, numberRows(6), {
+      settings: { parallel: 2 },
+      commit: recordingCommit().commit,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UdfWorkerError);
+    expect((error as Error).message).toMatch(/stopped unexpectedly/);
   });
 
   it('gives a clear UdfLoadError for an inline closure with parallel > 1', async () => {
