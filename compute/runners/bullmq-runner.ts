@@ -167,7 +167,8 @@ export class BullmqRunner implements StepRunner {
   private async stopRun(queue: Queue, childIds: readonly string[]): Promise<void> {
     const deadline = Date.now() + this.cancelGraceMs;
     let active = [...childIds];
-    while (active.length > 0 && Date.now() < deadline) {
+    // At least one pass, so waiting partitions are removed even with a zero grace period.
+    for (let first = true; active.length > 0 && (first || Date.now() < deadline); first = false) {
       const next: string[] = [];
       for (const id of active) {
         const job = await Job.fromId(queue, id);
