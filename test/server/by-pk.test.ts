@@ -7,6 +7,7 @@ import type { ChainqlApp } from '../../server/app.ts';
 import { byPkArguments, byPkStatement } from '../../server/graphql/by-pk-field.ts';
 import { loadServedModel } from '../../server/model/model-builder.ts';
 import { createErrorMasker } from '../../server/plugins/use-error-codes.ts';
+import { rowsStatement } from '../../server/sql/row-statements.ts';
 import { scopeFor } from '../../server/sql/scope.ts';
 import { appFor, gql, gqlData, openStore, type TestStore } from './fixtures.ts';
 
@@ -317,6 +318,41 @@ describe('compiled statement', () => {
         const columns = name === 'docs' ? '(rid=?)' : '(source=? AND file__path=?)';
         expect(plan.map((p) => p.detail)).toEqual([`SEARCH ${table} USING INDEX ${table}_pk ${columns}`]);
       }
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('where filters on declared fields', () => {
+  it('use the secondary index for an equality filter and the key index for a nested key filter', async () => {
+    const model = await loadServedModel(store.session.registry);
+    const db = new Database((store.session.warehouse as unknown as { path: string }).path, {
+      readonly: true,
+    });
+    const plan = (name: string, where: unknown) => {
+      const ds = model.datasets.find((d) => d.name === name);
+      if (ds === undefined) throw new Error(`no ${name}`);
+      const statement = rowsStatement(
+        scopeFor(ds, undefined),
+        { leaves: [...ds.leaves], id: true },
+        { where, limit: 100, offset: 0 },
+      );
+      const rows = db.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`).all(...statement.params) as {
+        detail: string;
+      }[];
+      return { table: ds.latest.table, details: rows.map((r) => r.detail).join(' | ') };
+    };
+    try {
+      const tag = plan('docs', { tag: { _eq: 'a' } });
+      expect(tag.details).toContain(`SEARCH ${tag.table} USING INDEX ${tag.table}_ix_tag`);
+      const nested = plan('files', { file: { path: { _eq: 'a/b.txt' } }, source: { _eq: 's3' } });
+      expect(nested.details).toContain(
+        `SEARCH ${nested.table} USING INDEX ${nested.table}_pk (source=? AND file__path=?)`,
+      );
+      // The same values through the filter as through _by_pk.
+      const data = await gqlData(app, '{ docs(where: {tag: {_eq: "b"}}) { rid } }');
+      expect(data).toEqual({ docs: [{ rid: 'doc-2' }] });
     } finally {
       db.close();
     }
