@@ -6,6 +6,7 @@ import {
   type ListOptions,
   mapStreamErrors,
   type OpOptions,
+  type ReadOptions,
   readAllStream,
   type StorageDriver,
   type StorageEntry,
@@ -159,10 +160,14 @@ export class AzureDriver implements StorageDriver {
     return toEntry(key, props);
   }
 
-  async read(key: string, options?: OpOptions): Promise<Buffer> {
+  async read(key: string, options?: ReadOptions): Promise<Buffer> {
     const container = await this.#init();
+    const etag = options?.ifMatch?.etag;
     return this.#call(key, 'object', options?.signal, async () => {
-      const res = await container.getBlobClient(key).download(0, undefined, { abortSignal: options?.signal });
+      const res = await container.getBlobClient(key).download(0, undefined, {
+        abortSignal: options?.signal,
+        ...(etag ? { conditions: { ifMatch: `"${etag}"` } } : {}),
+      });
       return readAllStream(res.readableStreamBody as Readable);
     });
   }

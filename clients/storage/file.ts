@@ -67,7 +67,8 @@ export class File implements FileRecord {
 
   /**
    * The whole content. Uses (and fills) the content cache; a pending prefetch is awaited and then
-   * released (the next read fetches again or hits the cache). Throws NOT_FOUND when the object is gone.
+   * released (the next read fetches again or hits the cache). Throws NOT_FOUND when the object is
+   * gone and CHANGED when it was replaced since it was listed (relist with `update: true`).
    */
   async read(options?: OpOptions): Promise<Buffer> {
     const pre = this.#prefetched;
@@ -79,7 +80,9 @@ export class File implements FileRecord {
   }
 
   #fetch(options?: OpOptions): Promise<Buffer> {
-    const fetch = async (): Promise<Buffer> => (await this.driver()).read(this.path, options);
+    // Read exactly the listed content (so the cache, keyed by etag/version, stays truthful).
+    const ifMatch = { etag: this.etag, version: this.version };
+    const fetch = async (): Promise<Buffer> => (await this.driver()).read(this.path, { ...options, ifMatch });
     const cache = this.#context.cache;
     return cache === undefined ? fetch() : cache.getOrFetch(this, fetch);
   }

@@ -8,6 +8,7 @@ import {
   checkRange,
   type ListOptions,
   type OpOptions,
+  type ReadOptions,
   type StorageDriver,
   type StorageEntry,
   type WriteOptions,
@@ -16,6 +17,7 @@ import {
   BucketNotFoundError,
   classifyStorageFailure,
   StorageAbortedError,
+  StorageChangedError,
   type StorageError,
   StorageRequestError,
 } from './storage-errors.ts';
@@ -110,13 +112,21 @@ export class FsDriver implements StorageDriver {
     }
   }
 
-  async read(key: string, options?: OpOptions): Promise<Buffer> {
+  async read(key: string, options?: ReadOptions): Promise<Buffer> {
     this.#abort(key, options);
+    const etag = options?.ifMatch?.etag;
     try {
-      return await readFile(this.#abs(key), { signal: options?.signal });
+      if (etag) await this.#checkEtag(key, etag);
+      const data = await readFile(this.#abs(key), { signal: options?.signal });
+      if (etag) await this.#checkEtag(key, etag); // changed while we read
+      return data;
     } catch (err) {
       throw await this.#failObject(err, key);
     }
+  }
+
+  async #checkEtag(key: string, etag: string): Promise<void> {
+    if (toEntry(key, await stat(this.#abs(key))).etag !== etag) throw new StorageChangedError(this.#at(key));
   }
 
   async readRange(key: string, start: number, end: number, options?: OpOptions): Promise<Buffer> {

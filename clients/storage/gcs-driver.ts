@@ -7,6 +7,7 @@ import {
   type ListOptions,
   mapStreamErrors,
   type OpOptions,
+  type ReadOptions,
   readAllStream,
   type StorageDriver,
   type StorageEntry,
@@ -143,11 +144,14 @@ export class GcsDriver implements StorageDriver {
     return toEntry(key, metadata as GcsObjectMetadata);
   }
 
-  async read(key: string, options?: OpOptions): Promise<Buffer> {
+  async read(key: string, options?: ReadOptions): Promise<Buffer> {
     const { bucket } = await this.#init();
+    // A listed generation is read exactly (JSON API `generation`); gone → NOT_FOUND.
+    const generation = options?.ifMatch?.version;
+    const file = generation ? bucket.file(key, { generation: Number(generation) }) : bucket.file(key);
     // createReadStream (not download()) so a stalled body can be detected and retried.
     return this.#objectCall(key, options?.signal, () =>
-      readAllStream(this.#watch(bucket.file(key).createReadStream(), key)),
+      readAllStream(this.#watch(file.createReadStream(), key)),
     );
   }
 

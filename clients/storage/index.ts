@@ -32,13 +32,22 @@ export {
   StorageContext,
   type StorageContextOptions,
 } from './storage-context.ts';
-export type { ListOptions, OpOptions, StorageDriver, StorageEntry, WriteOptions } from './storage-driver.ts';
+export type {
+  ContentMatch,
+  ListOptions,
+  OpOptions,
+  ReadOptions,
+  StorageDriver,
+  StorageEntry,
+  WriteOptions,
+} from './storage-driver.ts';
 export { listAll, readAllStream } from './storage-driver.ts';
 export {
   BucketNotFoundError,
   InvalidStorageUriError,
   StorageAbortedError,
   StorageAccessDeniedError,
+  StorageChangedError,
   type StorageDriverName,
   StorageError,
   StorageNotFoundError,

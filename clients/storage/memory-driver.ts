@@ -4,12 +4,18 @@ import {
   checkRange,
   type ListOptions,
   type OpOptions,
+  type ReadOptions,
   readAllStream,
   type StorageDriver,
   type StorageEntry,
   type WriteOptions,
 } from './storage-driver.ts';
-import { BucketNotFoundError, StorageAbortedError, StorageNotFoundError } from './storage-errors.ts';
+import {
+  BucketNotFoundError,
+  StorageAbortedError,
+  StorageChangedError,
+  StorageNotFoundError,
+} from './storage-errors.ts';
 
 interface MemoryObject {
   readonly data: Buffer;
@@ -102,8 +108,16 @@ export class MemoryDriver implements StorageDriver {
     return this.#get(key, options).entry;
   }
 
-  async read(key: string, options?: OpOptions): Promise<Buffer> {
-    return Buffer.from(this.#get(key, options).data);
+  async read(key: string, options?: ReadOptions): Promise<Buffer> {
+    const object = this.#get(key, options);
+    const want = options?.ifMatch;
+    if (
+      (want?.etag && want.etag !== object.entry.etag) ||
+      (want?.version && want.version !== object.entry.version)
+    ) {
+      throw new StorageChangedError({ driver: 'memory', bucket: this.bucket, key });
+    }
+    return Buffer.from(object.data);
   }
 
   async readRange(key: string, start: number, end: number, options?: OpOptions): Promise<Buffer> {

@@ -6,6 +6,7 @@ import {
   type ListOptions,
   mapStreamErrors,
   type OpOptions,
+  type ReadOptions,
   type StorageDriver,
   type StorageEntry,
   type WriteOptions,
@@ -13,6 +14,7 @@ import {
 import {
   BucketNotFoundError,
   classifyStorageFailure,
+  StorageChangedError,
   type StorageError,
   StorageNotFoundError,
 } from './storage-errors.ts';
@@ -156,12 +158,23 @@ export class S3Driver implements StorageDriver {
     };
   }
 
-  async read(key: string, options?: OpOptions): Promise<Buffer> {
+  async read(key: string, options?: ReadOptions): Promise<Buffer> {
     const { sdk, client } = await this.#init();
+    const etag = options?.ifMatch?.etag;
     return this.#objectCall(key, options?.signal, async () => {
-      const out = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: key }), {
-        abortSignal: options?.signal,
-      });
+      const out = await client.send(
+        new sdk.GetObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          ...(etag ? { IfMatch: `"${etag}"` } : {}),
+        }),
+        { abortSignal: options?.signal },
+      );
+      // Servers that ignore If-Match (s3rver, some S3-compatible stores): check the returned ETag.
+      if (etag && out.ETag !== undefined && unquote(out.ETag) !== etag) {
+        (out.Body as Readable | undefined)?.destroy?.();
+        throw new StorageChangedError(this.#at(key));
+      }
       return Buffer.from(
         await (out.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
       );

@@ -40,6 +40,23 @@ export interface OpOptions {
   readonly signal?: AbortSignal;
 }
 
+/** The content identity a read must match (from a listing / File record). */
+export interface ContentMatch {
+  /** Entity tag as listed (without quotes). Used by s3, azure, fs, memory. */
+  readonly etag?: string | null;
+  /** Version / generation as listed. Used by gcs (reads exactly that generation). */
+  readonly version?: string | null;
+}
+
+/** Options of {@link StorageDriver.read}. */
+export interface ReadOptions extends OpOptions {
+  /**
+   * Read only if the object still has this identity; otherwise throw CHANGED (or NOT_FOUND on GCS
+   * when that generation is gone). Default: read whatever is current.
+   */
+  readonly ifMatch?: ContentMatch;
+}
+
 /** Options of {@link StorageDriver.write}. */
 export interface WriteOptions extends OpOptions {
   /** MIME type stored with the object. Default `application/octet-stream`. */
@@ -71,8 +88,11 @@ export interface StorageDriver {
   /** Metadata of one object. Throws NOT_FOUND when absent. */
   stat(key: string, options?: OpOptions): Promise<StorageEntry>;
 
-  /** The whole object as a Buffer. Throws NOT_FOUND when absent. */
-  read(key: string, options?: OpOptions): Promise<Buffer>;
+  /**
+   * The whole object as a Buffer. Throws NOT_FOUND when absent, CHANGED when `ifMatch` is given
+   * and the object has another identity now.
+   */
+  read(key: string, options?: ReadOptions): Promise<Buffer>;
 
   /**
    * Bytes `[start, end)` — start inclusive, **end exclusive**, like `Buffer.subarray`. `end` past

@@ -43,6 +43,19 @@ export class StorageNotFoundError extends StorageError {
   }
 }
 
+/** The object exists but no longer has the etag/version it was listed with (see ReadOptions.ifMatch). */
+export class StorageChangedError extends StorageError {
+  readonly retryable = false;
+  constructor(at: StorageErrorLocation, options?: { cause?: unknown }) {
+    super(
+      'CHANGED',
+      'Object changed since it was listed; relist (update: true) to read the new content',
+      at,
+      options,
+    );
+  }
+}
+
 /** The bucket / container / root directory does not exist. */
 export class BucketNotFoundError extends StorageError {
   readonly retryable = false;
@@ -154,6 +167,9 @@ export function classifyStorageFailure(
   }
   if (code === 'NoSuchBucket' || code === 'ContainerNotFound')
     return new BucketNotFoundError(at, { cause: err });
+  if (status === 412 || code === 'PreconditionFailed' || code === 'ConditionNotMet') {
+    return new StorageChangedError(at, { cause: err });
+  }
   if (status === 401 || status === 403 || code === 'EACCES' || code === 'EPERM') {
     return new StorageAccessDeniedError(at, code || `HTTP ${status}`, { cause: err });
   }

@@ -1,6 +1,6 @@
-import type { DatasetSchema } from '../../schema/record/field-type.ts';
 import { hasGlob, planGlob } from '../../clients/storage/glob.ts';
 import { StorageContext, type StorageContextOptions } from '../../clients/storage/storage-context.ts';
+import type { DatasetSchema } from '../../schema/record/field-type.ts';
 import type { FileKind, FileRecord } from '../../schema/record/file-schema.ts';
 import { createRowDecoder, flattenSchema } from '../../schema/record/index.ts';
 import type { Relation } from '../chain/relation.ts';

@@ -119,6 +119,11 @@ export async function startGcsFake(options: GcsFakeOptions = {}): Promise<GcsFak
     const name = decodeURIComponent(parts.slice(5).join('/'));
     const object = bucket.get(name);
     if (object === undefined) return sendError(res, 404, `No such object: ${bucketName}/${name}`);
+    // Without object versioning, only the live generation exists.
+    const generation = url.searchParams.get('generation');
+    if (generation !== null && Number(generation) !== object.generation) {
+      return sendError(res, 404, `No such object: ${bucketName}/${name}#${generation}`);
+    }
     if (req.method === 'DELETE') {
       bucket.delete(name);
       sorted.delete(bucket);

@@ -84,6 +84,23 @@ export function conformanceSuite(name: string, setup: () => Promise<ConformanceT
       expect((await d.read(`${p}x`)).toString()).toBe('second, longer version');
     });
 
+    test('a read pinned to the listed identity fails after the object is replaced', async (p) => {
+      const first = await d.write(`${p}pinned`, Buffer.from('first'));
+      const [listed] = await listAll(d, p);
+      const ifMatch = { etag: listed?.etag ?? null, version: first.version ?? listed?.version ?? null };
+      expect((await d.read(`${p}pinned`, { ifMatch })).toString()).toBe('first');
+      await new Promise((r) => setTimeout(r, 20));
+      await d.write(`${p}pinned`, Buffer.from('second, different'));
+      // GCS reads the listed generation, which no longer exists (NOT_FOUND); the others see CHANGED.
+      const err = await expectCode(
+        d.read(`${p}pinned`, { ifMatch }),
+        d.name === 'gcs' ? 'NOT_FOUND' : 'CHANGED',
+        `${p}pinned`,
+      );
+      expect(err.retryable).toBe(false);
+      expect((await d.read(`${p}pinned`)).toString()).toBe('second, different');
+    });
+
     test('stream uploads store the streamed bytes', async (p) => {
       const chunks = Array.from({ length: 50 }, (_, i) => Buffer.alloc(1000, i));
       await d.write(`${p}streamed.bin`, Readable.from(chunks), { contentType: 'application/x-test' });

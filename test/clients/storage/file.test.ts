@@ -45,6 +45,14 @@ describe('File', () => {
     expect(Buffer.concat(chunks).length).toBe(f.size);
   });
 
+  it('a File listed before its object was replaced fails with CHANGED instead of reading other content', async () => {
+    const cache = new FileCache({ dir: path.join(dir, 'cache') });
+    const old = fileFromRecord((await put('v.txt', 'version 1')).toRecord(), { storage, cache });
+    await put('v.txt', 'version 2');
+    await expect(old.read()).rejects.toMatchObject({ code: 'CHANGED', key: 'v.txt' });
+    expect(cache.stats.bytes).toBe(0);
+  });
+
   it('round-trips through its record and the zod schema, tagged as a file object', async () => {
     const f = await put('x.bin', 'abc');
     const record = FileSchema.parse(
