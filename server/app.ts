@@ -11,6 +11,7 @@ import { type ApiKeys, parseApiKeys, type Role, useAuth } from './plugins/use-au
 import { createErrorMasker, EXPOSED_CODES, useErrorCodes } from './plugins/use-error-codes.ts';
 import { DEFAULT_SHAPE_LIMITS, type QueryShapeLimits, useLimits } from './plugins/use-limits.ts';
 import { useTimeout } from './plugins/use-timeout.ts';
+import { type ServedJobManager, withPipelineFields } from './pipelines/pipeline-fields.ts';
 import type { RegistryView } from './registry-view.ts';
 import { SchemaCache } from './schema-cache.ts';
 import { ServerConfigError } from './server-errors.ts';
@@ -57,6 +58,11 @@ export interface CreateAppOptions {
   readonly executor?: ReadExecutor;
   /** Where unexpected (masked) errors are logged. Default console.error. */
   readonly logError?: (error: unknown) => void;
+  /**
+   * Job manager whose pipelines become mutations (plus `job`, `jobs`, `cancel_job`, `resume_job`,
+   * `job_updates`); see server/pipelines/pipeline-fields.ts. Not closed by `close()`. Default: none.
+   */
+  readonly jobs?: ServedJobManager;
 }
 
 /** The server: a yoga instance (`app.fetch(request)`, or a Node `http` request listener) plus lifecycle. */
@@ -115,7 +121,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
   const yoga = createYoga<Record<string, unknown>, RequestContext>({
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    schema: async () => (await cache.current()).schema,
+    schema: async () => {
+      const { schema } = await cache.current();
+      return options.jobs ? withPipelineFields(schema, options.jobs) : schema;
+    },
     graphiql:
       options.graphiql === false
         ? false

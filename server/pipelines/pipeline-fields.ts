@@ -1,0 +1,179 @@
+import {
+  GraphQLEnumType,
+  GraphQLError,
+  type GraphQLFieldConfigMap,
+  GraphQLFloat,
+  GraphQLID,
+  GraphQLInt,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+} from 'graphql';
+import type { Job, JobManager, JobStatus, PipelineRegistry } from '../../compute/pipelines/index.ts';
+import { DateTimeScalar, JsonScalar } from '../graphql/scalars.ts';
+import { pipelineInputType } from './pipeline-input-types.ts';
+
+/** A job manager that also says which pipelines it launches (LocalJobManager, BullmqJobManager). */
+export type ServedJobManager = JobManager & { readonly pipelines: PipelineRegistry };
+
+const STATUSES: readonly JobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
+
+/** Rethrows coded job/pipeline errors as GraphQL errors with `extensions.code` (and `field` for bad input). */
+function coded(error: unknown): never {
+  const e = error as { code?: unknown; message?: unknown; field?: unknown };
+  if (typeof e?.code === 'string' && ['BAD_USER_INPUT', 'JOB_NOT_FOUND', 'JOB_STATE', 'PIPELINE_NOT_FOUND'].includes(e.code)) {
+    throw new GraphQLError(String(e.message), {
+      extensions: { code: e.code, ...(typeof e.field === 'string' ? { field: e.field } : {}) },
+    });
+  }
+  throw error;
+}
+
+function jobTypes() {
+  const status = new GraphQLEnumType({
+    name: 'job_status',
+    values: Object.fromEntries(STATUSES.map((s) => [s, { value: s }])),
+  });
+  const progress = new GraphQLObjectType({
+    name: 'job_progress',
+    description: 'Input rows of the running UDF step: committed, total, committed per second.',
+    fields: {
+      done: { type: new GraphQLNonNull(GraphQLInt) },
+      total: { type: new GraphQLNonNull(GraphQLInt) },
+      rate: { type: new GraphQLNonNull(GraphQLFloat) },
+    },
+  });
+  const error = new GraphQLObjectType({
+    name: 'job_error',
+    fields: { code: { type: new GraphQLNonNull(GraphQLString) }, message: { type: new GraphQLNonNull(GraphQLString) } },
+  });
+  const output = new GraphQLObjectType({
+    name: 'job_output',
+    description: 'The dataset version the job saved (queryable as soon as the job succeeded).',
+    fields: { dataset: { type: new GraphQLNonNull(GraphQLString) }, version: { type: new GraphQLNonNull(GraphQLString) } },
+  });
+  const date = (pick: (job: Job) => Date | undefined) => ({
+    type: DateTimeScalar,
+    resolve: (job: Job) => pick(job)?.toISOString() ?? null,
+  });
+  const job = new GraphQLObjectType<Job>({
+    name: 'Job',
+    description: 'A pipeline run launched by a mutation.',
+    fields: {
+      id: { type: new GraphQLNonNull(GraphQLID) },
+      pipeline: { type: new GraphQLNonNull(GraphQLString) },
+      status: { type: new GraphQLNonNull(status) },
+      input: { type: JsonScalar },
+      idempotency_key: { type: GraphQLString, resolve: (j) => j.idempotencyKey ?? null },
+      progress: { type: new GraphQLNonNull(progress) },
+      error: { type: error },
+      output: { type: output },
+      createdAt: { ...date((j) => j.createdAt), type: new GraphQLNonNull(DateTimeScalar) },
+      startedAt: date((j) => j.startedAt),
+      finishedAt: date((j) => j.finishedAt),
+    },
+  });
+  return { job, status };
+}
+
+const cache = new WeakMap<GraphQLSchema, WeakMap<ServedJobManager, GraphQLSchema>>();
+
+/**
+ * Adds the job API to a generated schema: `job(id)`, `jobs(status, pipeline, limit)` on Query; one
+ * mutation per pipeline (`<name>(input, idempotency_key): Job!`, returning at once) plus `cancel_job(id)`
+ * and `resume_job(id)`; and the `job_updates(id)` subscription (SSE) streaming the job until it ends.
+ * Role checks (writer+ for mutations and subscriptions) are the auth plugin's. Cached per schema.
+ */
+export function withPipelineFields(schema: GraphQLSchema, jobs: ServedJobManager): GraphQLSchema {
+  const hit = cache.get(schema)?.get(jobs);
+  if (hit) return hit;
+  const { job, status } = jobTypes();
+  const nonNullJob = new GraphQLNonNull(job);
+  const config = schema.toConfig();
+  const query = config.query?.toConfig();
+  const queryFields: GraphQLFieldConfigMap<unknown, unknown> = {
+    ...(query?.fields ?? {}),
+    job: {
+      type: job,
+      description: 'A job by id (null when unknown).',
+      args: { id: { type: new GraphQLNonNull(GraphQLID) } },
+      resolve: async (_root, args: { id: string }) => jobs.get(args.id).catch(() => null),
+    },
+    jobs: {
+      type: new GraphQLNonNull(new GraphQLList(nonNullJob)),
+      description: 'Jobs, newest first.',
+      args: { status: { type: status }, pipeline: { type: GraphQLString }, limit: { type: GraphQLInt } },
+      resolve: (_root, args: { status?: JobStatus | null; pipeline?: string | null; limit?: number | null }) =>
+        jobs.list({
+          ...(args.status ? { status: args.status } : {}),
+          ...(args.pipeline ? { pipeline: args.pipeline } : {}),
+          ...(args.limit ? { limit: args.limit } : {}),
+        }),
+    },
+  };
+  const mutationFields: GraphQLFieldConfigMap<unknown, unknown> = {};
+  for (const pipeline of jobs.pipelines.list()) {
+    mutationFields[pipeline.name] = {
+      type: nonNullJob,
+      description: pipeline.description ?? `Launches the '${pipeline.name}' pipeline.`,
+      args: { input: { type: new GraphQLNonNull(pipelineInputType(pipeline)) }, idempotency_key: { type: GraphQLString } },
+      resolve: (_root, args: { input: unknown; idempotency_key?: string | null }) =>
+        jobs
+          .launch(pipeline.name, stripNulls(args.input), args.idempotency_key ? { idempotencyKey: args.idempotency_key } : {})
+          .catch(coded),
+    };
+  }
+  const byId = { id: { type: new GraphQLNonNull(GraphQLID) } };
+  mutationFields.cancel_job = {
+    type: nonNullJob,
+    args: byId,
+    resolve: (_root, args: { id: string }) => jobs.cancel(args.id).catch(coded),
+  };
+  mutationFields.resume_job = {
+    type: nonNullJob,
+    args: byId,
+    resolve: (_root, args: { id: string }) => jobs.resume(args.id).catch(coded),
+  };
+  const subscription = new GraphQLObjectType({
+    name: 'Subscription',
+    fields: {
+      job_updates: {
+        type: nonNullJob,
+        description: 'The job whenever it changes, until it succeeds, fails or is cancelled.',
+        args: byId,
+        subscribe: async (_root, args: { id: string }) => {
+          await jobs.get(args.id).catch(coded);
+          return jobs.subscribe(args.id)[Symbol.asyncIterator]();
+        },
+        resolve: (value: Job) => value,
+      },
+    },
+  });
+  const replaced = new Set(['Query', 'Mutation', 'Subscription']);
+  const extended = new GraphQLSchema({
+    ...config,
+    query: new GraphQLObjectType({ ...(query ?? { name: 'Query' }), fields: queryFields }),
+    mutation: new GraphQLObjectType({ name: 'Mutation', fields: mutationFields }),
+    subscription,
+    types: config.types.filter((type) => !replaced.has(type.name)),
+  });
+  let perSchema = cache.get(schema);
+  if (!perSchema) cache.set(schema, (perSchema = new WeakMap()));
+  perSchema.set(jobs, extended);
+  return extended;
+}
+
+/** GraphQL gives explicit nulls for omitted optional input fields; zod treats `undefined` as "not given". */
+function stripNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripNulls);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== null)
+        .map(([k, v]) => [k, stripNulls(v)]),
+    );
+  }
+  return value;
+}
