@@ -128,7 +128,7 @@ export async function runGraphqlBench(options: GraphqlBenchOptions): Promise<voi
     while (performance.now() < warmUntil) await post('{ detections(limit: 1) { name } }');
 
     console.log(
-      `\n${'query'.padEnd(10)} ${'rows'.padStart(6)} ${'http ms'.padStart(9)} ${'sql ms'.padStart(9)} ${'ratio'.padStart(7)}`,
+      `\n${'query'.padEnd(10)} ${'rows'.padStart(6)} ${'http ms'.padStart(9)} ${'sql ms'.padStart(9)} ${'ratio'.padStart(7)} ${'pool ms'.padStart(9)}`,
     );
     for (const [label, query] of Object.entries(QUERIES).filter(
       ([l]) => options.queries?.includes(l) ?? true,
@@ -143,6 +143,7 @@ export async function runGraphqlBench(options: GraphqlBenchOptions): Promise<voi
       }
       const http: number[] = [];
       const sql: number[] = [];
+      const worker: number[] = [];
       for (let i = 0; i < ITERATIONS; i++) {
         t = performance.now();
         await post(query);
@@ -150,12 +151,15 @@ export async function runGraphqlBench(options: GraphqlBenchOptions): Promise<voi
         t = performance.now();
         statement.all(...(task.params as unknown[]));
         sql.push(performance.now() - t);
+        t = performance.now();
+        await pool.read(task);
+        worker.push(performance.now() - t);
       }
       const value = Object.values(body.data)[0];
       const count = Array.isArray(value) ? value.length : 1;
       console.log(
         `${label.padEnd(10)} ${String(count).padStart(6)} ${median(http).toFixed(2).padStart(9)} ${median(sql).toFixed(2).padStart(9)} ` +
-          `${(median(http) / median(sql)).toFixed(2).padStart(6)}x`,
+          `${(median(http) / median(sql)).toFixed(2).padStart(6)}x ${median(worker).toFixed(2).padStart(9)}`,
       );
     }
 
