@@ -19,6 +19,8 @@ interface FakeObject {
   crc32c: string;
   /** Cached JSON resource text (objects are immutable once stored). */
   json?: string;
+  /** Cached JSON of the partial resource for the `fields=items(...)` selection last asked for. */
+  partial?: { fields: string; json: string };
 }
 
 /** Options of {@link startGcsFake}. */
@@ -170,6 +172,8 @@ export async function startGcsFake(options: GcsFakeOptions = {}): Promise<GcsFak
     // Start at the greatest (lexicographic) lower bound of the three.
     const from = lowerBound(all, [prefix, startOffset, after ?? ''].sort().at(-1) ?? '');
     const items: string[] = [];
+    // Partial responses (`fields=items(name,size),nextPageToken`), as the real API supports.
+    const itemFields = /items\(([^)]*)\)/.exec(q.get('fields') ?? '')?.[1]?.split(',');
     const prefixes: string[] = [];
     let last: string | undefined;
     let truncated = false;
@@ -194,8 +198,19 @@ export async function startGcsFake(options: GcsFakeOptions = {}): Promise<GcsFak
           break;
         }
         const o = bucket.get(key) as FakeObject;
-        o.json ??= JSON.stringify(resource(bucketName, key, o));
-        items.push(o.json);
+        if (itemFields === undefined) {
+          o.json ??= JSON.stringify(resource(bucketName, key, o));
+          items.push(o.json);
+        } else {
+          if (o.partial?.fields !== itemFields.join(',')) {
+            const full = resource(bucketName, key, o);
+            o.partial = {
+              fields: itemFields.join(','),
+              json: JSON.stringify(Object.fromEntries(itemFields.map((f) => [f, full[f]]))),
+            };
+          }
+          items.push(o.partial.json);
+        }
       }
       last = key;
     }
