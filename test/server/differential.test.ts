@@ -3,7 +3,7 @@ import { readRecords } from '../../compute/chain/read.ts';
 import type { DatasetSchema, FieldSpec } from '../../schema/record/field-type.ts';
 import type { ChainqlApp } from '../../server/app.ts';
 import { appFor, gql, openStore, type TestStore } from './fixtures.ts';
-import { type Kind, runReference } from './reference-evaluator.ts';
+import { compareValues, type Kind, runReference } from './reference-evaluator.ts';
 
 /**
  * Differential test: random nested datasets and random where/order_by/limit/offset queries, answered by
@@ -211,6 +211,13 @@ function selection(leaves: Leaf[]): string {
   return `_id ${render(tree)}`;
 }
 
+function valueAt(row: Record<string, unknown>, path: string): unknown {
+  let v: unknown = row;
+  for (const p of path.split('.'))
+    v = v === null || v === undefined ? null : (v as Record<string, unknown>)[p];
+  return v ?? null;
+}
+
 describe('differential: GraphQL over SQLite vs an in-JS Hasura evaluator', () => {
   let store: TestStore;
   let app: ChainqlApp;
@@ -250,7 +257,7 @@ describe('differential: GraphQL over SQLite vs an in-JS Hasura evaluator', () =>
     await store?.dispose();
   });
 
-  it(`agrees on ${DATASETS * CASES_PER_DATASET} random queries`, async () => {
+  it(`agrees on ${DATASETS * CASES_PER_DATASET} random queries (rows, counts and groups)`, async () => {
     const r = rng(SEED + 1);
     const mismatches: string[] = [];
     let cases = 0;
@@ -263,12 +270,15 @@ describe('differential: GraphQL over SQLite vs an in-JS Hasura evaluator', () =>
         );
         const limit = r() < 0.6 ? Math.floor(r() * 25) : undefined;
         const offset = r() < 0.3 ? Math.floor(r() * 10) : undefined;
+        const groupLeaf = pick(r, ds.leaves);
         const result = await gql(
           app,
-          `query($w: ${type}_bool_exp, $o: [${type}_order_by!], $l: Int, $off: Int) {
+          `query($w: ${type}_bool_exp, $o: [${type}_order_by!], $l: Int, $off: Int, $by: [FieldPath!]!) {
              ${type}(where: $w, order_by: $o, limit: $l, offset: $off) { _id }
+             agg: ${type}_aggregate(where: $w) { aggregate { count } }
+             groups: ${type}_groups(by: $by, where: $w, limit: 1000) { key { ${selection([groupLeaf]).replace(/^_id /, '')} } aggregate { count } }
            }`,
-          { w: where, o: orderBy, l: limit ?? null, off: offset ?? null },
+          { w: where, o: orderBy, l: limit ?? null, off: offset ?? null, by: [groupLeaf.path] },
         );
         cases++;
         const expected = runReference(ds.rows, ds.kinds, {
@@ -277,13 +287,39 @@ describe('differential: GraphQL over SQLite vs an in-JS Hasura evaluator', () =>
           limit: limit ?? 1000,
           ...(offset === undefined ? {} : { offset }),
         }).map((row) => row._id);
+        const matching = runReference(ds.rows, ds.kinds, { where, limit: 1000 });
+        const groupCounts = new Map<string, { key: unknown; count: number }>();
+        for (const row of matching) {
+          const key = valueAt(row, groupLeaf.path);
+          const id = JSON.stringify(key);
+          const entry = groupCounts.get(id) ?? { key, count: 0 };
+          entry.count++;
+          groupCounts.set(id, entry);
+        }
+        const expectedGroups = [...groupCounts.values()].sort((a, b) =>
+          a.key === null
+            ? b.key === null
+              ? 0
+              : 1
+            : b.key === null
+              ? -1
+              : compareValues(groupLeaf.kind, a.key, b.key),
+        );
+        const actualGroups = (
+          (result.data?.groups ?? []) as { key: Record<string, unknown>; aggregate: { count: number } }[]
+        ).map((g) => ({ key: valueAt(g.key, groupLeaf.path), count: g.aggregate.count }));
         const actual = result.errors
           ? result.errors
-          : ((result.data?.[type] ?? []) as { _id: string }[]).map((row) => row._id);
-        if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+          : {
+              rows: ((result.data?.[type] ?? []) as { _id: string }[]).map((row) => row._id),
+              count: (result.data?.agg as { aggregate: { count: number } } | undefined)?.aggregate.count,
+              groups: actualGroups,
+            };
+        const expectedAll = { rows: expected, count: matching.length, groups: expectedGroups };
+        if (JSON.stringify(actual) !== JSON.stringify(expectedAll)) {
           mismatches.push(
             `seed ${SEED} ${type} case ${i}: where=${JSON.stringify(where)} order_by=${JSON.stringify(orderBy)} ` +
-              `limit=${limit} offset=${offset}\n  api: ${JSON.stringify(actual)}\n  ref: ${JSON.stringify(expected)}`,
+              `limit=${limit} offset=${offset}\n  api: ${JSON.stringify(actual)}\n  ref: ${JSON.stringify(expectedAll)}`,
           );
         }
       }
