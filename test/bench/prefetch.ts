@@ -66,9 +66,11 @@ async function timed(fn: () => Promise<void>): Promise<number> {
 
 const payload = Buffer.alloc(KB * 1024, 7);
 await bounded(iterate(records.slice(0, 50)), () => udf(payload)); // warm the pool
+const cpu0 = process.cpuUsage();
 const io = await timed(async () => {
   for await (const f of prefetch(iterate(fresh()), { count: PREFETCH, select: (f) => f })) await f.read();
 });
+const ioCpu = process.cpuUsage(cpu0);
 const cpu = await timed(() => bounded(iterate(records), () => udf(payload)));
 const full = await timed(() =>
   bounded(prefetch(iterate(fresh()), { count: PREFETCH, select: (f) => f }), async (f) =>
@@ -83,6 +85,9 @@ console.log(
 );
 console.log(
   `io only (prefetch ${PREFETCH}) : ${io.toFixed(0)} ms   (nominal IO/concurrency = ${((FILES * LATENCY) / PREFETCH).toFixed(0)} ms)`,
+);
+console.log(
+  `  main-thread CPU during io-only: ${((ioCpu.user + ioCpu.system) / 1000).toFixed(0)} ms (SDK download + checksum work)`,
 );
 console.log(`cpu only (${THREADS} threads)   : ${cpu.toFixed(0)} ms`);
 console.log(`prefetch + udf         : ${full.toFixed(0)} ms`);
