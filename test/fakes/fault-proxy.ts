@@ -27,14 +27,15 @@ export interface FaultProxy {
   readonly endpoint: string;
   readonly port: number;
   faults: FaultOptions;
-  readonly stats: { requests: number; resets: number; errors: number; truncations: number };
+  /** Counters; `signed` counts requests that carried an `Authorization` header. */
+  readonly stats: { requests: number; resets: number; errors: number; truncations: number; signed: number };
   close(): Promise<void>;
 }
 
 /** Starts a proxy in front of `target` (`http://host:port`). */
 export async function startFaultProxy(target: string, faults: FaultOptions = {}): Promise<FaultProxy> {
   const to = new URL(target);
-  const stats = { requests: 0, resets: 0, errors: 0, truncations: 0 };
+  const stats = { requests: 0, resets: 0, errors: 0, truncations: 0, signed: 0 };
   let state = (faults.seed ?? 1) >>> 0 || 1;
   const random = (): number => {
     // xorshift32
@@ -55,6 +56,7 @@ export async function startFaultProxy(target: string, faults: FaultOptions = {})
 
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     stats.requests++;
+    if (req.headers.authorization !== undefined) stats.signed++;
     const f = proxy.faults;
     const roll = random();
     const go = (): void => {
