@@ -65,14 +65,17 @@ describe('chainql --help', () => {
 });
 
 describe('chainql demo, datasets and serve', () => {
-  const temp = makeTempDir('chainql-cli-demo-');
-  const data = join(temp.dir, 'data');
+  // Created in beforeAll (not at collection) so a run filtered to other tests leaves nothing behind.
+  let temp: ReturnType<typeof makeTempDir>;
+  let data: string;
   let demo: Awaited<ReturnType<typeof runCli>>;
 
   beforeAll(async () => {
+    temp = makeTempDir('chainql-cli-demo-');
+    data = join(temp.dir, 'data');
     demo = await runCli(['demo', '--no-serve', '--data', data]);
   }, TIMEOUT);
-  afterAll(() => temp.remove());
+  afterAll(() => temp?.remove());
 
   it('demo --no-serve builds the demo datasets and exits', () => {
     expect(demo.stderr).toBe('');
@@ -198,9 +201,13 @@ describe('chainql serve on a port that is taken', () => {
 });
 
 describe('chainql run', () => {
-  const project = makeScriptProject('chainql-cli-run-');
-  const data = join(project.dir, 'data');
-  afterAll(() => project.remove());
+  let project: ReturnType<typeof makeScriptProject>;
+  let data: string;
+  beforeAll(() => {
+    project = makeScriptProject('chainql-cli-run-');
+    data = join(project.dir, 'data');
+  });
+  afterAll(() => project?.remove());
 
   it(
     'runs a script that saves a dataset into --data',

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeScriptProject, makeTempDir, REPO_ROOT, runCli } from '../cli/run-cli.ts';
 
 const TIMEOUT = 180_000;
@@ -55,8 +55,11 @@ function runTool(
 }
 
 describe('README.md: the chain example', () => {
-  const project = makeScriptProject('chainql-readme-');
-  afterAll(() => project.remove());
+  let project: ReturnType<typeof makeScriptProject>;
+  beforeAll(() => {
+    project = makeScriptProject('chainql-readme-');
+  });
+  afterAll(() => project?.remove());
 
   it(
     'runs with the command on its first line and prints exactly the output shown after it',
