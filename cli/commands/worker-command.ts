@@ -31,12 +31,21 @@ export function registerWorkerCommand(program: Command): void {
         'Workers import the UDF modules the chains use, so run them from the same code checkout.',
     )
     .option('--concurrency <n>', 'partitions processed at once by this process', '1')
-    .option('--data <dir>', 'data directory for jobs that name none (default: $CHAINQL_DATA_DIR or ./.chainql)')
+    .option(
+      '--data <dir>',
+      'data directory for jobs that name none (default: $CHAINQL_DATA_DIR or ./.chainql)',
+    )
     .option('--redis <url>', 'Redis URL (default: $CHAINQL_REDIS_URL or redis://127.0.0.1:6379)')
     .option('--queue <name>', 'partition queue (default: $CHAINQL_QUEUE or chainql-partitions)')
-    .option('--lock-duration <ms>', 'partition lock time; a dead worker\'s partition moves on after about this plus the stall interval')
+    .option(
+      '--lock-duration <ms>',
+      "partition lock time; a dead worker's partition moves on after about this plus the stall interval",
+    )
     .option('--stalled-interval <ms>', 'how often stalled partitions are looked for')
-    .option('--config <path>', 'pipeline config module (default: $CHAINQL_CONFIG or ./chainql.config.ts, when present)')
+    .option(
+      '--config <path>',
+      'pipeline config module (default: $CHAINQL_CONFIG or ./chainql.config.ts, when present)',
+    )
     .option('--pipeline-queue <name>', 'queue of pipeline jobs (default: chainql-pipelines)')
     .option('--partition-size <rows>', 'rows per partition of the pipelines this worker runs (default 5000)')
     .option('--verbose', 'print one line per finished partition')
@@ -45,7 +54,9 @@ export function registerWorkerCommand(program: Command): void {
         concurrency: Number(options.concurrency),
         ...(options.data ? { dataDir: resolve(options.data) } : {}),
         ...(options.redis ? { redisUrl: options.redis } : {}),
-        ...(options.queue ?? process.env.CHAINQL_QUEUE ? { queueName: options.queue ?? process.env.CHAINQL_QUEUE } : {}),
+        ...((options.queue ?? process.env.CHAINQL_QUEUE)
+          ? { queueName: options.queue ?? process.env.CHAINQL_QUEUE }
+          : {}),
         ...(options.lockDuration ? { lockDuration: Number(options.lockDuration) } : {}),
         ...(options.stalledInterval ? { stalledInterval: Number(options.stalledInterval) } : {}),
         ...(options.verbose
@@ -82,7 +93,10 @@ export function registerWorkerCommand(program: Command): void {
         const stop = () => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
-          Promise.all([worker.close(), pipelineWorker?.close()]).then(() => done(), () => done());
+          Promise.all([worker.close(), pipelineWorker?.close()]).then(
+            () => done(),
+            () => done(),
+          );
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);

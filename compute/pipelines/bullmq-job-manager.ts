@@ -5,7 +5,7 @@ import { openRedis, redisUrlFrom } from '../runners/redis-connection.ts';
 import { DEFAULT_PIPELINE_QUEUE, jobCancelKey, type PipelineJobData, toJob } from './bullmq-job-state.ts';
 import type { Job, JobListOptions, JobManager, LaunchOptions } from './job.ts';
 import { jobUpdates } from './job-updates.ts';
-import { parsePipelineInput, type Pipeline } from './pipeline.ts';
+import { type Pipeline, parsePipelineInput } from './pipeline.ts';
 import { PipelineRegistry } from './pipeline-config.ts';
 import { JobNotFoundError, JobStateError } from './pipeline-errors.ts';
 
@@ -25,7 +25,15 @@ export interface BullmqJobManagerOptions {
   readonly keepFinishedSeconds?: number;
 }
 
-const ALL_STATES = ['active', 'waiting', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
+const ALL_STATES = [
+  'active',
+  'waiting',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+  'completed',
+  'failed',
+] as const;
 
 /**
  * Job manager whose jobs live in Redis (BullMQ) and run on `chainql worker` processes that load the same
@@ -43,13 +51,18 @@ export class BullmqJobManager implements JobManager {
     private readonly queue: Queue<PipelineJobData>,
   ) {
     this.queueName = queue.name;
-    this.registry = options.pipelines instanceof PipelineRegistry ? options.pipelines : new PipelineRegistry(options.pipelines);
+    this.registry =
+      options.pipelines instanceof PipelineRegistry
+        ? options.pipelines
+        : new PipelineRegistry(options.pipelines);
   }
 
   /** Connects to Redis. */
   static async open(options: BullmqJobManagerOptions): Promise<BullmqJobManager> {
     const redis = options.connection ?? openRedis(redisUrlFrom(options.redisUrl));
-    const queue = new Queue<PipelineJobData>(options.queueName ?? DEFAULT_PIPELINE_QUEUE, { connection: redis });
+    const queue = new Queue<PipelineJobData>(options.queueName ?? DEFAULT_PIPELINE_QUEUE, {
+      connection: redis,
+    });
     await queue.waitUntilReady();
     return new BullmqJobManager(options, redis, queue);
   }
@@ -73,7 +86,12 @@ export class BullmqJobManager implements JobManager {
     // Adding an existing id is a no-op in BullMQ, so concurrent launches with one key make one job.
     await this.queue.add(
       definition.name,
-      { pipeline: definition.name, input: parsed, dataDir: this.options.dataDir, ...(key === undefined ? {} : { idempotencyKey: key }) },
+      {
+        pipeline: definition.name,
+        input: parsed,
+        dataDir: this.options.dataDir,
+        ...(key === undefined ? {} : { idempotencyKey: key }),
+      },
       { jobId: id, removeOnComplete: { age: keep }, removeOnFail: { age: keep } },
     );
     return this.get(id);
@@ -94,7 +112,8 @@ export class BullmqJobManager implements JobManager {
   async list(options: JobListOptions = {}): Promise<Job[]> {
     const limit = Math.min(Math.max(1, options.limit ?? 50), 1000);
     const jobs = (await this.queue.getJobs([...ALL_STATES], 0, 999)).filter(
-      (job): job is BullJob<PipelineJobData> => Boolean(job) && (!options.pipeline || job.data.pipeline === options.pipeline),
+      (job): job is BullJob<PipelineJobData> =>
+        Boolean(job) && (!options.pipeline || job.data.pipeline === options.pipeline),
     );
     const snapshots = await Promise.all(jobs.map((job) => this.snapshot(job)));
     return snapshots
@@ -116,7 +135,8 @@ export class BullmqJobManager implements JobManager {
     const job = await BullJob.fromId<PipelineJobData>(this.queue, id);
     if (!job) throw new JobNotFoundError(id);
     const current = await this.snapshot(job);
-    if (current.status !== 'failed' && current.status !== 'cancelled') throw new JobStateError(id, current.status, 'resume');
+    if (current.status !== 'failed' && current.status !== 'cancelled')
+      throw new JobStateError(id, current.status, 'resume');
     const state = await job.getState();
     await this.redis.del(jobCancelKey(this.queueName, id));
     if (state === 'failed') {
@@ -140,7 +160,10 @@ export class BullmqJobManager implements JobManager {
   }
 
   private async snapshot(job: BullJob<PipelineJobData>): Promise<Job> {
-    const [state, cancelled] = await Promise.all([job.getState(), this.redis.exists(jobCancelKey(this.queueName, job.id ?? ''))]);
+    const [state, cancelled] = await Promise.all([
+      job.getState(),
+      this.redis.exists(jobCancelKey(this.queueName, job.id ?? '')),
+    ]);
     return toJob(job, state, cancelled > 0);
   }
 }

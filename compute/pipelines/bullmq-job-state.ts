@@ -27,7 +27,9 @@ export function toJob(job: BullJob<PipelineJobData>, state: string, cancelled: b
   const progress = job.progress as Partial<JobProgress> | number | undefined;
   const output = job.returnvalue as JobOutput | null | undefined;
   const error: JobError | undefined =
-    status === 'failed' ? (job.data.error ?? { code: 'INTERNAL', message: job.failedReason || 'failed' }) : undefined;
+    status === 'failed'
+      ? (job.data.error ?? { code: 'INTERNAL', message: job.failedReason || 'failed' })
+      : undefined;
   return {
     id: job.id ?? '',
     pipeline: job.data.pipeline,

@@ -3,8 +3,24 @@
  * that launch them — in-process (`LocalJobManager`, state in the warehouse) or on BullMQ workers
  * (`BullmqJobManager`, state in Redis).
  */
-export { definePipeline, isPipeline, outputName, parsePipelineInput } from './pipeline.ts';
+
+export { BullmqJobManager, type BullmqJobManagerOptions } from './bullmq-job-manager.ts';
+export { DEFAULT_PIPELINE_QUEUE, type PipelineJobData } from './bullmq-job-state.ts';
+export type {
+  Job,
+  JobError,
+  JobListOptions,
+  JobManager,
+  JobOutput,
+  JobProgress,
+  JobStatus,
+  LaunchOptions,
+} from './job.ts';
+export { FINAL_STATUSES } from './job.ts';
+export { LocalJobManager, type LocalJobManagerOptions } from './local-job-manager.ts';
+export { type OpenJobManagerOptions, openJobManager } from './open-job-manager.ts';
 export type { Pipeline, PipelineContext, PipelineDefinition } from './pipeline.ts';
+export { definePipeline, isPipeline, outputName, parsePipelineInput } from './pipeline.ts';
 export { configPath, loadPipelineConfig, PipelineRegistry } from './pipeline-config.ts';
 export {
   JobNotFoundError,
@@ -13,9 +29,4 @@ export {
   PipelineInputError,
   PipelineNotFoundError,
 } from './pipeline-errors.ts';
-export { FINAL_STATUSES } from './job.ts';
-export type { Job, JobError, JobListOptions, JobManager, JobOutput, JobProgress, JobStatus, LaunchOptions } from './job.ts';
-export { LocalJobManager, type LocalJobManagerOptions } from './local-job-manager.ts';
-export { BullmqJobManager, type BullmqJobManagerOptions } from './bullmq-job-manager.ts';
-export { DEFAULT_PIPELINE_QUEUE, type PipelineJobData } from './bullmq-job-state.ts';
 export { type PipelineWorker, type PipelineWorkerOptions, startPipelineWorker } from './pipeline-worker.ts';

@@ -16,7 +16,9 @@ export class JobStore {
   /** Opens the store, creating the table and index when missing. @throws PipelineConfigError for a non-SQLite warehouse. */
   static async open(warehouse: WarehouseDriver): Promise<JobStore> {
     if (warehouse.dialect !== 'sqlite') {
-      throw new PipelineConfigError('The in-process job manager stores jobs in the embedded SQLite warehouse.');
+      throw new PipelineConfigError(
+        'The in-process job manager stores jobs in the embedded SQLite warehouse.',
+      );
     }
     await warehouse.execute({
       sql:
@@ -51,8 +53,7 @@ export class JobStore {
   async update(job: Job): Promise<void> {
     const row = toRow(job);
     await this.warehouse.execute({
-      sql:
-        `UPDATE ${TABLE} SET status = ?, progress = ?, error = ?, output = ?, started_at = ?, finished_at = ? WHERE id = ?`,
+      sql: `UPDATE ${TABLE} SET status = ?, progress = ?, error = ?, output = ?, started_at = ?, finished_at = ? WHERE id = ?`,
       parameters: [row[2], row[5], row[6], row[7], row[9], row[10], job.id],
     });
   }
@@ -119,7 +120,8 @@ function toRow(job: Job): unknown[] {
 }
 
 function fromRow(row: Record<string, unknown>): Job {
-  const date = (value: unknown) => (value === null || value === undefined ? undefined : new Date(Number(value)));
+  const date = (value: unknown) =>
+    value === null || value === undefined ? undefined : new Date(Number(value));
   const startedAt = date(row.started_at);
   const finishedAt = date(row.finished_at);
   return {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { StepRunner } from '../chain/udf-runner.ts';
 import type { Session } from '../session.ts';
-import { type Job, type JobListOptions, type JobManager, type JobProgress, type LaunchOptions } from './job.ts';
+import type { Job, JobListOptions, JobManager, JobProgress, LaunchOptions } from './job.ts';
 import { JobStore } from './job-store.ts';
 import { jobChangeEmitter, jobUpdates } from './job-updates.ts';
-import { parsePipelineInput, type Pipeline } from './pipeline.ts';
+import { type Pipeline, parsePipelineInput } from './pipeline.ts';
 import { PipelineRegistry } from './pipeline-config.ts';
 import { JobNotFoundError, JobStateError } from './pipeline-errors.ts';
 import { jobError, runPipeline } from './run-pipeline.ts';
@@ -39,7 +39,10 @@ export class LocalJobManager implements JobManager {
     private readonly options: LocalJobManagerOptions,
     private readonly store: JobStore,
   ) {
-    this.registry = options.pipelines instanceof PipelineRegistry ? options.pipelines : new PipelineRegistry(options.pipelines);
+    this.registry =
+      options.pipelines instanceof PipelineRegistry
+        ? options.pipelines
+        : new PipelineRegistry(options.pipelines);
   }
 
   /** Opens the manager (creating the jobs table) and fails jobs interrupted by an earlier exit. */
@@ -49,7 +52,10 @@ export class LocalJobManager implements JobManager {
       await store.update({
         ...job,
         status: 'failed',
-        error: { code: 'INTERRUPTED', message: 'The process running this job exited; resume it to continue.' },
+        error: {
+          code: 'INTERRUPTED',
+          message: 'The process running this job exited; resume it to continue.',
+        },
         finishedAt: new Date(),
       });
     }
@@ -111,7 +117,8 @@ export class LocalJobManager implements JobManager {
   /** @inheritdoc */
   async resume(id: string): Promise<Job> {
     const job = await this.get(id);
-    if (job.status !== 'failed' && job.status !== 'cancelled') throw new JobStateError(id, job.status, 'resume');
+    if (job.status !== 'failed' && job.status !== 'cancelled')
+      throw new JobStateError(id, job.status, 'resume');
     const definition = this.registry.get(job.pipeline);
     const { error: _error, output: _output, finishedAt: _finished, ...rest } = job;
     const queued: Job = { ...rest, status: 'queued', progress: NO_PROGRESS };
@@ -157,7 +164,10 @@ export class LocalJobManager implements JobManager {
             void set({ ...entry.job, progress }, persist).catch(() => undefined);
           },
         });
-        const progress = { ...entry.job.progress, done: Math.max(entry.job.progress.done, entry.job.progress.total) };
+        const progress = {
+          ...entry.job.progress,
+          done: Math.max(entry.job.progress.done, entry.job.progress.total),
+        };
         await set({ ...entry.job, status: 'succeeded', output, progress, finishedAt: new Date() }, true);
       } catch (error) {
         const cancelled = controller.signal.aborted;
@@ -178,4 +188,3 @@ export class LocalJobManager implements JobManager {
     if (this.closed) controller.abort();
   }
 }
-

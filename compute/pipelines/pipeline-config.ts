@@ -16,7 +16,8 @@ export class PipelineRegistry {
   /** @throws PipelineConfigError when two pipelines share a name. */
   constructor(pipelines: readonly Pipeline[]) {
     for (const pipeline of pipelines) {
-      if (this.byName.has(pipeline.name)) throw new PipelineConfigError(`Two pipelines are named '${pipeline.name}'.`);
+      if (this.byName.has(pipeline.name))
+        throw new PipelineConfigError(`Two pipelines are named '${pipeline.name}'.`);
       this.byName.set(pipeline.name, pipeline);
     }
   }
@@ -48,14 +49,18 @@ export async function loadPipelineConfig(
 ): Promise<PipelineRegistry> {
   const file = configPath(path);
   if (!existsSync(file)) {
-    if (options.required) throw new PipelineConfigError(`Config module not found: ${file} (set CHAINQL_CONFIG).`);
+    if (options.required)
+      throw new PipelineConfigError(`Config module not found: ${file} (set CHAINQL_CONFIG).`);
     return new PipelineRegistry([]);
   }
   let loaded: Record<string, unknown>;
   try {
     loaded = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
-    throw new PipelineConfigError(`Cannot import config module ${file}: ${(error as Error)?.message ?? error}`, { cause: error });
+    throw new PipelineConfigError(
+      `Cannot import config module ${file}: ${(error as Error)?.message ?? error}`,
+      { cause: error },
+    );
   }
   const fromDefault = (loaded.default as { pipelines?: unknown } | undefined)?.pipelines;
   const list = Array.isArray(fromDefault)
@@ -64,6 +69,9 @@ export async function loadPipelineConfig(
       ? loaded.pipelines
       : Object.values(loaded).filter(isPipeline);
   const bad = (list as unknown[]).findIndex((value) => !isPipeline(value));
-  if (bad >= 0) throw new PipelineConfigError(`Entry ${bad} of the pipelines in ${file} was not made by definePipeline().`);
+  if (bad >= 0)
+    throw new PipelineConfigError(
+      `Entry ${bad} of the pipelines in ${file} was not made by definePipeline().`,
+    );
   return new PipelineRegistry(list as Pipeline[]);
 }

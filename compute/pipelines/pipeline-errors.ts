@@ -25,7 +25,10 @@ export class PipelineNotFoundError extends ChainqlError {
     readonly pipeline: string,
     readonly known: readonly string[],
   ) {
-    super('PIPELINE_NOT_FOUND', `No pipeline named '${pipeline}' (registered: ${known.join(', ') || 'none'}).`);
+    super(
+      'PIPELINE_NOT_FOUND',
+      `No pipeline named '${pipeline}' (registered: ${known.join(', ') || 'none'}).`,
+    );
   }
 }
 

@@ -60,7 +60,10 @@ export function startPipelineWorker(options: PipelineWorkerOptions): PipelineWor
       if (await redis.exists(cancelKey)) throw new UnrecoverableError('Cancelled');
       const controller = new AbortController();
       const poll = setInterval(() => {
-        redis.exists(cancelKey).then((found) => found && controller.abort(), () => undefined);
+        redis.exists(cancelKey).then(
+          (found) => found && controller.abort(),
+          () => undefined,
+        );
       }, 200);
       try {
         const pipeline = options.pipelines.get(job.data.pipeline);

@@ -51,11 +51,13 @@ export function definePipeline<S extends z.ZodType>(definition: PipelineDefiniti
       `Pipeline name '${definition.name}' must match [A-Za-z_][A-Za-z0-9_]* (it becomes a GraphQL mutation).`,
     );
   }
-  if (typeof definition.run !== 'function') throw new PipelineConfigError(`Pipeline '${definition.name}' needs run(input, ctx).`);
+  if (typeof definition.run !== 'function')
+    throw new PipelineConfigError(`Pipeline '${definition.name}' needs run(input, ctx).`);
   if (!definition.input || typeof (definition.input as { safeParse?: unknown }).safeParse !== 'function') {
     throw new PipelineConfigError(`Pipeline '${definition.name}' needs a zod schema as input.`);
   }
-  if (!definition.output) throw new PipelineConfigError(`Pipeline '${definition.name}' needs an output dataset name.`);
+  if (!definition.output)
+    throw new PipelineConfigError(`Pipeline '${definition.name}' needs an output dataset name.`);
   return { ...definition, pipeline: true };
 }
 
@@ -71,7 +73,10 @@ export function isPipeline(value: unknown): value is Pipeline {
 export function parsePipelineInput<S extends z.ZodType>(pipeline: Pipeline<S>, input: unknown): z.output<S> {
   const result = pipeline.input.safeParse(input);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+  const issues = result.error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+  }));
   throw new PipelineInputError(pipeline.name, issues[0]?.path ?? '', issues);
 }
 

@@ -1,6 +1,6 @@
+import type { StepRunner } from '../chain/udf-runner.ts';
 import type { DatasetVersion } from '../registry/dataset-registry.ts';
 import type { Session } from '../session.ts';
-import type { StepRunner } from '../chain/udf-runner.ts';
 import type { ProgressEvent } from '../udf/index.ts';
 import type { JobError, JobOutput, JobProgress } from './job.ts';
 import { outputName, type Pipeline } from './pipeline.ts';
@@ -21,13 +21,21 @@ export interface PipelineRunOptions {
  * (resume) continues from the UDF checkpoints; a finished save with the same chain hash returns the
  * existing version.
  */
-export async function runPipeline(pipeline: Pipeline, input: unknown, options: PipelineRunOptions): Promise<JobOutput> {
+export async function runPipeline(
+  pipeline: Pipeline,
+  input: unknown,
+  options: PipelineRunOptions,
+): Promise<JobOutput> {
   const { session, jobId, signal } = options;
   const chain = await pipeline.run(input, { session, jobId, signal });
   const onProgress = (event: ProgressEvent) => {
     if (event.type === 'started') options.onProgress({ done: 0, total: event.total ?? 0, rate: 0 });
     if (event.type === 'batchCommitted') {
-      options.onProgress({ done: event.done, total: event.total ?? 0, rate: Math.round(event.rate * 10) / 10 });
+      options.onProgress({
+        done: event.done,
+        total: event.total ?? 0,
+        rate: Math.round(event.rate * 10) / 10,
+      });
     }
   };
   const version: DatasetVersion = await chain

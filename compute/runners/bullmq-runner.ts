@@ -1,23 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import { FlowProducer, Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { executePartition, type PartitionTask, type StepRunner, type UdfRunContext } from '../chain/udf-runner.ts';
+import {
+  executePartition,
+  type PartitionTask,
+  type StepRunner,
+  type UdfRunContext,
+} from '../chain/udf-runner.ts';
 import { resolveSettings, stepName, UdfAbortedError } from '../udf/index.ts';
 import {
   PARTITION_JOB,
   type PartitionJobData,
   type RemoteError,
-  serialisableSettings,
   STEP_JOB,
+  serialisableSettings,
 } from './partition-job.ts';
 import { checkPartitionSize, DEFAULT_PARTITION_SIZE, pendingPartitions } from './partition-plan.ts';
 import { cancelKey, openRedis, redisUrlFrom } from './redis-connection.ts';
 import { errorFromRemote } from './remote-error.ts';
-import { RunnerConfigError } from './runner-errors.ts';
 import { type PartitionCounters, RunProgress } from './run-progress.ts';
-import { DEFAULT_QUEUE } from './worker-options.ts';
 import { waitForRun } from './run-waiter.ts';
+import { RunnerConfigError } from './runner-errors.ts';
 import { stepReference } from './step-reference.ts';
+import { DEFAULT_QUEUE } from './worker-options.ts';
 
 /** Options of {@link openBullmqRunner}. */
 export interface BullmqRunnerOptions {
@@ -74,7 +79,9 @@ export class BullmqRunner implements StepRunner {
     if (step.kind === 'agg') return executePartition(context, task);
     const { session, settings } = context;
     if (session.warehouse.dialect !== 'sqlite') {
-      throw new RunnerConfigError('The BullMQ runner needs the embedded SQLite warehouse (workers open its file).');
+      throw new RunnerConfigError(
+        'The BullMQ runner needs the embedded SQLite warehouse (workers open its file).',
+      );
     }
     if (settings.signal?.aborted) throw new UdfAbortedError({ cause: settings.signal.reason });
     const partitions = await pendingPartitions(session.warehouse, task.tables, this.partitionSize);
@@ -144,7 +151,10 @@ export class BullmqRunner implements StepRunner {
         return;
       }
       await redis.set(cancelKey(runId), '1', 'EX', 3600);
-      await this.stopRun(queue, children.map((child) => child.id));
+      await this.stopRun(
+        queue,
+        children.map((child) => child.id),
+      );
       if (outcome.kind === 'aborted') {
         progress.finish('aborted');
         throw new UdfAbortedError({ cause: settings.signal?.reason });

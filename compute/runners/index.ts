@@ -4,8 +4,8 @@
  * `resolveRunner`, the single place that picks a runner from settings and environment.
  */
 export { BullmqRunner, type BullmqRunnerOptions, openBullmqRunner } from './bullmq-runner.ts';
-export { DEFAULT_PARTITION_SIZE, pendingPartitions, type PendingPartition } from './partition-plan.ts';
 export type { PartitionJobData, PartitionProgress, RemoteError, StepReference } from './partition-job.ts';
+export { DEFAULT_PARTITION_SIZE, type PendingPartition, pendingPartitions } from './partition-plan.ts';
 export { DEFAULT_REDIS_URL, openRedis, redisUrlFrom } from './redis-connection.ts';
 export { resolveRunner } from './resolve-runner.ts';
 export { PartitionFailedError, RunnerConfigError } from './runner-errors.ts';

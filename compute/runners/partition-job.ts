@@ -1,7 +1,7 @@
 import type { DatasetSchema } from '../../schema/record/field-type.ts';
-import type { CheckpointTables } from '../checkpoint/checkpoint-store.ts';
-import type { IdRange } from '../chain/udf-runner.ts';
 import type { ChainSettings } from '../chain/plan.ts';
+import type { IdRange } from '../chain/udf-runner.ts';
+import type { CheckpointTables } from '../checkpoint/checkpoint-store.ts';
 import type { ExecutionSettings } from '../udf/index.ts';
 
 /** BullMQ job name of a partition (child) job. */
@@ -65,7 +65,14 @@ export interface RemoteError {
 /** The JSON-serialisable execution settings of a chain (callbacks, signals and runners dropped). */
 export function serialisableSettings(settings: ChainSettings): ExecutionSettings {
   const { concurrency, parallel, batchSize, flushIntervalMs, retries, rateLimit } = settings;
-  const picked: Record<string, unknown> = { concurrency, parallel, batchSize, flushIntervalMs, retries, rateLimit };
+  const picked: Record<string, unknown> = {
+    concurrency,
+    parallel,
+    batchSize,
+    flushIntervalMs,
+    retries,
+    rateLimit,
+  };
   for (const key of Object.keys(picked)) if (picked[key] === undefined) delete picked[key];
   return JSON.parse(JSON.stringify(picked)) as ExecutionSettings;
 }

@@ -1,7 +1,7 @@
 import type { WarehouseDriver } from '../../clients/warehouse/warehouse-driver.ts';
 import { quoteIdentifier } from '../../schema/dialect/index.ts';
-import type { CheckpointTables } from '../checkpoint/checkpoint-store.ts';
 import type { IdRange } from '../chain/udf-runner.ts';
+import type { CheckpointTables } from '../checkpoint/checkpoint-store.ts';
 import { RunnerConfigError } from './runner-errors.ts';
 
 /** Default input rows per partition job. */
@@ -20,7 +20,9 @@ export interface PendingPartition {
  */
 export function checkPartitionSize(size: number): number {
   if (!Number.isSafeInteger(size) || size < 1) {
-    throw new RunnerConfigError(`partitionSize must be a positive integer (rows per partition), got ${String(size)}.`);
+    throw new RunnerConfigError(
+      `partitionSize must be a positive integer (rows per partition), got ${String(size)}.`,
+    );
   }
   return size;
 }
@@ -38,7 +40,8 @@ export async function pendingPartitions(
   checkPartitionSize(size);
   const q = (name: string) => quoteIdentifier(warehouse.dialect, name);
   // CAST: the bound size may arrive as a REAL, which would make the division fractional.
-  const bucket = warehouse.dialect === 'sqlite' ? 'CAST((i.sys__id - 1) / ? AS INTEGER)' : 'intDiv(i.sys__id - 1, ?)';
+  const bucket =
+    warehouse.dialect === 'sqlite' ? 'CAST((i.sys__id - 1) / ? AS INTEGER)' : 'intDiv(i.sys__id - 1, ?)';
   const rows = await warehouse.query({
     sql:
       `SELECT ${bucket} AS p, count(*) AS n FROM ${q(tables.input)} AS i ` +

@@ -2,9 +2,10 @@ import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { getCompiler } from '../../schema/dialect/index.ts';
-import { CheckpointStore } from '../checkpoint/checkpoint-store.ts';
-import { executePartition, type UdfRunContext } from '../chain/udf-runner.ts';
 import { InvalidArgumentError } from '../chain/chain-errors.ts';
+import { executePartition, type UdfRunContext } from '../chain/udf-runner.ts';
+import { CheckpointStore } from '../checkpoint/checkpoint-store.ts';
+import { openSession, type Session } from '../session.ts';
 import {
   OutputValidationError,
   type ProgressEvent,
@@ -14,7 +15,6 @@ import {
   UdfSettingsError,
   type UdfStep,
 } from '../udf/index.ts';
-import { openSession, type Session } from '../session.ts';
 import type { PartitionJobData, PartitionProgress, RemoteError } from './partition-job.ts';
 import { cancelKey } from './redis-connection.ts';
 import { loadReferencedStep } from './step-reference.ts';
@@ -103,14 +103,21 @@ export class PartitionProcessor {
           throw new InvalidArgumentError('A worker never plans relations.');
         },
       };
-      await executePartition(context, { inputSchema: data.inputSchema, step, tables: data.tables, range: data.range });
+      await executePartition(context, {
+        inputSchema: data.inputSchema,
+        step,
+        tables: data.tables,
+        range: data.range,
+      });
       done = data.pending;
       report(true);
       return { committed: done - base };
     } catch (error) {
       const final = cancelled || isDeterministic(error);
       if (!final) throw error;
-      await job.updateData({ ...data, error: toRemoteError(error, cancelled) } as PartitionJobData).catch(() => undefined);
+      await job
+        .updateData({ ...data, error: toRemoteError(error, cancelled) } as PartitionJobData)
+        .catch(() => undefined);
       throw new UnrecoverableError(cancelled ? 'Cancelled' : (error as Error).message);
     } finally {
       clearInterval(poll);
@@ -165,7 +172,8 @@ function isDeterministic(error: unknown): boolean {
 }
 
 function toRemoteError(error: unknown, cancelled: boolean): RemoteError {
-  if (cancelled) return { name: 'UdfAbortedError', message: 'UDF execution was aborted', code: 'UDF_ABORTED' };
+  if (cancelled)
+    return { name: 'UdfAbortedError', message: 'UDF execution was aborted', code: 'UDF_ABORTED' };
   const err = error as Error & { code?: unknown };
   const base: RemoteError = {
     name: err.name ?? 'Error',

@@ -1,5 +1,5 @@
-import { UdfAbortedError, UdfLoadError, UdfRowError } from '../udf/index.ts';
 import type { IdRange } from '../chain/udf-runner.ts';
+import { UdfAbortedError, UdfLoadError, UdfRowError } from '../udf/index.ts';
 import type { RemoteError } from './partition-job.ts';
 import { PartitionFailedError } from './runner-errors.ts';
 
@@ -8,7 +8,11 @@ import { PartitionFailedError } from './runner-errors.ts';
  * class the in-process runner would: `UdfRowError` (row id, step, attempts, the UDF's error as cause),
  * `UdfAbortedError`, `UdfLoadError`; anything else becomes `PartitionFailedError` carrying the remote code.
  */
-export function errorFromRemote(remote: RemoteError | undefined, range: IdRange, failedReason: string): Error {
+export function errorFromRemote(
+  remote: RemoteError | undefined,
+  range: IdRange,
+  failedReason: string,
+): Error {
   if (remote?.code === 'UDF_ROW_FAILED' && remote.rowId !== undefined) {
     const cause = remote.cause
       ? Object.assign(new Error(remote.cause.message), {

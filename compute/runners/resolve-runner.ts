@@ -11,7 +11,10 @@ import type { BullmqRunnerOptions } from './bullmq-runner.ts';
  * 4. otherwise in-process (undefined).
  * bullmq and ioredis are imported only when a step actually runs on the BullMQ runner.
  */
-export function resolveRunner(settings: ChainSettings, env: NodeJS.ProcessEnv = process.env): StepRunner | undefined {
+export function resolveRunner(
+  settings: ChainSettings,
+  env: NodeJS.ProcessEnv = process.env,
+): StepRunner | undefined {
   if (settings.runner) return settings.runner;
   if (settings.workers === 0) return undefined;
   if ((settings.workers ?? 0) > 0 || env.CHAINQL_REDIS_URL) {

@@ -37,7 +37,11 @@ export class RunProgress {
     const rows = counters.done - before.done;
     const outputs = Math.max(0, (counters.outputs ?? 0) - (before.outputs ?? 0));
     const errors = Math.max(0, (counters.errors ?? 0) - (before.errors ?? 0));
-    this.partitions.set(partitionId, { done: counters.done, outputs: counters.outputs ?? before.outputs ?? 0, errors: counters.errors ?? before.errors ?? 0 });
+    this.partitions.set(partitionId, {
+      done: counters.done,
+      outputs: counters.outputs ?? before.outputs ?? 0,
+      errors: counters.errors ?? before.errors ?? 0,
+    });
     this.done += rows;
     this.outputs += outputs;
     this.errors += errors;

@@ -23,6 +23,9 @@ export class PartitionFailedError extends ChainqlError {
     readonly remoteName: string,
     message: string,
   ) {
-    super('PARTITION_FAILED', `Partition of input rows ${from}..${to} failed on a worker: ${remoteName}: ${message}`);
+    super(
+      'PARTITION_FAILED',
+      `Partition of input rows ${from}..${to} failed on a worker: ${remoteName}: ${message}`,
+    );
   }
 }

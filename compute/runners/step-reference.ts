@@ -8,7 +8,9 @@ import type { StepReference } from './partition-job.ts';
 /** sha256 of a module file's content ('' for non-file URLs): the code identity workers check. */
 export async function moduleHash(moduleUrl: string): Promise<string> {
   if (!moduleUrl.startsWith('file:')) return '';
-  return createHash('sha256').update(await readFile(fileURLToPath(moduleUrl))).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(fileURLToPath(moduleUrl)))
+    .digest('hex');
 }
 
 /**
@@ -32,7 +34,7 @@ export async function stepReference(step: UdfStep): Promise<StepReference> {
     throw new UdfLoadError(
       `The UDF defined at ${origin.location ?? origin.moduleUrl} is not exported from its module, so BullMQ ` +
         'workers cannot load it. Define it at the top level of a module and export it ' +
-        "(`export const myUdf = map({...}, fn)`), then use `.map(myUdf)`.",
+        '(`export const myUdf = map({...}, fn)`), then use `.map(myUdf)`.',
     );
   }
   return { moduleUrl: origin.moduleUrl, exportName, moduleHash: await moduleHash(origin.moduleUrl) };

@@ -34,7 +34,9 @@ export function resolveStallSettings(settings: StallSettings = {}): ResolvedStal
   };
   for (const [name, value] of Object.entries(resolved)) {
     if (!Number.isSafeInteger(value) || value < (name === 'maxStalledCount' ? 0 : 100)) {
-      throw new RunnerConfigError(`${name} must be an integer ≥ ${name === 'maxStalledCount' ? 0 : 100}, got ${value}.`);
+      throw new RunnerConfigError(
+        `${name} must be an integer ≥ ${name === 'maxStalledCount' ? 0 : 100}, got ${value}.`,
+      );
     }
   }
   return resolved;
@@ -46,7 +48,9 @@ export function resolveStallSettings(settings: StallSettings = {}): ResolvedStal
  */
 export function checkWorkerConcurrency(value: number): number {
   if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RunnerConfigError(`Worker concurrency must be an integer ≥ 1 (partitions at once), got ${String(value)}.`);
+    throw new RunnerConfigError(
+      `Worker concurrency must be an integer ≥ 1 (partitions at once), got ${String(value)}.`,
+    );
   }
   return value;
 }

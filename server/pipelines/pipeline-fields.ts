@@ -23,7 +23,10 @@ const STATUSES: readonly JobStatus[] = ['queued', 'running', 'succeeded', 'faile
 /** Rethrows coded job/pipeline errors as GraphQL errors with `extensions.code` (and `field` for bad input). */
 function coded(error: unknown): never {
   const e = error as { code?: unknown; message?: unknown; field?: unknown };
-  if (typeof e?.code === 'string' && ['BAD_USER_INPUT', 'JOB_NOT_FOUND', 'JOB_STATE', 'PIPELINE_NOT_FOUND'].includes(e.code)) {
+  if (
+    typeof e?.code === 'string' &&
+    ['BAD_USER_INPUT', 'JOB_NOT_FOUND', 'JOB_STATE', 'PIPELINE_NOT_FOUND'].includes(e.code)
+  ) {
     throw new GraphQLError(String(e.message), {
       extensions: { code: e.code, ...(typeof e.field === 'string' ? { field: e.field } : {}) },
     });
@@ -47,12 +50,18 @@ function jobTypes() {
   });
   const error = new GraphQLObjectType({
     name: 'job_error',
-    fields: { code: { type: new GraphQLNonNull(GraphQLString) }, message: { type: new GraphQLNonNull(GraphQLString) } },
+    fields: {
+      code: { type: new GraphQLNonNull(GraphQLString) },
+      message: { type: new GraphQLNonNull(GraphQLString) },
+    },
   });
   const output = new GraphQLObjectType({
     name: 'job_output',
     description: 'The dataset version the job saved (queryable as soon as the job succeeded).',
-    fields: { dataset: { type: new GraphQLNonNull(GraphQLString) }, version: { type: new GraphQLNonNull(GraphQLString) } },
+    fields: {
+      dataset: { type: new GraphQLNonNull(GraphQLString) },
+      version: { type: new GraphQLNonNull(GraphQLString) },
+    },
   });
   const date = (pick: (job: Job) => Date | undefined) => ({
     type: DateTimeScalar,
@@ -105,7 +114,10 @@ export function withPipelineFields(schema: GraphQLSchema, jobs: ServedJobManager
       type: new GraphQLNonNull(new GraphQLList(nonNullJob)),
       description: 'Jobs, newest first.',
       args: { status: { type: status }, pipeline: { type: GraphQLString }, limit: { type: GraphQLInt } },
-      resolve: (_root, args: { status?: JobStatus | null; pipeline?: string | null; limit?: number | null }) =>
+      resolve: (
+        _root,
+        args: { status?: JobStatus | null; pipeline?: string | null; limit?: number | null },
+      ) =>
         jobs.list({
           ...(args.status ? { status: args.status } : {}),
           ...(args.pipeline ? { pipeline: args.pipeline } : {}),
@@ -118,10 +130,17 @@ export function withPipelineFields(schema: GraphQLSchema, jobs: ServedJobManager
     mutationFields[pipeline.name] = {
       type: nonNullJob,
       description: pipeline.description ?? `Launches the '${pipeline.name}' pipeline.`,
-      args: { input: { type: new GraphQLNonNull(pipelineInputType(pipeline)) }, idempotency_key: { type: GraphQLString } },
+      args: {
+        input: { type: new GraphQLNonNull(pipelineInputType(pipeline)) },
+        idempotency_key: { type: GraphQLString },
+      },
       resolve: (_root, args: { input: unknown; idempotency_key?: string | null }) =>
         jobs
-          .launch(pipeline.name, stripNulls(args.input), args.idempotency_key ? { idempotencyKey: args.idempotency_key } : {})
+          .launch(
+            pipeline.name,
+            stripNulls(args.input),
+            args.idempotency_key ? { idempotencyKey: args.idempotency_key } : {},
+          )
           .catch(coded),
     };
   }
@@ -159,8 +178,8 @@ export function withPipelineFields(schema: GraphQLSchema, jobs: ServedJobManager
     subscription,
     types: config.types.filter((type) => !replaced.has(type.name)),
   });
-  let perSchema = cache.get(schema);
-  if (!perSchema) cache.set(schema, (perSchema = new WeakMap()));
+  const perSchema = cache.get(schema) ?? new WeakMap<ServedJobManager, GraphQLSchema>();
+  cache.set(schema, perSchema);
   perSchema.set(jobs, extended);
   return extended;
 }

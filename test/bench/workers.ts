@@ -25,7 +25,13 @@ import { openBullmqRunner } from '../../compute/runners/index.ts';
 import { openSession } from '../../compute/session.ts';
 import type { ProgressEvent, UdfStep } from '../../compute/udf/index.ts';
 import { spin, wait } from '../compute/runners/fixtures/runner-udfs.ts';
-import { REDIS_URL, removeQueue, spawnWorker, uniqueQueue, type WorkerProcess } from '../compute/runners/redis-test-helpers.ts';
+import {
+  REDIS_URL,
+  removeQueue,
+  spawnWorker,
+  uniqueQueue,
+  type WorkerProcess,
+} from '../compute/runners/redis-test-helpers.ts';
 
 const [cpuRows = 200_000, spinRounds = 4000, ioRows = 20_000, ioMs = 20] = process.argv.slice(2).map(Number);
 const SpinRow = z.object({ n: z.int(), rounds: z.int() });
@@ -74,11 +80,18 @@ async function timeStep(
     if (event.type === 'finished') finished = performance.now();
   };
   const t0 = performance.now();
-  await readRecords(rows, schema, { session }).settings({ ...settings, onProgress }).map(step).save('bench');
+  await readRecords(rows, schema, { session })
+    .settings({ ...settings, onProgress })
+    .map(step)
+    .save('bench');
   return { stepMs: finished - started, totalMs: performance.now() - t0 };
 }
 
-async function withWorkers<T>(count: number, args: string[], fn: (workers: WorkerProcess[]) => Promise<T>): Promise<T> {
+async function withWorkers<T>(
+  count: number,
+  args: string[],
+  fn: (workers: WorkerProcess[]) => Promise<T>,
+): Promise<T> {
   const workers = await Promise.all(Array.from({ length: count }, () => spawnWorker(args)));
   try {
     return await fn(workers);
@@ -99,7 +112,10 @@ async function cpuBound(): Promise<void> {
         const timing = await withSession((s) =>
           timeStep(s, rows, SpinRow, spin, { runner: openBullmqRunner({ redisUrl: REDIS_URL, queueName }) }),
         );
-        return { ...timing, workerCpuS: workers.reduce((sum, w) => sum + cpuSeconds(w.child.pid), 0) - cpuBefore };
+        return {
+          ...timing,
+          workerCpuS: workers.reduce((sum, w) => sum + cpuSeconds(w.child.pid), 0) - cpuBefore,
+        };
       });
     } finally {
       await removeQueue(queueName);
@@ -107,13 +123,25 @@ async function cpuBound(): Promise<void> {
   }
   const one = results[1]!;
   const two = results[2]!;
-  console.log(`CPU-bound map, ${cpuRows} rows × ${spinRounds} rounds (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}):`);
+  console.log(
+    `CPU-bound map, ${cpuRows} rows × ${spinRounds} rounds (load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}):`,
+  );
   console.log(`  in-process           step ${local.stepMs.toFixed(0)} ms`);
   const parallelism = (t: StepTiming) => ((t.workerCpuS ?? 0) * 1000) / t.stepMs;
-  console.log(`  1 worker process     step ${one.stepMs.toFixed(0)} ms (save ${one.totalMs.toFixed(0)} ms), worker CPU ${one.workerCpuS?.toFixed(1)} s → ${parallelism(one).toFixed(2)} cores busy`);
-  console.log(`  2 worker processes   step ${two.stepMs.toFixed(0)} ms (save ${two.totalMs.toFixed(0)} ms), worker CPU ${two.workerCpuS?.toFixed(1)} s → ${parallelism(two).toFixed(2)} cores busy`);
-  console.log(`  speed-up 2 vs 1 workers: ${(one.stepMs / two.stepMs).toFixed(2)}× (goal ≥ 1.8×; only meaningful on an idle machine)`);
-  console.log(`  CPU per row: ${(((one.workerCpuS ?? 0) * 1e6) / cpuRows).toFixed(1)} µs with 1 worker, ${(((two.workerCpuS ?? 0) * 1e6) / cpuRows).toFixed(1)} µs with 2`);
+  console.log(
+    `  1 worker process     step ${one.stepMs.toFixed(0)} ms (save ${one.totalMs.toFixed(0)} ms), worker CPU ${one.workerCpuS?.toFixed(1)} s → ${parallelism(one).toFixed(2)} cores busy`,
+  );
+  console.log(
+    `  2 worker processes   step ${two.stepMs.toFixed(0)} ms (save ${two.totalMs.toFixed(0)} ms), worker CPU ${two.workerCpuS?.toFixed(1)} s → ${parallelism(two).toFixed(2)} cores busy`,
+  );
+  console.log(
+    `  speed-up 2 vs 1 workers: ${(one.stepMs / two.stepMs).toFixed(2)}× (goal ≥ 1.8×; only meaningful on an idle machine)`,
+  );
+  console.log(
+    `  CPU per row: ${(((one.workerCpuS ?? 0) * 1e6) / cpuRows).toFixed(1)} µs with 1 worker, ${(((two.workerCpuS ?? 0) * 1e6) / cpuRows).toFixed(1)} µs with 2`,
+  );
 }
 
 async function ioBound(): Promise<void> {
@@ -122,17 +150,30 @@ async function ioBound(): Promise<void> {
   const local = await withSession((s) => timeStep(s, rows, WaitRow, wait, { ...settings, workers: 0 }));
   const queueName = uniqueQueue('chainql-bench');
   try {
-    const { timing, busyMs, partitions } = await withWorkers(1, ['--queue', queueName, '--verbose'], async (workers) => {
-      const timing = await withSession((s) =>
-        timeStep(s, rows, WaitRow, wait, { ...settings, runner: openBullmqRunner({ redisUrl: REDIS_URL, queueName }) }),
-      );
-      const lines = [...workers[0]!.output().matchAll(/completed in (\d+) ms/g)];
-      return { timing, busyMs: lines.reduce((sum, m) => sum + Number(m[1]), 0), partitions: lines.length };
-    });
+    const { timing, busyMs, partitions } = await withWorkers(
+      1,
+      ['--queue', queueName, '--verbose'],
+      async (workers) => {
+        const timing = await withSession((s) =>
+          timeStep(s, rows, WaitRow, wait, {
+            ...settings,
+            runner: openBullmqRunner({ redisUrl: REDIS_URL, queueName }),
+          }),
+        );
+        const lines = [...workers[0]!.output().matchAll(/completed in (\d+) ms/g)];
+        return { timing, busyMs: lines.reduce((sum, m) => sum + Number(m[1]), 0), partitions: lines.length };
+      },
+    );
     const overhead = (timing.stepMs - busyMs) / timing.stepMs;
-    console.log(`I/O-bound map, ${ioRows} rows × ${ioMs} ms, concurrency 64, 1 worker, ${partitions} partitions:`);
-    console.log(`  in-process step ${local.stepMs.toFixed(0)} ms; BullMQ step ${timing.stepMs.toFixed(0)} ms (${(timing.stepMs / local.stepMs).toFixed(3)}× in-process)`);
-    console.log(`  time inside partitions ${busyMs} ms → queue overhead ${(overhead * 100).toFixed(2)}% of the step (goal ≤ 1%)`);
+    console.log(
+      `I/O-bound map, ${ioRows} rows × ${ioMs} ms, concurrency 64, 1 worker, ${partitions} partitions:`,
+    );
+    console.log(
+      `  in-process step ${local.stepMs.toFixed(0)} ms; BullMQ step ${timing.stepMs.toFixed(0)} ms (${(timing.stepMs / local.stepMs).toFixed(3)}× in-process)`,
+    );
+    console.log(
+      `  time inside partitions ${busyMs} ms → queue overhead ${(overhead * 100).toFixed(2)}% of the step (goal ≤ 1%)`,
+    );
   } finally {
     await removeQueue(queueName);
   }
@@ -170,14 +211,21 @@ async function redisMemory(): Promise<void> {
           controller.abort();
         })();
       };
-      const run = readRecords(rows, WaitRow, { session }).settings({ runner, onProgress, signal: controller.signal }).map(wait).save('bench');
+      const run = readRecords(rows, WaitRow, { session })
+        .settings({ runner, onProgress, signal: controller.signal })
+        .map(wait)
+        .save('bench');
       // Baseline just before the runner starts (after the input is materialised would be better, but the
       // runner's `started` comes right before its flow; the gap holds no Redis writes of ours).
       before = await usedMemory(redis);
       await run.catch(() => undefined);
       const delta = after - before;
-      console.log(`Redis memory: ${jobs} partition jobs for ${rowsCount} rows queued → +${(delta / 1024).toFixed(0)} KiB`);
-      console.log(`  ≈ ${((delta / rowsCount) * 1_000_000 / 1024).toFixed(0)} KiB per 1M rows queued (${(delta / jobs).toFixed(0)} B per partition job)`);
+      console.log(
+        `Redis memory: ${jobs} partition jobs for ${rowsCount} rows queued → +${(delta / 1024).toFixed(0)} KiB`,
+      );
+      console.log(
+        `  ≈ ${(((delta / rowsCount) * 1_000_000) / 1024).toFixed(0)} KiB per 1M rows queued (${(delta / jobs).toFixed(0)} B per partition job)`,
+      );
     });
   } finally {
     await queue.close();

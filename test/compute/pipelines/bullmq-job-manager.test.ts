@@ -24,7 +24,17 @@ describe.skipIf(!hasRedis)('BullmqJobManager (jobs in Redis, run by two `chainql
 
   beforeAll(async () => {
     session = await tempSession();
-    const args = ['--queue', partitions, '--pipeline-queue', pipelinesQueue, '--config', configFile, '--partition-size', '1000', '--verbose'];
+    const args = [
+      '--queue',
+      partitions,
+      '--pipeline-queue',
+      pipelinesQueue,
+      '--config',
+      configFile,
+      '--partition-size',
+      '1000',
+      '--verbose',
+    ];
     workers = await Promise.all([0, 1].map(() => spawnWorker(args)));
     manager = await BullmqJobManager.open({
       pipelines: await loadPipelineConfig(configFile, { required: true }),

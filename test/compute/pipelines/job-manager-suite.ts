@@ -14,13 +14,19 @@ export interface SuiteContext {
   session(): Session;
 }
 
-async function until(manager: JobManager, id: string, predicate: (job: Job) => boolean, timeoutMs = 60_000): Promise<Job> {
+async function until(
+  manager: JobManager,
+  id: string,
+  predicate: (job: Job) => boolean,
+  timeoutMs = 60_000,
+): Promise<Job> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const job = await manager.get(id);
     if (predicate(job)) return job;
     if (job.status === 'failed') throw new Error(`job ${id} failed: ${JSON.stringify(job.error)}`);
-    if (Date.now() > deadline) throw new Error(`job ${id} did not reach the state in time: ${JSON.stringify(job)}`);
+    if (Date.now() > deadline)
+      throw new Error(`job ${id} did not reach the state in time: ${JSON.stringify(job)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -39,7 +45,9 @@ export function jobManagerSuite(ctx: SuiteContext): void {
     expect(last.status).toBe('succeeded');
     expect(last.output).toEqual({ dataset: 'sq_launch', version: '1.0.0' });
     expect(last.progress).toMatchObject({ done: 3000, total: 3000 });
-    expect(seen.some((u) => u.status === 'running' && u.progress.done > 0 && u.progress.done < 3000)).toBe(true);
+    expect(seen.some((u) => u.status === 'running' && u.progress.done > 0 && u.progress.done < 3000)).toBe(
+      true,
+    );
     expect(last.startedAt!.getTime()).toBeGreaterThanOrEqual(last.createdAt.getTime());
     expect(last.finishedAt!.getTime()).toBeGreaterThanOrEqual(last.startedAt!.getTime());
     expect(await manager.get(job.id)).toEqual(last);

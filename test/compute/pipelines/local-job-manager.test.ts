@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalJobManager, loadPipelineConfig } from '../../../compute/pipelines/index.ts';
 import { tempSession } from '../../helpers/temp-session.ts';
 import { jobManagerSuite } from './job-manager-suite.ts';
@@ -11,7 +11,10 @@ describe('LocalJobManager (in-process, jobs in the warehouse)', () => {
   let manager: LocalJobManager;
   beforeAll(async () => {
     session = await tempSession();
-    manager = await LocalJobManager.open({ session, pipelines: await loadPipelineConfig(configFile, { required: true }) });
+    manager = await LocalJobManager.open({
+      session,
+      pipelines: await loadPipelineConfig(configFile, { required: true }),
+    });
   });
   afterAll(async () => {
     await manager?.close();

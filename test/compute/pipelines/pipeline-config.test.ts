@@ -4,25 +4,35 @@ import { z } from 'zod';
 import {
   definePipeline,
   loadPipelineConfig,
-  parsePipelineInput,
   PipelineConfigError,
   PipelineInputError,
   PipelineNotFoundError,
   PipelineRegistry,
+  parsePipelineInput,
 } from '../../../compute/pipelines/index.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
 describe('pipeline config modules', () => {
   it('reads `export default { pipelines }`, a named `pipelines` export, or pipeline exports', async () => {
-    expect((await loadPipelineConfig(fixture('chainql.config.ts'))).list().map((p) => p.name)).toEqual(['squares']);
-    expect((await loadPipelineConfig(fixture('named-config.ts'))).list().map((p) => p.name)).toEqual(['first', 'second']);
-    expect((await loadPipelineConfig(fixture('loose-config.ts'))).list().map((p) => p.name)).toEqual(['alpha', 'beta']);
+    expect((await loadPipelineConfig(fixture('chainql.config.ts'))).list().map((p) => p.name)).toEqual([
+      'squares',
+    ]);
+    expect((await loadPipelineConfig(fixture('named-config.ts'))).list().map((p) => p.name)).toEqual([
+      'first',
+      'second',
+    ]);
+    expect((await loadPipelineConfig(fixture('loose-config.ts'))).list().map((p) => p.name)).toEqual([
+      'alpha',
+      'beta',
+    ]);
   });
 
   it('a missing config is empty unless required; CHAINQL_CONFIG names the default path', async () => {
     expect((await loadPipelineConfig(fixture('absent.config.ts'))).list()).toEqual([]);
-    await expect(loadPipelineConfig(fixture('absent.config.ts'), { required: true })).rejects.toBeInstanceOf(PipelineConfigError);
+    await expect(loadPipelineConfig(fixture('absent.config.ts'), { required: true })).rejects.toBeInstanceOf(
+      PipelineConfigError,
+    );
     const saved = process.env.CHAINQL_CONFIG;
     process.env.CHAINQL_CONFIG = fixture('loose-config.ts');
     try {
@@ -64,6 +74,8 @@ describe('pipeline config modules', () => {
     expect(error).toBeInstanceOf(PipelineInputError);
     expect(error.code).toBe('BAD_USER_INPUT');
     expect(error.field).toBe('source.limit');
-    expect(parsePipelineInput(p, { source: { bucket: 'b', limit: 3 } })).toEqual({ source: { bucket: 'b', limit: 3 } });
+    expect(parsePipelineInput(p, { source: { bucket: 'b', limit: 3 } })).toEqual({
+      source: { bucket: 'b', limit: 3 },
+    });
   });
 });

@@ -4,7 +4,14 @@ import { openBullmqRunner } from '../../../compute/runners/index.ts';
 import type { ProgressEvent } from '../../../compute/udf/index.ts';
 import { tempSession } from '../../helpers/temp-session.ts';
 import { failOn13, NumberRow, square } from './fixtures/runner-udfs.ts';
-import { REDIS_URL, redisAvailable, removeQueue, spawnWorker, uniqueQueue, type WorkerProcess } from './redis-test-helpers.ts';
+import {
+  REDIS_URL,
+  redisAvailable,
+  removeQueue,
+  spawnWorker,
+  uniqueQueue,
+  type WorkerProcess,
+} from './redis-test-helpers.ts';
 
 const hasRedis = await redisAvailable();
 
@@ -36,7 +43,10 @@ describe.skipIf(!hasRedis)('BullMQ runner with two `chainql worker` processes', 
       .settings({ runner, onProgress: (event) => events.push(event) })
       .map(square)
       .save('squares');
-    const inProcess = await readRecords(input, NumberRow, { session: local }).settings({ workers: 0 }).map(square).save('squares');
+    const inProcess = await readRecords(input, NumberRow, { session: local })
+      .settings({ workers: 0 })
+      .map(square)
+      .save('squares');
 
     expect(distributed.rows).toBe(12_000);
     const a = await readRecordsOf(session, 'squares');
@@ -47,7 +57,13 @@ describe.skipIf(!hasRedis)('BullMQ runner with two `chainql worker` processes', 
     expect(inProcess.rows).toBe(12_000);
 
     // 12 partitions of 1000 rows, shared by the two processes.
-    const lines = workers.map((w) => w.output().split('\n').filter((l) => l.includes(' completed')).length);
+    const lines = workers.map(
+      (w) =>
+        w
+          .output()
+          .split('\n')
+          .filter((l) => l.includes(' completed')).length,
+    );
     expect(lines.reduce((x, y) => x + y, 0)).toBe(12);
     expect(lines.every((n) => n > 0)).toBe(true);
     // Progress arrives per partition and adds up to the total.
@@ -75,5 +91,10 @@ describe.skipIf(!hasRedis)('BullMQ runner with two `chainql worker` processes', 
 async function readRecordsOf(session: Awaited<ReturnType<typeof tempSession>>, name: string) {
   const { readDataset } = await import('../../../compute/index.ts');
   const all = await readDataset(name, { session }).orderBy('n').collect();
-  return all.map(({ n, label, sq, tag }) => ({ n, label, sq, tag })) as { n: number; label: string; sq: number; tag: string }[];
+  return all.map(({ n, label, sq, tag }) => ({ n, label, sq, tag })) as {
+    n: number;
+    label: string;
+    sq: number;
+    tag: string;
+  }[];
 }

@@ -14,7 +14,11 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
  * skip, on CI); elsewhere the suites skip with a message.
  */
 export async function redisAvailable(): Promise<boolean> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  const redis = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+  });
   try {
     await redis.connect();
     return (await redis.ping()) === 'PONG';
@@ -57,7 +61,10 @@ export interface WorkerProcess {
 }
 
 /** Spawns `node cli/bin.js worker …` and resolves once it prints that it is ready. */
-export async function spawnWorker(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<WorkerProcess> {
+export async function spawnWorker(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['cli/bin.js', 'worker', '--redis', REDIS_URL, ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },

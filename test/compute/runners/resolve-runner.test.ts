@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BullmqRunner, openBullmqRunner, pendingPartitions, resolveRunner, RunnerConfigError } from '../../../compute/runners/index.ts';
+import {
+  BullmqRunner,
+  openBullmqRunner,
+  pendingPartitions,
+  RunnerConfigError,
+  resolveRunner,
+} from '../../../compute/runners/index.ts';
 import { tempSession } from '../../helpers/temp-session.ts';
 
 describe('resolveRunner — the one place that picks where UDF steps run', () => {
@@ -25,15 +31,25 @@ describe('pendingPartitions', () => {
     try {
       const { warehouse } = session;
       const tables = { input: 't_in', output: 't_out', done: 't_done' };
-      await warehouse.createTable(tables.input, [{ name: 'sys__id', sqlType: 'INTEGER', nullable: false }], { orderBy: ['sys__id'] });
-      await warehouse.createTable(tables.done, [{ name: 'sys__id', sqlType: 'INTEGER', nullable: false }], { orderBy: ['sys__id'] });
-      await warehouse.insert(tables.input, ['sys__id'], Array.from({ length: 12 }, (_, i) => [i + 1]));
+      await warehouse.createTable(tables.input, [{ name: 'sys__id', sqlType: 'INTEGER', nullable: false }], {
+        orderBy: ['sys__id'],
+      });
+      await warehouse.createTable(tables.done, [{ name: 'sys__id', sqlType: 'INTEGER', nullable: false }], {
+        orderBy: ['sys__id'],
+      });
+      await warehouse.insert(
+        tables.input,
+        ['sys__id'],
+        Array.from({ length: 12 }, (_, i) => [i + 1]),
+      );
       await warehouse.insert(tables.done, ['sys__id'], [[1], [2], [3], [4], [5], [7]]);
       expect(await pendingPartitions(warehouse, tables, 5)).toEqual([
         { range: { from: 6, to: 10 }, pending: 4 },
         { range: { from: 11, to: 15 }, pending: 2 },
       ]);
-      expect(await pendingPartitions(warehouse, tables, 1000)).toEqual([{ range: { from: 1, to: 1000 }, pending: 6 }]);
+      expect(await pendingPartitions(warehouse, tables, 1000)).toEqual([
+        { range: { from: 1, to: 1000 }, pending: 6 },
+      ]);
     } finally {
       await session.cleanup();
     }

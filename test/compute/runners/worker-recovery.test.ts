@@ -6,7 +6,14 @@ import { openBullmqRunner } from '../../../compute/runners/index.ts';
 import type { ProgressEvent } from '../../../compute/udf/index.ts';
 import { tempSession } from '../../helpers/temp-session.ts';
 import { NumberRow, slowSquare } from './fixtures/runner-udfs.ts';
-import { REDIS_URL, redisAvailable, removeQueue, spawnWorker, uniqueQueue, type WorkerProcess } from './redis-test-helpers.ts';
+import {
+  REDIS_URL,
+  redisAvailable,
+  removeQueue,
+  spawnWorker,
+  uniqueQueue,
+  type WorkerProcess,
+} from './redis-test-helpers.ts';
 
 const hasRedis = await redisAvailable();
 const ROWS = 20_000;
@@ -28,7 +35,10 @@ async function committedRows(session: Session): Promise<number> {
   });
   let total = 0;
   for (const { name } of tables) {
-    const rows = await session.warehouse.query({ sql: `SELECT count(*) AS n FROM "${String(name)}"`, parameters: [] });
+    const rows = await session.warehouse.query({
+      sql: `SELECT count(*) AS n FROM "${String(name)}"`,
+      parameters: [],
+    });
     total += Number(rows[0]!.n);
   }
   return total;
@@ -37,7 +47,8 @@ async function committedRows(session: Session): Promise<number> {
 function committedByLines(workers: readonly WorkerProcess[]): number {
   let sum = 0;
   for (const worker of workers) {
-    for (const match of worker.output().matchAll(/completed in \d+ ms committed (\d+)/g)) sum += Number(match[1]);
+    for (const match of worker.output().matchAll(/completed in \d+ ms committed (\d+)/g))
+      sum += Number(match[1]);
   }
   return sum;
 }
@@ -48,7 +59,10 @@ describe.skipIf(!hasRedis)('distributed runs survive worker death and can be can
 
   beforeAll(async () => {
     local = await tempSession();
-    await readRecords(input, NumberRow, { session: local }).settings({ workers: 0, concurrency: 64 }).map(slowSquare).save('sq');
+    await readRecords(input, NumberRow, { session: local })
+      .settings({ workers: 0, concurrency: 64 })
+      .map(slowSquare)
+      .save('sq');
     expected = await squares(local, 'sq');
   });
   afterAll(async () => {
@@ -58,8 +72,12 @@ describe.skipIf(!hasRedis)('distributed runs survive worker death and can be can
   it('kill -9 of one worker of two mid-run: the job completes, output equals the local run, no duplicates', async () => {
     const queueName = uniqueQueue();
     const session = await tempSession();
-    const workers = await Promise.all([0, 1].map(() => spawnWorker(['--queue', queueName, '--verbose', ...fastStall])));
-    const events = new QueueEvents(queueName, { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }) });
+    const workers = await Promise.all(
+      [0, 1].map(() => spawnWorker(['--queue', queueName, '--verbose', ...fastStall])),
+    );
+    const events = new QueueEvents(queueName, {
+      connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }),
+    });
     await events.waitUntilReady();
     let killedAt = 0;
     let stalledAt = 0;
@@ -149,7 +167,9 @@ describe.skipIf(!hasRedis)('distributed runs survive worker death and can be can
 
       // Resume: the same chain again only enqueues what is left.
       const resumed: ProgressEvent[] = [];
-      const version = await chain.settings({ runner, concurrency: 16, onProgress: (e) => resumed.push(e) }).save('sq');
+      const version = await chain
+        .settings({ runner, concurrency: 16, onProgress: (e) => resumed.push(e) })
+        .save('sq');
       expect(version.rows).toBe(ROWS);
       expect(resumed[0]).toMatchObject({ type: 'started', total: ROWS - atCancel });
       expect(await squares(session, 'sq')).toEqual(expected);

@@ -8,7 +8,6 @@ import {
   type PipelineRegistry,
 } from '../../../compute/pipelines/index.ts';
 import { type ChainqlApp, createApp } from '../../../server/app.ts';
-import { tempSession } from '../../helpers/temp-session.ts';
 import {
   REDIS_URL,
   redisAvailable,
@@ -17,8 +16,11 @@ import {
   uniqueQueue,
   type WorkerProcess,
 } from '../../compute/runners/redis-test-helpers.ts';
+import { tempSession } from '../../helpers/temp-session.ts';
 
-const configFile = fileURLToPath(new URL('../../compute/pipelines/fixtures/chainql.config.ts', import.meta.url));
+const configFile = fileURLToPath(
+  new URL('../../compute/pipelines/fixtures/chainql.config.ts', import.meta.url),
+);
 const hasRedis = await redisAvailable();
 const WRITER = { 'x-api-key': 'w-key' };
 const READER = { 'x-api-key': 'r-key' };
@@ -27,7 +29,12 @@ type Session = Awaited<ReturnType<typeof tempSession>>;
 // biome-ignore lint/suspicious/noExplicitAny: tests walk untyped response JSON.
 type Json = any;
 
-async function gql(app: ChainqlApp, query: string, variables: Record<string, unknown> = {}, headers = WRITER): Promise<Json> {
+async function gql(
+  app: ChainqlApp,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers = WRITER,
+): Promise<Json> {
   const response = await app.fetch('http://localhost/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -55,7 +62,10 @@ async function subscribeSse(app: ChainqlApp, id: string): Promise<Json[]> {
   const response = await app.fetch('http://localhost/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...WRITER },
-    body: JSON.stringify({ query: `subscription($id: ID!) { job_updates(id: $id) { status progress { done total } output { dataset version } } }`, variables: { id } }),
+    body: JSON.stringify({
+      query: `subscription($id: ID!) { job_updates(id: $id) { status progress { done total } output { dataset version } } }`,
+      variables: { id },
+    }),
   });
   expect(response.headers.get('content-type')).toContain('text/event-stream');
   const text = await response.text();
@@ -67,7 +77,13 @@ async function subscribeSse(app: ChainqlApp, id: string): Promise<Json[]> {
     .map((event) => event.data.job_updates);
 }
 
-function mutationSuite(name: string, open: (session: Session, pipelines: PipelineRegistry) => Promise<{ jobs: JobManager & { pipelines: PipelineRegistry }; close(): Promise<void> }>) {
+function mutationSuite(
+  name: string,
+  open: (
+    session: Session,
+    pipelines: PipelineRegistry,
+  ) => Promise<{ jobs: JobManager & { pipelines: PipelineRegistry }; close(): Promise<void> }>,
+) {
   describe(name, () => {
     let session: Session;
     let app: ChainqlApp;
@@ -91,7 +107,10 @@ function mutationSuite(name: string, open: (session: Session, pipelines: Pipelin
       expect(job.pipeline).toBe('squares');
       expect(['queued', 'running']).toContain(job.status);
       const updates = await subscribeSse(app, job.id);
-      expect(updates.at(-1)).toMatchObject({ status: 'succeeded', output: { dataset: 'gql_squares', version: '1.0.0' } });
+      expect(updates.at(-1)).toMatchObject({
+        status: 'succeeded',
+        output: { dataset: 'gql_squares', version: '1.0.0' },
+      });
       expect(updates.length).toBeGreaterThanOrEqual(2);
       const finished = await waitForJob(app, job.id);
       expect(finished.progress).toMatchObject({ done: 2500, total: 2500 });
@@ -126,10 +145,18 @@ function mutationSuite(name: string, open: (session: Session, pipelines: Pipelin
       expect((await waitForJob(app, id)).status).toBe('cancelled');
       const resumed = await gql(app, 'mutation($id: ID!) { resume_job(id: $id) { id status } }', { id });
       expect(resumed.data.resume_job.id).toBe(id);
-      expect(await waitForJob(app, id)).toMatchObject({ status: 'succeeded', output: { dataset: 'gql_cancel' } });
+      expect(await waitForJob(app, id)).toMatchObject({
+        status: 'succeeded',
+        output: { dataset: 'gql_cancel' },
+      });
       const again = await gql(app, 'mutation($id: ID!) { resume_job(id: $id) { id } }', { id });
       expect(again.errors[0].extensions.code).toBe('JOB_STATE');
-      const listed = await gql(app, '{ jobs(pipeline: "squares", status: succeeded, limit: 50) { id } }', {}, READER);
+      const listed = await gql(
+        app,
+        '{ jobs(pipeline: "squares", status: succeeded, limit: 50) { id } }',
+        {},
+        READER,
+      );
       expect(listed.data.jobs.map((j: Json) => j.id)).toContain(id);
       expect((await gql(app, '{ job(id: "nope") { id } }', {}, READER)).data.job).toBeNull();
     });
@@ -146,9 +173,23 @@ describe.skipIf(!hasRedis)('with Redis', () => {
   const pipelineQueue = uniqueQueue('chainql-test-pipe');
   let workers: WorkerProcess[] = [];
   mutationSuite('pipeline mutations run by two `chainql worker` processes', async (session, pipelines) => {
-    const args = ['--queue', partitions, '--pipeline-queue', pipelineQueue, '--config', configFile, '--partition-size', '1000'];
+    const args = [
+      '--queue',
+      partitions,
+      '--pipeline-queue',
+      pipelineQueue,
+      '--config',
+      configFile,
+      '--partition-size',
+      '1000',
+    ];
     workers = await Promise.all([0, 1].map(() => spawnWorker(args)));
-    const jobs = await BullmqJobManager.open({ pipelines, dataDir: session.dataDir, redisUrl: REDIS_URL, queueName: pipelineQueue });
+    const jobs = await BullmqJobManager.open({
+      pipelines,
+      dataDir: session.dataDir,
+      redisUrl: REDIS_URL,
+      queueName: pipelineQueue,
+    });
     return {
       jobs,
       async close() {

@@ -1,0 +1,40 @@
+import type { Session } from '../session.ts';
+import type { JobManager } from './job.ts';
+import { loadPipelineConfig, type PipelineRegistry } from './pipeline-config.ts';
+
+/** Options of {@link openJobManager}. */
+export interface OpenJobManagerOptions {
+  /** The session the server serves (jobs save into its warehouse). */
+  readonly session: Session;
+  /** Pipelines; default: loaded from `configPath` (or `CHAINQL_CONFIG`, or `./chainql.config.ts` when present). */
+  readonly pipelines?: PipelineRegistry;
+  readonly configPath?: string;
+  /** Redis URL; default `CHAINQL_REDIS_URL`. Without one, jobs run in-process. */
+  readonly redisUrl?: string;
+  /** BullMQ queue of pipeline jobs (Redis backend only). */
+  readonly queueName?: string;
+}
+
+/**
+ * Opens the job manager a server should use: `BullmqJobManager` when a Redis URL is configured (jobs
+ * run on `chainql worker` processes started with the same config), else `LocalJobManager` (in-process,
+ * the embedded default: no Redis needed). bullmq is imported only for the Redis backend.
+ * @throws PipelineConfigError when the config module cannot be loaded.
+ */
+export async function openJobManager(
+  options: OpenJobManagerOptions,
+): Promise<JobManager & { readonly pipelines: PipelineRegistry }> {
+  const pipelines = options.pipelines ?? (await loadPipelineConfig(options.configPath));
+  const redisUrl = options.redisUrl ?? process.env.CHAINQL_REDIS_URL;
+  if (redisUrl) {
+    const { BullmqJobManager } = await import('./bullmq-job-manager.ts');
+    return BullmqJobManager.open({
+      pipelines,
+      dataDir: options.session.dataDir,
+      redisUrl,
+      ...(options.queueName ? { queueName: options.queueName } : {}),
+    });
+  }
+  const { LocalJobManager } = await import('./local-job-manager.ts');
+  return LocalJobManager.open({ session: options.session, pipelines });
+}
