@@ -13,6 +13,11 @@ export interface ParallelListOptions {
   readonly highWaterPages?: number;
   /** Keep `prefix` entries in the output (default false: only objects are yielded). */
   readonly includePrefixes?: boolean;
+  /**
+   * Split a large flat "directory" into key ranges listed in parallel (see below). Default: on for
+   * drivers whose servers honour `startAfter` (s3, gcs), off for the rest (it would not save requests).
+   */
+  readonly splitRanges?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -20,9 +25,11 @@ export interface ParallelListOptions {
  * Recursive listing that fans out over "directories": each prefix is listed with the `/`
  * delimiter, its objects are yielded, and each common prefix it returns becomes a new listing,
  * up to `concurrency` in flight. Pages are yielded as they arrive — **not in global key order**
- * (each page is sorted). Parallelism comes from the tree's shape: a flat prefix with no `/` below it
- * lists sequentially. Errors from any listing end the iteration with that error; breaking out of the
- * loop stops the listers.
+ * (each page is sorted). A flat "directory" whose first page is full is also split: the keys after
+ * that page are cut into ranges at the next character (`0-9A-Za-z_.-` boundaries), each listed from
+ * its own `startAfter` and filtered to its range, so flat trees fan out too (best when key names are
+ * spread over those characters). Errors from any listing end the iteration with that error; breaking
+ * out of the loop stops the listers.
  */
 export async function* parallelList(
   driver: StorageDriver,
@@ -32,7 +39,9 @@ export async function* parallelList(
   const concurrency = Math.max(1, options.concurrency ?? 16);
   const highWater = Math.max(1, options.highWaterPages ?? 32);
   const pageSize = options.pageSize ?? 1000;
-  const todo: string[] = [prefix];
+  const split = options.splitRanges ?? (driver.name === 's3' || driver.name === 'gcs');
+  const todo: Task[] = [{ prefix }];
+  const seenPrefixes = new Set<string>([prefix]);
   const ready: StorageEntry[][] = [];
   let active = 0;
   let failure: { error: unknown } | undefined;
@@ -46,30 +55,60 @@ export async function* parallelList(
     w?.();
   };
 
-  const listOne = async (p: string): Promise<void> => {
-    for await (const page of driver.list(p, { recursive: false, pageSize, signal: options.signal })) {
+  const listOne = async (task: Task): Promise<void> => {
+    const p = task.prefix;
+    let hi = task.hi;
+    let first = true;
+    const listing = driver.list(p, {
+      recursive: false,
+      pageSize,
+      ...(task.lo !== undefined ? { startAfter: justBelow(task.lo) } : {}),
+      ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    });
+    for await (const page of listing) {
       if (stopped) return;
       const objects: StorageEntry[] = [];
+      let done = false;
       for (const e of page) {
+        if (task.lo !== undefined && e.key < task.lo) continue;
+        if (hi !== undefined && e.key >= hi) {
+          done = true;
+          break;
+        }
         if (e.kind === 'prefix') {
-          if (e.key !== p) todo.push(e.key);
+          if (!seenPrefixes.has(e.key)) {
+            seenPrefixes.add(e.key);
+            todo.push({ prefix: e.key });
+          }
           if (options.includePrefixes) objects.push(e);
         } else objects.push(e);
       }
+      if (first && split && !done && page.length >= pageSize) {
+        // More keys follow: hand the rest of this range to parallel range listings.
+        const last = (page[page.length - 1] as StorageEntry).key;
+        const bounds = splitPoints(p, last, hi);
+        for (let i = 0; i < bounds.length; i++) {
+          const next = bounds[i + 1] ?? hi;
+          todo.push({ prefix: p, lo: bounds[i] as string, ...(next !== undefined ? { hi: next } : {}) });
+        }
+        if (bounds.length > 0) hi = bounds[0];
+      }
+      first = false;
       pump();
       if (objects.length > 0) {
         ready.push(objects);
         notify();
       }
       while (ready.length >= highWater && !stopped) await new Promise<void>((r) => wakeProducers.push(r));
+      if (done) return;
     }
   };
 
   const pump = (): void => {
     while (!stopped && failure === undefined && active < concurrency && todo.length > 0) {
-      const p = todo.pop() as string;
+      const task = todo.pop() as Task;
       active++;
-      listOne(p).then(
+      listOne(task).then(
         () => {
           active--;
           pump();
@@ -103,4 +142,40 @@ export async function* parallelList(
     stopped = true;
     for (const w of wakeProducers.splice(0)) w();
   }
+}
+
+/** One listing job: a prefix, optionally restricted to keys in `[lo, hi)`. */
+interface Task {
+  readonly prefix: string;
+  readonly lo?: string;
+  readonly hi?: string;
+}
+
+/** Characters key names commonly continue with, in code-point order. */
+const ALPHABET = '-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz';
+const MAX_SPLITS = 16;
+
+/**
+ * Range boundaries after `last` (exclusive) and before `hi`: `stem + c` for characters `c` of the
+ * alphabet greater than `last`'s character at the first position where `last` leaves `stem`.
+ */
+function splitPoints(prefix: string, last: string, hi: string | undefined): string[] {
+  // Split on the character right after the part `last` shares with the range's upper end.
+  let d = prefix.length;
+  if (hi !== undefined) while (d < last.length && d < hi.length && last[d] === hi[d]) d++;
+  const stem = last.slice(0, d);
+  const current = last[d];
+  if (current === undefined) return [];
+  const candidates = [...ALPHABET].filter((c) => c > current).map((c) => stem + c);
+  const inRange = candidates.filter((b) => b > last && (hi === undefined || b < hi));
+  if (inRange.length <= MAX_SPLITS) return inRange;
+  const step = inRange.length / MAX_SPLITS;
+  return Array.from({ length: MAX_SPLITS }, (_, i) => inRange[Math.floor(i * step)] as string);
+}
+
+/** A `startAfter` value just below `key`, so a listing starts at `key` (inclusive). */
+function justBelow(key: string): string {
+  const lastCode = key.charCodeAt(key.length - 1);
+  if (Number.isNaN(lastCode) || lastCode === 0) return key.slice(0, -1);
+  return `${key.slice(0, -1)}${String.fromCharCode(lastCode - 1)}\u{10FFFF}`;
 }

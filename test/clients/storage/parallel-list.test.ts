@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { GcsDriver } from '../../../clients/storage/gcs-driver.ts';
 import { MemoryDriver, MemoryStore } from '../../../clients/storage/memory-driver.ts';
 import { parallelList } from '../../../clients/storage/parallel-list.ts';
 import { listAll } from '../../../clients/storage/storage-driver.ts';
+import { startFaultProxy } from '../../fakes/fault-proxy.ts';
+import { startGcsFake } from '../../fakes/gcs-fake.ts';
 import { InstrumentedDriver } from '../../fakes/instrumented-driver.ts';
 
 async function tree(): Promise<{ driver: InstrumentedDriver; keys: string[] }> {
@@ -56,5 +59,62 @@ describe('parallelList', () => {
       }
     };
     await expect(drain()).rejects.toMatchObject({ code: 'BUCKET_NOT_FOUND' });
+  });
+});
+
+describe('parallelList range splitting of flat prefixes', () => {
+  it('lists every key exactly once, including keys equal to range bounds and outside the alphabet', async () => {
+    const store = new MemoryStore();
+    store.createBucket('b');
+    const inner = new MemoryDriver({ bucket: 'b', store });
+    const keys: string[] = [];
+    for (let i = 0; i < 400; i++) keys.push(`flat/${((i * 2654435761) % 2 ** 32).toString(36)}`);
+    keys.push(
+      'flat/a',
+      'flat/b',
+      'flat/z',
+      'flat/~tilde',
+      'flat/é',
+      'flat/日本',
+      'flat/0',
+      'flat/-',
+      'flat/sub/x',
+      'flat/sub/y',
+    );
+    for (const k of keys) await inner.write(k, Buffer.from(k));
+    const seen: string[] = [];
+    for await (const page of parallelList(inner, 'flat/', {
+      pageSize: 20,
+      concurrency: 8,
+      splitRanges: true,
+    })) {
+      seen.push(...page.map((e) => e.key));
+    }
+    expect(seen.length).toBe(new Set(seen).size);
+    expect(seen.sort()).toEqual([...new Set(keys)].sort());
+  });
+
+  it('fans a flat GCS prefix out over key ranges: same keys, fewer sequential round trips', async () => {
+    const fake = await startGcsFake({ buckets: ['flat'] });
+    for (let i = 0; i < 3000; i++)
+      fake.seed('flat', `f/${((i * 2654435761) % 2 ** 32).toString(16).padStart(8, '0')}`, Buffer.alloc(0));
+    const proxy = await startFaultProxy(fake.endpoint, { delayMs: 15 });
+    try {
+      const driver = new GcsDriver({ bucket: 'flat', apiEndpoint: proxy.endpoint, projectId: 't' });
+      let t = Date.now();
+      const sequential = (await listAll(driver, 'f/', { pageSize: 100 })).map((e) => e.key);
+      const seqMs = Date.now() - t;
+      t = Date.now();
+      const parallel: string[] = [];
+      for await (const page of parallelList(driver, 'f/', { pageSize: 100, concurrency: 16 }))
+        parallel.push(...page.map((e) => e.key));
+      const parMs = Date.now() - t;
+      expect(parallel.length).toBe(3000);
+      expect(parallel.sort()).toEqual(sequential);
+      expect(parMs * 2).toBeLessThan(seqMs);
+    } finally {
+      await proxy.close();
+      await fake.close();
+    }
   });
 });
