@@ -29,7 +29,8 @@ afterAll(async () => {
   dir.remove();
 });
 
-function runChild(killAfterMs: number | undefined): Promise<{ finished: boolean; killed: boolean }> {
+/** Runs the child; with `killAfterCalls`, SIGKILLs it once the mock saw that many more calls (mid-map). */
+function runChild(killAfterCalls: number | undefined): Promise<{ finished: boolean; killed: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script], {
       env: {
@@ -45,11 +46,16 @@ function runChild(killAfterMs: number | undefined): Promise<{ finished: boolean;
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
+    const start = mock.totalCalls;
     const timer =
-      killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      killAfterCalls === undefined
+        ? undefined
+        : setInterval(() => {
+            if (mock.totalCalls - start >= killAfterCalls) child.kill('SIGKILL');
+          }, 5);
     child.on('error', reject);
     child.on('exit', (code, signal) => {
-      if (timer) clearTimeout(timer);
+      if (timer) clearInterval(timer);
       if (signal === 'SIGKILL') resolve({ finished: false, killed: true });
       else if (code === 0 && out.includes('done')) resolve({ finished: true, killed: false });
       else reject(new Error(`child failed (${code}): ${err}`));
@@ -71,13 +77,14 @@ describe('kill -9 during a UDF map', () => {
       attempt++;
       if (kills < 5) {
         const before = mock.totalCalls;
-        const result = await runChild(1200 + Math.floor(Math.random() * 1500));
+        // A random point of the remaining work: between 100 and ~3,000 calls into this run.
+        const result = await runChild(100 + Math.floor(Math.random() * 2900));
         if (result.killed && mock.totalCalls > before) kills++;
         finished = result.finished;
       } else {
         finished = (await runChild(undefined)).finished;
       }
-      expect(attempt).toBeLessThan(40);
+      expect(attempt).toBeLessThan(20);
     }
     expect(kills).toBeGreaterThanOrEqual(5);
 
