@@ -55,12 +55,18 @@ export function registerRunCommand(program: Command): void {
     )
     .argument('<script>', 'path of the script, relative to the current directory')
     .option('--data <dir>', 'data directory (default: $CHAINQL_DATA_DIR or ./.chainql)')
+    .option('--no-progress', 'do not draw the progress bar of UDF steps on stderr')
     .addHelpText('after', '\nExample:\n  chainql run example.ts --data ./.chainql')
-    .action(async (script: string, options: { data?: string }) => {
+    .action(async (script: string, options: { data?: string; progress: boolean }) => {
       const path = resolve(script);
       if (!existsSync(path)) throw new ScriptNotFoundError(path);
       if (options.data) process.env.CHAINQL_DATA_DIR = resolve(options.data);
-      const { closeDefaultSession } = await import('../../compute/session.ts');
+      const { closeDefaultSession, configureDefaultSession } = await import('../../compute/session.ts');
+      if (options.progress) {
+        // UDF steps of the script's chains report to one bar (rate + ETA) unless a chain sets its own listener.
+        const { ProgressBar } = await import('../../compute/udf/progress-bar.ts');
+        configureDefaultSession({ onProgress: new ProgressBar().handle });
+      }
       try {
         await import(pathToFileURL(path).href);
       } catch (error) {
