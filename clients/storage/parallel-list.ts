@@ -86,7 +86,7 @@ export async function* parallelList(
       if (first && split && !done && page.length >= pageSize) {
         // More keys follow: hand the rest of this range to parallel range listings.
         const last = (page[page.length - 1] as StorageEntry).key;
-        const bounds = splitPoints(p, last, hi);
+        const bounds = splitPoints(p, (page[0] as StorageEntry).key, last, hi);
         for (let i = 0; i < bounds.length; i++) {
           const next = bounds[i + 1] ?? hi;
           todo.push({ prefix: p, lo: bounds[i] as string, ...(next !== undefined ? { hi: next } : {}) });
@@ -153,24 +153,39 @@ interface Task {
 
 /** Characters key names commonly continue with, in code-point order. */
 const ALPHABET = '-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz';
+const CLASSES = ['0123456789', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'];
 const MAX_SPLITS = 16;
 
 /**
- * Range boundaries after `last` (exclusive) and before `hi`: `stem + c` for characters `c` of the
- * alphabet greater than `last`'s character at the first position where `last` leaves `stem`.
+ * Range boundaries for the keys after a full first page (`first`..`last`) and before `hi`. The
+ * page's keys vary at some position; the keys after it usually differ one position earlier (a
+ * "carry": `f000999` → `f001000`). So boundaries are `last[0..j) + c` for characters `c` of the
+ * same class (digits, upper, lower) greater than `last[j]`, at j = (varying position − 1), moving
+ * to shallower positions when that class is exhausted; the whole alphabet is the last resort.
  */
-function splitPoints(prefix: string, last: string, hi: string | undefined): string[] {
-  // Split on the character right after the part `last` shares with the range's upper end.
+function splitPoints(prefix: string, first: string, last: string, hi: string | undefined): string[] {
   let d = prefix.length;
-  if (hi !== undefined) while (d < last.length && d < hi.length && last[d] === hi[d]) d++;
-  const stem = last.slice(0, d);
-  const current = last[d];
+  while (d < first.length && d < last.length && first[d] === last[d]) d++;
+  const usable = (bounds: string[]): string[] =>
+    bounds.filter((b) => b > last && (hi === undefined || b < hi));
+  for (let j = Math.max(prefix.length, d - 1); j >= prefix.length; j--) {
+    const current = last[j];
+    if (current === undefined) continue;
+    const cls = CLASSES.find((c) => c.includes(current));
+    if (cls === undefined) continue;
+    const bounds = usable([...cls].filter((c) => c > current).map((c) => last.slice(0, j) + c));
+    if (bounds.length > 0) return spread(bounds);
+  }
+  const j = Math.max(prefix.length, d - 1);
+  const current = last[j];
   if (current === undefined) return [];
-  const candidates = [...ALPHABET].filter((c) => c > current).map((c) => stem + c);
-  const inRange = candidates.filter((b) => b > last && (hi === undefined || b < hi));
-  if (inRange.length <= MAX_SPLITS) return inRange;
-  const step = inRange.length / MAX_SPLITS;
-  return Array.from({ length: MAX_SPLITS }, (_, i) => inRange[Math.floor(i * step)] as string);
+  return spread(usable([...ALPHABET].filter((c) => c > current).map((c) => last.slice(0, j) + c)));
+}
+
+function spread(bounds: string[]): string[] {
+  if (bounds.length <= MAX_SPLITS) return bounds;
+  const step = bounds.length / MAX_SPLITS;
+  return Array.from({ length: MAX_SPLITS }, (_, i) => bounds[Math.floor(i * step)] as string);
 }
 
 /** A `startAfter` value just below `key`, so a listing starts at `key` (inclusive). */

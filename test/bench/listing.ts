@@ -5,7 +5,7 @@
  *   2. chainql's prefix-parallel listing (parallelList)          vs the sequential listing     (goal ≥ 3×)
  *   3. readStorage(uri, { update: true }).count() end to end (listing into the SQLite listing cache,
  *      then the run's row table)                                  vs the raw SDK paginator loop (goal ≥ 0.8×)
- * Run: npx tsx test/bench/listing.ts [keys=50000] [delayMs=20]
+ * Run: npx tsx test/bench/listing.ts [keys=50000] [delayMs=20] [dirs=100]   (dirs=1: flat layout)
  */
 
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -21,7 +21,7 @@ import { spawnGcsFake } from './spawn-fake.ts';
 
 const KEYS = Number(process.argv[2] ?? 50_000);
 const DELAY = Number(process.argv[3] ?? 20);
-const DIRS = 100;
+const DIRS = Number(process.argv[4] ?? 100); // 1 = one flat "directory" (range splitting)
 
 // The fake and the delay proxy run in a child process (their CPU is not the client's).
 const proxy = await spawnGcsFake(KEYS, DIRS, DELAY, 0);
