@@ -70,3 +70,6 @@ export {
   udfFromModule,
 } from './udf/index.ts';
 export { DuplicateKeyError, KeyDeclarationError } from './keys/index.ts';
+export { readStorage, toStorage } from './storage/index.ts';
+export type { ReadStorageOptions, ToStorageOptions } from './storage/index.ts';
+export { File, ImageFile, StorageContext, TextFile } from '../clients/storage/index.ts';

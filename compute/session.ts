@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openSqliteWarehouse } from '../clients/warehouse/sqlite/sqlite-warehouse.ts';
+import { StorageContext } from '../clients/storage/storage-context.ts';
 import type { WarehouseDriver } from '../clients/warehouse/warehouse-driver.ts';
 import { DatasetRegistry } from './registry/dataset-registry.ts';
 import type { ProgressEvent } from './udf/index.ts';
@@ -14,6 +15,11 @@ export interface Session {
   readonly dataDir: string;
   readonly warehouse: WarehouseDriver;
   readonly registry: DatasetRegistry;
+  /**
+   * Object storage (credentials from each cloud's standard env vars; SDKs load on first use). File fields
+   * handed to UDFs and returned by `collect()` read through it unless their source brought its own.
+   */
+  readonly storage: StorageContext;
   /** Receives progress events of UDF steps run in this session unless a chain sets its own `onProgress`. */
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Closes the warehouse connections. Idempotent. */
@@ -26,6 +32,8 @@ export interface SessionOptions {
   readonly dataDir?: string;
   /** Use this warehouse instead of opening the embedded SQLite one (e.g. ClickHouse). */
   readonly warehouse?: WarehouseDriver;
+  /** Object storage context (default: one built from the environment). */
+  readonly storage?: StorageContext;
   /** Progress listener for UDF steps of chains that set none (the CLI passes its progress bar). */
   readonly onProgress?: (event: ProgressEvent) => void;
 }
@@ -50,6 +58,7 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
     dataDir,
     warehouse,
     registry,
+    storage: options.storage ?? new StorageContext(),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     async close() {
       if (closed) return;

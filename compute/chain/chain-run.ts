@@ -10,6 +10,7 @@ import type { ChainPlan, ChainSettings, PlanStep } from './plan.ts';
 import { applySqlStep, passThrough } from './planner.ts';
 import type { Relation } from './relation.ts';
 import { nextHash, sourceHash } from './step-hash.ts';
+import { fileContextFor } from './file-access.ts';
 import { runUdfStep } from './udf-runner.ts';
 
 export { chainHash } from './step-hash.ts';
@@ -79,6 +80,7 @@ export class ChainRun {
                 : { ...plan.settings, onProgress: this.session.onProgress },
             ),
             fresh: this.options.fresh ?? false,
+            files: fileContextFor(plan, this.session),
             compile: (query) => this.compile(query),
             ordered: (input) => this.orderedQuery(input),
           },

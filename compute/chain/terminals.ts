@@ -6,7 +6,9 @@ import { applyKeys, declarationMatches, resolveKeys } from '../keys/index.ts';
 import type { DatasetVersion } from '../registry/dataset-registry.ts';
 import type { Session } from '../session.ts';
 import { ChainRun, chainHash } from './chain-run.ts';
+import { createFileRehydrator, fileFieldPaths } from '../storage/file-rows.ts';
 import { describeChain } from './describe-chain.ts';
+import { fileContextFor } from './file-access.ts';
 import { expressionLeafType } from './expr-types.ts';
 import { compileInsertSelect } from './insert-select.ts';
 import type { ChainPlan } from './plan.ts';
@@ -151,11 +153,16 @@ export async function* streamChain(
     const relation = await run.relation(plan);
     const columns = flattenSchema(relation.schema);
     const decode = createRowDecoder(columns, session.warehouse.dialect);
+    // File fields come back as File objects (`row.file.read()`), reading through the source's storage.
+    const files =
+      fileFieldPaths(relation.schema).length > 0
+        ? createFileRehydrator(relation.schema, fileContextFor(plan, session))
+        : undefined;
     const bigints = columns.some((column) => column.type.kind === 'bigint');
     const query = run.orderedQuery(relation);
     const compiled = run.compile(limit === undefined ? query : { ...query, limit });
     for await (const chunk of session.warehouse.stream(compiled, { bigints })) {
-      for (const raw of chunk) yield decode(raw);
+      for (const raw of chunk) yield files ? files.rehydrate(decode(raw)) : decode(raw);
     }
   } finally {
     await run.dispose();

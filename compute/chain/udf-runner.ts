@@ -12,7 +12,9 @@ import {
   fromZod,
   sqlType,
 } from '../../schema/record/index.ts';
+import type { FileContext } from '../../clients/storage/file.ts';
 import type { CheckpointStore } from '../checkpoint/checkpoint-store.ts';
+import { fileFieldPaths, prefetchRows } from '../storage/file-rows.ts';
 import { type CheckpointTables, checkpointTables } from '../checkpoint/checkpoint-store.ts';
 import type { Session } from '../session.ts';
 import {
@@ -61,6 +63,8 @@ export interface UdfRunContext {
   readonly settings: ChainSettings;
   /** Drop existing checkpoints and start over. */
   readonly fresh: boolean;
+  /** How File fields of input rows read their content (rehydrated before the UDF sees the row). Default: the session's storage. */
+  readonly files?: FileContext;
   compile(query: SelectQuery): { sql: string; parameters: readonly unknown[] };
   ordered(relation: Relation): SelectQuery;
 }
@@ -262,11 +266,19 @@ async function execute(
   const decode = createRowDecoder(leaves, warehouse.dialect);
   const bigints = leaves.some((column) => column.type.kind === 'bigint');
   const compiled = context.compile(ordered);
-  async function* rows(): AsyncIterable<UdfInputRow> {
+  async function* decoded(): AsyncIterable<UdfInputRow> {
     for await (const chunk of warehouse.stream(compiled, { bigints })) {
       for (const raw of chunk) yield { id: Number(raw.sys__id), row: decode(raw) as Record<string, unknown> };
     }
-  }
+  } // File fields become File objects (row.file.read()); `prefetch` keeps that many downloads ahead of the UDF.
+  const rows = (): AsyncIterable<UdfInputRow> =>
+    fileFieldPaths(inputSchema).length === 0
+      ? decoded()
+      : prefetchRows(decoded(), inputSchema, {
+          count: context.settings.prefetch ?? 0,
+          context: context.files ?? { storage: context.session.storage },
+          ...(context.settings.signal ? { signal: context.settings.signal } : {}),
+        });
 
   const encodeOutput = createRowEncoder(flattenSchema(outputSchema), warehouse.dialect);
   const errorSchema: DatasetSchema = { format: 1, fields: { [ERROR_FIELD]: ERROR_SPEC } };
