@@ -1,12 +1,3 @@
-import {
-  type GraphQLArgumentConfig,
-  type GraphQLFieldConfig,
-  type GraphQLFieldConfigArgumentMap,
-  type GraphQLFieldConfigMap,
-  GraphQLList,
-  GraphQLNonNull,
-  GraphQLString,
-} from 'graphql';
 import type { DatasetModel, LeafModel } from '../model/dataset-model.ts';
 import type { ServedVersion } from '../registry-view.ts';
 import { BadUserInputError } from '../server-errors.ts';
@@ -16,7 +7,8 @@ import { rowSelection, subFieldsOf } from '../sql/selection.ts';
 import { Params } from '../sql/sql-text.ts';
 import { encodeParam } from '../sql/value-codec.ts';
 import { type DatasetTypes, isScalarLeaf } from './dataset-types.ts';
-import type { QueryEnv, RequestContext } from './query-env.ts';
+import { type FieldSpec, type InputSpec, inType, outList, outType } from './pothos-builder.ts';
+import type { QueryEnv } from './query-env.ts';
 
 /**
  * `<ds>_by_pk(<key fields>)` (issue 9): Hasura's point lookup by the declared primary key.
@@ -130,25 +122,24 @@ function checkVersionKey(ds: DatasetModel, version: ServedVersion): void {
  * The `<ds>_by_pk` root field (empty map when the dataset declares no primary key); see the module doc.
  * Merge it into the dataset's root fields.
  */
-export function byPkRootFields(
-  types: DatasetTypes,
-  env: QueryEnv,
-): GraphQLFieldConfigMap<unknown, RequestContext> {
+export function byPkRootFields(types: DatasetTypes, env: QueryEnv): Record<string, FieldSpec> {
   const ds = types.ds;
   const keyArgs = byPkArguments(ds);
   if (keyArgs === undefined) return {};
   const versionArg = byPkVersionArgument(keyArgs);
-  const args: GraphQLFieldConfigArgumentMap = {};
+  const args: Record<string, InputSpec> = {};
   for (const { name, leaf } of keyArgs) {
-    const arg: GraphQLArgumentConfig = {
-      type: new GraphQLNonNull(types.scalarInput(leaf.type, leaf.typeSuffix)),
+    args[name] = {
+      type: inType(types.scalarInput(leaf.type, leaf.typeSuffix), true),
       description: `Key field '${leaf.path}'.`,
     };
-    args[name] = arg;
   }
-  args[versionArg] = { type: GraphQLString, description: 'Dataset version (semver); default: the newest.' };
-  const field: GraphQLFieldConfig<unknown, RequestContext, Record<string, unknown>> = {
-    type: types.rowType(),
+  args[versionArg] = {
+    type: inType('String'),
+    description: 'Dataset version (semver); default: the newest.',
+  };
+  const field: FieldSpec = {
+    type: outType(types.rowType()),
     description:
       `One row of '${ds.name}' by its primary key (${keyArgs.map((a) => a.leaf.path).join(', ')}), or null. ` +
       'Nested key fields are flattened argument names (`file.path` → `file__path`).',
@@ -171,8 +162,8 @@ export function byPkRootFields(
  * Fields `primaryKey: [String!]` (null when none is declared) and `indexes: [[String!]!]!` of the
  * `dataset_version` type: the key declaration stored with each version, as dot paths.
  */
-export function versionKeyFields(): GraphQLFieldConfigMap<ServedVersion, unknown> {
-  const paths = new GraphQLList(new GraphQLNonNull(GraphQLString));
+export function versionKeyFields(): Record<string, FieldSpec<ServedVersion>> {
+  const paths = outList(outType('String', false));
   return {
     primaryKey: {
       type: paths,
@@ -180,7 +171,7 @@ export function versionKeyFields(): GraphQLFieldConfigMap<ServedVersion, unknown
       resolve: (v) => v.primaryKey ?? null,
     },
     indexes: {
-      type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(paths))),
+      type: outList({ type: paths.type, nullable: false }, false),
       description: 'Declared secondary indexes, each a list of dot paths; [] when none.',
       resolve: (v) => v.indexes ?? [],
     },

@@ -1,16 +1,4 @@
-import {
-  type FieldNode,
-  type GraphQLFieldConfigArgumentMap,
-  type GraphQLFieldConfigMap,
-  GraphQLFloat,
-  GraphQLID,
-  GraphQLInt,
-  GraphQLList,
-  GraphQLNonNull,
-  GraphQLObjectType,
-  type GraphQLResolveInfo,
-  GraphQLString,
-} from 'graphql';
+import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import type { DatasetModel, LeafModel } from '../model/dataset-model.ts';
 import { AGGREGATE_OPS, type AggregateOp } from '../model/type-names.ts';
 import { BadUserInputError } from '../server-errors.ts';
@@ -27,11 +15,10 @@ import { rowSelection, subFieldsOf } from '../sql/selection.ts';
 import { AggregateTypes } from './aggregate-types.ts';
 import { byPkRootFields } from './by-pk-field.ts';
 import { DatasetTypes } from './dataset-types.ts';
+import { type FieldSpec, type InputSpec, inList, inType, outList, outType } from './pothos-builder.ts';
 import type { QueryEnv, RequestContext } from './query-env.ts';
-import { FieldPathScalar } from './scalars.ts';
-import type { TypeFactory } from './type-factory.ts';
+import type { ObjectTypeRef, Row, TypeFactory } from './type-factory.ts';
 
-type Row = Record<string | symbol, unknown>;
 type Args = Record<string, unknown>;
 
 /** Runs a compiled statement on the read pool and decodes it. */
@@ -75,35 +62,45 @@ function aggregateSelection(
   return { count: fields.has('count'), terms };
 }
 
-/** Root fields of one dataset: `<ds>`, `<ds>_aggregate`, `<ds>_groups`, `<ds>_by_id`, `<ds>_nearest`. */
+/**
+ * Root fields of one dataset: `<ds>`, `<ds>_aggregate`, `<ds>_groups`, `<ds>_by_id`, `<ds>_by_pk`,
+ * `<ds>_nearest`. Their types are declared on the factory's builder now; the returned specs are declared
+ * as Query fields by `build-schema.ts` (`builder.queryFields`).
+ */
 export function datasetRootFields(
   ds: DatasetModel,
   factory: TypeFactory,
   env: QueryEnv,
-): GraphQLFieldConfigMap<unknown, RequestContext> {
+): Record<string, FieldSpec> {
   const types = new DatasetTypes(ds, factory);
   const aggs = new AggregateTypes(types);
   const row = types.rowType();
-  const rows = new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(row)));
-  const where = { type: types.boolExp(), description: 'Filter (Hasura boolean expression).' };
+  const rows = outList(outType(row, false), false);
+  const where: InputSpec = {
+    type: inType(types.boolExp()),
+    description: 'Filter (Hasura boolean expression).',
+  };
   const orderType = types.orderBy();
-  const orderBy: GraphQLFieldConfigArgumentMap =
-    orderType === undefined ? {} : { order_by: { type: new GraphQLList(new GraphQLNonNull(orderType)) } };
-  const version = { type: GraphQLString, description: 'Dataset version (semver); default: the newest.' };
-  const limit = {
-    type: GraphQLInt,
+  const orderBy: Record<string, InputSpec> =
+    orderType === undefined ? {} : { order_by: { type: inList(inType(orderType, true)) } };
+  const version: InputSpec = {
+    type: inType('String'),
+    description: 'Dataset version (semver); default: the newest.',
+  };
+  const limit: InputSpec = {
+    type: inType('Int'),
     description: `Default ${env.limits.defaultLimit}, at most ${env.limits.maxLimit}.`,
   };
-  const offset = { type: GraphQLInt };
+  const offset: InputSpec = { type: inType('Int') };
   const b = ds.gqlName;
-  const fields: GraphQLFieldConfigMap<unknown, RequestContext> = {};
+  const fields: Record<string, FieldSpec> = {};
   const doc = ds.description ? `${ds.description}\n\n` : '';
 
   fields[b] = {
     type: rows,
     description: `${doc}Rows of dataset '${ds.name}'.`,
     args: { where, ...orderBy, limit, offset, version },
-    resolve: (_src, args: Args, ctx, info) => {
+    resolve: (_src, args, ctx, info) => {
       const scope = scopeFor(ds, args.version as string | undefined);
       const selection = rowSelection(ds.root, subFieldsOf(info.fieldNodes, info.fragments), info.fragments);
       return run(
@@ -115,10 +112,10 @@ export function datasetRootFields(
   };
 
   fields[`${b}_aggregate`] = {
-    type: new GraphQLNonNull(aggs.aggregate()),
+    type: outType(aggs.aggregate(), false),
     description: `Aggregates over dataset '${ds.name}' (and the matching rows as nodes).`,
     args: { where, ...orderBy, limit, offset, version },
-    resolve: (_src, args: Args, ctx, info) => {
+    resolve: (_src, args, ctx, info) => {
       const scope = scopeFor(ds, args.version as string | undefined);
       const top = subFieldsOf(info.fieldNodes, info.fragments);
       const aggNodes = top.get('aggregate') ?? [];
@@ -142,21 +139,21 @@ export function datasetRootFields(
   };
 
   fields[`${b}_groups`] = {
-    type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(aggs.group()))),
+    type: outList(outType(aggs.group(), false), false),
     description: `Rows of '${ds.name}' grouped by the given fields, with per-group aggregates.`,
     args: {
       by: {
-        type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(FieldPathScalar))),
+        type: inList(inType(factory.fieldPath(), true), true),
         description: 'Dot paths of the grouping fields.',
       },
       where,
-      having: { type: aggs.aggregateBoolExp() },
-      order_by: { type: new GraphQLList(new GraphQLNonNull(aggs.groupOrderBy())) },
+      having: { type: inType(aggs.aggregateBoolExp()) },
+      order_by: { type: inList(inType(aggs.groupOrderBy(), true)) },
       limit,
       offset,
       version,
     },
-    resolve: (_src, args: Args, ctx, info) => {
+    resolve: (_src, args, ctx, info) => {
       const scope = scopeFor(ds, args.version as string | undefined);
       const by = groupLeaves(scope, args.by as string[]);
       const top = subFieldsOf(info.fieldNodes, info.fragments);
@@ -180,10 +177,10 @@ export function datasetRootFields(
   };
 
   fields[`${b}_by_id`] = {
-    type: row,
+    type: outType(row),
     description: `One row of '${ds.name}' by id (the declared primary key, else _id).`,
-    args: { id: { type: new GraphQLNonNull(GraphQLID) }, version },
-    resolve: async (_src, args: Args, ctx, info) => {
+    args: { id: { type: inType('ID', true) }, version },
+    resolve: async (_src, args, ctx, info) => {
       const scope = scopeFor(ds, args.version as string | undefined);
       const selection = rowSelection(ds.root, subFieldsOf(info.fieldNodes, info.fragments), info.fragments);
       const statement = byIdStatement(scope, selection, String(args.id));
@@ -198,17 +195,20 @@ export function datasetRootFields(
   );
   if (vectors.length > 0) {
     fields[`${b}_nearest`] = {
-      type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(nearestRow(types)))),
+      type: outList(outType(nearestRow(types), false), false),
       description: `The k rows of '${ds.name}' nearest to a vector. Vector fields: ${vectors.map((v) => v.gqlPath).join(', ')}.`,
       args: {
-        field: { type: FieldPathScalar, description: `Vector field; default ${vectors[0]?.gqlPath}.` },
-        vector: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(GraphQLFloat))) },
-        k: { type: GraphQLInt, description: 'Rows to return; default 10.' },
-        metric: { type: factory.distanceMetric(), description: 'Default cosine.' },
+        field: {
+          type: inType(factory.fieldPath()),
+          description: `Vector field; default ${vectors[0]?.gqlPath}.`,
+        },
+        vector: { type: inList(inType('Float', true), true) },
+        k: { type: inType('Int'), description: 'Rows to return; default 10.' },
+        metric: { type: inType(factory.distanceMetric()), description: 'Default cosine.' },
         where,
         version,
       },
-      resolve: (_src, args: Args, ctx, info) => {
+      resolve: (_src, args, ctx, info) => {
         const scope = scopeFor(ds, args.version as string | undefined);
         const path = (args.field as string | undefined) ?? vectors[0]?.gqlPath ?? '';
         const leaf = vectors.find(
@@ -245,24 +245,16 @@ function isNumeric(kind: string): boolean {
 }
 
 /** `<ds>_nearest_row`: the row's fields plus `distance` (and `_distance`, always present). */
-function nearestRow(types: DatasetTypes): GraphQLObjectType {
-  const name = types.name('_nearest_row');
-  return types.factory.named(
-    name,
-    () =>
-      new GraphQLObjectType({
-        name,
-        fields: () => {
-          const fields = types.rowFields(types.ds.root);
-          const distance = {
-            type: GraphQLFloat,
-            description: 'Distance to the query vector (smaller is nearer).',
-            resolve: (row: Row) => row[DISTANCE_KEY],
-          };
-          fields._distance = distance;
-          if (fields.distance === undefined) fields.distance = distance;
-          return fields;
-        },
-      }),
-  );
+function nearestRow(types: DatasetTypes): ObjectTypeRef {
+  return types.factory.object(types.name('_nearest_row'), () => {
+    const fields = types.rowFields(types.ds.root);
+    const distance: FieldSpec<Row> = {
+      type: outType('Float'),
+      description: 'Distance to the query vector (smaller is nearer).',
+      resolve: (row) => row[DISTANCE_KEY],
+    };
+    fields._distance = distance;
+    if (fields.distance === undefined) fields.distance = distance;
+    return fields;
+  });
 }

@@ -1,4 +1,4 @@
-import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { GraphQLError, GraphQLScalarType, type GraphQLSchema, Kind, type ValueNode } from 'graphql';
 
 /**
  * Custom scalars of the generated API. Values cross the wire as JSON-safe text:
@@ -100,3 +100,14 @@ export const FieldPathScalar = new GraphQLScalarType<string, string>({
   },
   parseLiteral: (ast) => (ast.kind === Kind.ENUM ? ast.value : literalToString('FieldPath', ast)),
 });
+
+/**
+ * The scalar named like `scalar` in `schema` (when it has one), else `scalar` itself. The generated
+ * schema is built by Pothos, which makes its own `GraphQLScalarType` instance from each scalar here
+ * (`builder.addScalarType`); code that extends a built schema with graphql-js types must use the
+ * schema's instance, because a schema may hold only one type per name.
+ */
+export function schemaScalar(schema: GraphQLSchema, scalar: GraphQLScalarType): GraphQLScalarType {
+  const type = schema.getType(scalar.name);
+  return type instanceof GraphQLScalarType ? type : scalar;
+}

@@ -8,11 +8,12 @@ import {
   GraphQLList,
   GraphQLNonNull,
   GraphQLObjectType,
+  type GraphQLScalarType,
   GraphQLSchema,
   GraphQLString,
 } from 'graphql';
 import type { Job, JobManager, JobStatus, PipelineRegistry } from '../../compute/pipelines/index.ts';
-import { DateTimeScalar, JsonScalar } from '../graphql/scalars.ts';
+import { DateTimeScalar, JsonScalar, schemaScalar } from '../graphql/scalars.ts';
 import { pipelineInputType } from './pipeline-input-types.ts';
 
 /** A job manager that also says which pipelines it launches (LocalJobManager, BullmqJobManager). */
@@ -34,7 +35,7 @@ function coded(error: unknown): never {
   throw error;
 }
 
-function jobTypes() {
+function jobTypes(dateTime: GraphQLScalarType, json: GraphQLScalarType) {
   const status = new GraphQLEnumType({
     name: 'job_status',
     values: Object.fromEntries(STATUSES.map((s) => [s, { value: s }])),
@@ -64,7 +65,7 @@ function jobTypes() {
     },
   });
   const date = (pick: (job: Job) => Date | undefined) => ({
-    type: DateTimeScalar,
+    type: dateTime,
     resolve: (job: Job) => pick(job)?.toISOString() ?? null,
   });
   const job = new GraphQLObjectType<Job>({
@@ -74,12 +75,12 @@ function jobTypes() {
       id: { type: new GraphQLNonNull(GraphQLID) },
       pipeline: { type: new GraphQLNonNull(GraphQLString) },
       status: { type: new GraphQLNonNull(status) },
-      input: { type: JsonScalar },
+      input: { type: json },
       idempotency_key: { type: GraphQLString, resolve: (j) => j.idempotencyKey ?? null },
       progress: { type: new GraphQLNonNull(progress) },
       error: { type: error },
       output: { type: output },
-      createdAt: { ...date((j) => j.createdAt), type: new GraphQLNonNull(DateTimeScalar) },
+      createdAt: { ...date((j) => j.createdAt), type: new GraphQLNonNull(dateTime) },
       startedAt: date((j) => j.startedAt),
       finishedAt: date((j) => j.finishedAt),
     },
@@ -98,7 +99,10 @@ const cache = new WeakMap<GraphQLSchema, WeakMap<ServedJobManager, GraphQLSchema
 export function withPipelineFields(schema: GraphQLSchema, jobs: ServedJobManager): GraphQLSchema {
   const hit = cache.get(schema)?.get(jobs);
   if (hit) return hit;
-  const { job, status } = jobTypes();
+  // The generated schema (Pothos) has its own DateTime/JSON instances; one type per name is allowed.
+  const dateTime = schemaScalar(schema, DateTimeScalar);
+  const json = schemaScalar(schema, JsonScalar);
+  const { job, status } = jobTypes(dateTime, json);
   const nonNullJob = new GraphQLNonNull(job);
   const config = schema.toConfig();
   const query = config.query?.toConfig();
@@ -131,7 +135,7 @@ export function withPipelineFields(schema: GraphQLSchema, jobs: ServedJobManager
       type: nonNullJob,
       description: pipeline.description ?? `Launches the '${pipeline.name}' pipeline.`,
       args: {
-        input: { type: new GraphQLNonNull(pipelineInputType(pipeline)) },
+        input: { type: new GraphQLNonNull(pipelineInputType(pipeline, json)) },
         idempotency_key: { type: GraphQLString },
       },
       resolve: (_root, args: { input: unknown; idempotency_key?: string | null }) =>

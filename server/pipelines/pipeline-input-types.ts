@@ -6,6 +6,7 @@ import {
   GraphQLInt,
   GraphQLList,
   GraphQLNonNull,
+  type GraphQLScalarType,
   GraphQLString,
 } from 'graphql';
 import { z } from 'zod';
@@ -27,14 +28,18 @@ interface JsonSchema {
  * boolean → Boolean, arrays → lists, objects → input objects, anything else → JSON. Fields the zod schema
  * requires (without a default) are non-null. zod still validates every launch, so refinements
  * (min/max, enums, formats) are reported as BAD_USER_INPUT naming the field.
+ * @param json the `JSON` scalar of the schema the type goes into (default the one in `scalars.ts`).
  */
-export function pipelineInputType(pipeline: Pipeline): GraphQLInputType {
+export function pipelineInputType(
+  pipeline: Pipeline,
+  json: GraphQLScalarType = JsonScalar,
+): GraphQLInputType {
   const schema = z.toJSONSchema(pipeline.input, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
-  const type = convert(schema, `${pipeline.name}_input`);
-  return type instanceof GraphQLInputObjectType ? type : JsonScalar;
+  const type = convert(schema, `${pipeline.name}_input`, json);
+  return type instanceof GraphQLInputObjectType ? type : json;
 }
 
-function convert(schema: JsonSchema, name: string): GraphQLInputType {
+function convert(schema: JsonSchema, name: string, json: GraphQLScalarType): GraphQLInputType {
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
   switch (type) {
     case 'integer':
@@ -46,10 +51,10 @@ function convert(schema: JsonSchema, name: string): GraphQLInputType {
     case 'boolean':
       return GraphQLBoolean;
     case 'array':
-      return new GraphQLList(schema.items ? convert(schema.items, `${name}_item`) : JsonScalar);
+      return new GraphQLList(schema.items ? convert(schema.items, `${name}_item`, json) : json);
     case 'object': {
       const properties = Object.entries(schema.properties ?? {});
-      if (properties.length === 0) return JsonScalar;
+      if (properties.length === 0) return json;
       const required = new Set(schema.required ?? []);
       return new GraphQLInputObjectType({
         name,
@@ -57,7 +62,7 @@ function convert(schema: JsonSchema, name: string): GraphQLInputType {
         fields: () =>
           Object.fromEntries(
             properties.map(([field, spec]) => {
-              const inner = convert(spec, `${name}_${field}`);
+              const inner = convert(spec, `${name}_${field}`, json);
               const nonNull = required.has(field) && spec.default === undefined;
               return [
                 field,
@@ -71,6 +76,6 @@ function convert(schema: JsonSchema, name: string): GraphQLInputType {
       });
     }
     default:
-      return JsonScalar;
+      return json;
   }
 }
