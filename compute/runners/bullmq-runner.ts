@@ -38,6 +38,12 @@ export interface BullmqRunnerOptions {
   readonly attempts?: number;
   /** After a cancel, how long to wait for running partitions to stop before rejecting. Default 10000 ms. */
   readonly cancelGraceMs?: number;
+  /**
+   * Reject with RunnerConfigError when no `chainql worker` has consumed the queue for this long (a
+   * chain run with CHAINQL_REDIS_URL set but no workers would otherwise wait forever). Committed rows
+   * stay for a resume. Default 60000 ms; `Infinity` waits forever.
+   */
+  readonly noWorkerTimeoutMs?: number;
 }
 
 /**
@@ -62,12 +68,14 @@ export class BullmqRunner implements StepRunner {
   readonly partitionSize: number;
   private readonly attempts: number;
   private readonly cancelGraceMs: number;
+  private readonly noWorkerTimeoutMs: number;
 
   constructor(private readonly options: BullmqRunnerOptions = {}) {
     this.queueName = options.queueName ?? DEFAULT_QUEUE;
     this.partitionSize = checkPartitionSize(options.partitionSize ?? DEFAULT_PARTITION_SIZE);
     this.attempts = options.attempts ?? 3;
     this.cancelGraceMs = options.cancelGraceMs ?? 10_000;
+    this.noWorkerTimeoutMs = options.noWorkerTimeoutMs ?? 60_000;
     if (!Number.isSafeInteger(this.attempts) || this.attempts < 1) {
       throw new RunnerConfigError(`attempts must be an integer ≥ 1, got ${String(options.attempts)}.`);
     }
@@ -138,6 +146,7 @@ export class BullmqRunner implements StepRunner {
         runId,
         childIds: children.map((child) => child.id),
         ...(settings.signal ? { signal: settings.signal } : {}),
+        ...(Number.isFinite(this.noWorkerTimeoutMs) ? { noWorkerTimeoutMs: this.noWorkerTimeoutMs } : {}),
         onProgress: (id, counters: PartitionCounters) => progress.update(id, counters),
         onCompleted: (id) => {
           const child = children.find((c) => c.id === id);
@@ -150,19 +159,30 @@ export class BullmqRunner implements StepRunner {
         progress.finish('succeeded');
         return;
       }
+      // Read the failed partition's error before the cleanup below removes the run's jobs.
+      const failedJob = outcome.kind === 'failed' ? await Job.fromId(queue, outcome.jobId) : undefined;
       await redis.set(cancelKey(runId), '1', 'EX', 3600);
       await this.stopRun(
         queue,
         children.map((child) => child.id),
       );
+      // Without its children the parent would move to the queue and wait for a worker: drop it.
+      await queue.remove(runId).catch(() => undefined);
+      if (outcome.kind === 'noWorkers') {
+        progress.finish('failed');
+        throw new RunnerConfigError(
+          `No chainql worker has consumed queue '${this.queueName}' for ${Math.round(outcome.waitedMs / 1000)} s: ` +
+            'start `chainql worker` (same code, same --queue), or run in-process with settings({ workers: 0 }). ' +
+            'Committed rows are kept; running the chain again resumes.',
+        );
+      }
       if (outcome.kind === 'aborted') {
         progress.finish('aborted');
         throw new UdfAbortedError({ cause: settings.signal?.reason });
       }
       progress.finish('failed');
       const failed = children.find((c) => c.id === outcome.jobId);
-      const job = await Job.fromId(queue, outcome.jobId);
-      const remote = (job?.data as (PartitionJobData & { error?: RemoteError }) | undefined)?.error;
+      const remote = (failedJob?.data as (PartitionJobData & { error?: RemoteError }) | undefined)?.error;
       throw errorFromRemote(remote, failed?.data.range ?? { from: 0, to: 0 }, outcome.reason);
     } finally {
       await events.close().catch(() => undefined);

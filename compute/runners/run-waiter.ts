@@ -5,6 +5,7 @@ import type { PartitionCounters } from './run-progress.ts';
 export type RunOutcome =
   | { readonly kind: 'succeeded' }
   | { readonly kind: 'aborted' }
+  | { readonly kind: 'noWorkers'; readonly waitedMs: number }
   | { readonly kind: 'failed'; readonly jobId: string; readonly reason: string };
 
 /** What {@link waitForRun} watches. */
@@ -19,6 +20,8 @@ export interface WaitOptions {
   onCompleted(jobId: string): void;
   /** How often the parent's state is polled, as a safety net for missed events. Default 1000 ms. */
   readonly pollMs?: number;
+  /** Give up when no worker has been connected to the queue for this long. Default: wait forever. */
+  readonly noWorkerTimeoutMs?: number;
 }
 
 /**
@@ -65,7 +68,15 @@ export function waitForRun(options: WaitOptions): Promise<RunOutcome> {
       }
       finish({ kind: 'failed', jobId: runId, reason: 'The run failed without a failed partition.' });
     };
+    let lastWorkerSeen = Date.now();
     const poll = async () => {
+      if (options.noWorkerTimeoutMs !== undefined) {
+        if ((await queue.getWorkersCount()) > 0) lastWorkerSeen = Date.now();
+        else if (Date.now() - lastWorkerSeen >= options.noWorkerTimeoutMs) {
+          finish({ kind: 'noWorkers', waitedMs: Date.now() - lastWorkerSeen });
+          return;
+        }
+      }
       const parent = await Job.fromId(queue, runId);
       const state = parent ? await parent.getState() : 'unknown';
       if (state === 'completed') finish({ kind: 'succeeded' });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRecords, UdfRowError } from '../../../compute/index.ts';
-import { openBullmqRunner } from '../../../compute/runners/index.ts';
+import { openBullmqRunner, RunnerConfigError } from '../../../compute/runners/index.ts';
 import type { ProgressEvent } from '../../../compute/udf/index.ts';
 import { tempSession } from '../../helpers/temp-session.ts';
 import { failOn13, NumberRow, square } from './fixtures/runner-udfs.ts';
@@ -81,10 +81,44 @@ describe.skipIf(!hasRedis)('BullMQ runner with two `chainql worker` processes', 
       .map(failOn13)
       .save('unlucky')
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(UdfRowError);
+    expect(error, String(error)).toBeInstanceOf(UdfRowError);
     expect((error as UdfRowError).rowId).toBe(13);
     expect((error as UdfRowError).message).toContain('unlucky number 13');
     expect(((error as UdfRowError).cause as Error).name).toBe('RangeError');
+  });
+});
+
+describe.skipIf(!hasRedis)('BullMQ runner without workers', () => {
+  it('fails with a clear RunnerConfigError instead of waiting forever, and leaves no queued partitions', async () => {
+    const queueName = uniqueQueue();
+    const session = await tempSession();
+    try {
+      const runner = openBullmqRunner({
+        redisUrl: REDIS_URL,
+        queueName,
+        partitionSize: 10,
+        noWorkerTimeoutMs: 1000,
+      });
+      const started = Date.now();
+      const error = await readRecords(rows(30), NumberRow, { session })
+        .settings({ runner })
+        .map(square)
+        .save('nobody')
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RunnerConfigError);
+      expect((error as Error).message).toContain(`queue '${queueName}'`);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      const { Queue } = await import('bullmq');
+      const { Redis } = await import('ioredis');
+      const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+      const queue = new Queue(queueName, { connection: redis });
+      expect((await queue.getJobCounts('waiting')).waiting).toBe(0);
+      await queue.close();
+      redis.disconnect();
+    } finally {
+      await removeQueue(queueName);
+      await session.cleanup();
+    }
   });
 });
 
