@@ -26,9 +26,9 @@ export interface StorageReadOptions {
   readonly update?: boolean;
   /** Seconds a cached listing is reused. Default 4 hours. */
   readonly ttl?: number;
-  /** Storage facade (credentials, endpoints). Default: a context from `storageOptions` / env. */
+  /** Storage facade (credentials, endpoints). Default: the session's (`session.storage`). */
   readonly storage?: StorageContext;
-  /** Options of the default storage context (ignored when `storage` is given). */
+  /** Options of a storage context made for this source (ignored when `storage` is given). */
   readonly storageOptions?: StorageContextOptions;
   /** Prefix listings in flight while listing. Default 16. */
   readonly listConcurrency?: number;
@@ -87,19 +87,28 @@ export class StorageSource implements ChainSource {
   readonly label: string;
   readonly #uris: readonly string[];
   readonly #options: StorageReadOptions;
-  readonly #storage: StorageContext;
+  readonly #storage: StorageContext | undefined;
   readonly #listings = new WeakMap<Session, Promise<Listing[]>>();
 
   constructor(uris: readonly string[], options: StorageReadOptions = {}) {
     this.#uris = uris;
     this.#options = options;
-    this.#storage = options.storage ?? new StorageContext(options.storageOptions);
+    this.#storage =
+      options.storage ??
+      (options.storageOptions !== undefined ? new StorageContext(options.storageOptions) : undefined);
     this.label = `storage ${uris.join(', ')}${options.glob ? ` (glob ${options.glob})` : ''}`;
   }
 
-  /** The storage context File rows of this source should be rehydrated with. */
-  get storage(): StorageContext {
+  /**
+   * The storage context File rows of this source should be rehydrated with, when the source has its
+   * own (`storage` / `storageOptions`); undefined means the session's.
+   */
+  get storage(): StorageContext | undefined {
     return this.#storage;
+  }
+
+  #storageOf(session: Session): StorageContext {
+    return this.#storage ?? session.storage;
   }
 
   #ensure(session: Session): Promise<Listing[]> {
@@ -108,7 +117,7 @@ export class StorageSource implements ChainSource {
       pending = (async () => {
         const out: Listing[] = [];
         for (const uri of this.#uris) {
-          const { driver, location } = await this.#storage.resolve(uri, this.#anon());
+          const { driver, location } = await this.#storageOf(session).resolve(uri, this.#anon());
           const t = target(uri, location.key, this.#options);
           out.push(
             await ensureListing(
@@ -156,7 +165,7 @@ export class StorageSource implements ChainSource {
     const decode = createRowDecoder(flattenSchema(STORAGE_ROW_SCHEMA), warehouse.dialect);
     const uris = this.#uris;
     const options = this.#options;
-    const storage = this.#storage;
+    const storage = this.#storageOf(session);
     const anon = this.#anon();
     async function* rows(): AsyncIterable<{ file: FileRecord }> {
       for (let i = 0; i < uris.length; i++) {

@@ -23,8 +23,8 @@ const KEYS = ['img/a.jpg', 'img/b.png', 'img/sub/c.jpg', 'img/sub/deep/d.jpg', '
 
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'chainql-readstorage-'));
-  session = await openSession({ dataDir: dir });
   storage = new StorageContext();
+  session = await openSession({ dataDir: dir, storage });
   storage.memory.createBucket('bkt');
   const inner = new MemoryDriver({ bucket: 'bkt', store: storage.memory });
   for (const k of KEYS) await inner.write(k, Buffer.from(`content of ${k}`), { contentType: 'text/plain' });
@@ -104,7 +104,8 @@ describe('readStorage', () => {
   });
 
   it("type: 'text' tags the file field so saved rows rehydrate as TextFile", async () => {
-    await readStorage('memory://bkt/docs/', { type: 'text', session, storage }).save('texts');
+    // No `storage` option: the source uses the session's storage context.
+    await readStorage('memory://bkt/docs/', { type: 'text', session }).save('texts');
     const version = await session.registry.getVersion('texts');
     expect(version.schema.fields.file?.type).toMatchObject({ kind: 'object', tag: 'text-file' });
     const [row] = await readDataset<{ file: FileRecord }>('texts', { session }).collect();

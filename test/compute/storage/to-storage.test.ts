@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { File } from '../../../clients/storage/file.ts';
 import { StorageContext } from '../../../clients/storage/storage-context.ts';
 import { openSession, type Session } from '../../../compute/session.ts';
 import { readStorage } from '../../../compute/storage/read-storage.ts';
@@ -13,8 +14,8 @@ let storage: StorageContext;
 
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'chainql-tostorage-'));
-  session = await openSession({ dataDir: path.join(dir, 'data') });
   storage = new StorageContext();
+  session = await openSession({ dataDir: path.join(dir, 'data'), storage });
   storage.memory.createBucket('in');
   const { driver } = await storage.resolve('memory://in/');
   for (const k of ['a/1.txt', 'a/2.txt', 'b/3.txt']) await driver.write(k, Buffer.from(`body ${k}`));
@@ -43,8 +44,9 @@ describe('toStorage', () => {
   });
 
   it('takes the File from a nested field and leaves the rows untouched', async () => {
-    const rows = (await readStorage('memory://in/a/', { session, storage }).collect()).map((r) => ({
-      nested: { f: r.file },
+    // Plain records (as stored), not the File objects collect() hands out.
+    const rows = (await readStorage('memory://in/a/', { session }).collect()).map((r) => ({
+      nested: { f: (r.file as unknown as File).toRecord() },
     }));
     async function* source() {
       yield* rows;
