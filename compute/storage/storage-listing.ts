@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { parallelList } from '../../clients/storage/parallel-list.ts';
-import type { StorageDriver } from '../../clients/storage/storage-driver.ts';
+import type { StorageDriver, StorageEntry } from '../../clients/storage/storage-driver.ts';
 import { joinStorageUri, type StorageLocation } from '../../clients/storage/storage-uri.ts';
 import type { DatasetSchema } from '../../schema/record/field-type.ts';
 import { type FileKind, type FileRecord, FileSchema, fileSchemaOf } from '../../schema/record/file-schema.ts';
@@ -30,6 +30,8 @@ interface ListingMeta {
   readonly kind: 'storage-listing';
   readonly source: string;
   readonly prefix: string;
+  /** Order-independent hash of the listed entries: an unchanged relisting reuses the version. */
+  readonly contentHash?: string;
 }
 
 /** A cached listing: a dataset version whose rows are every object under `prefix` of `source`. */
@@ -45,7 +47,10 @@ export interface Listing {
 export interface ListingOptions {
   /** Relist even when a fresh listing exists. Default false. */
   readonly update?: boolean;
-  /** Seconds a listing stays fresh. Default {@link DEFAULT_LISTING_TTL_SECONDS}. */
+  /**
+   * Seconds a listing stays fresh. Default {@link DEFAULT_LISTING_TTL_SECONDS} for cloud and memory
+   * sources, 0 for local files (listing a directory is cheap and users expect to see new files).
+   */
   readonly ttl?: number;
   /** Prefix listings in flight. Default 16. */
   readonly concurrency?: number;
@@ -97,7 +102,8 @@ export async function ensureListing(
   options: ListingOptions = {},
 ): Promise<Listing> {
   const prefix = listingPrefixOf(location.key);
-  const ttlMs = (options.ttl ?? DEFAULT_LISTING_TTL_SECONDS) * 1000;
+  const defaultTtl = location.source === 'file:///' ? 0 : DEFAULT_LISTING_TTL_SECONDS;
+  const ttlMs = (options.ttl ?? defaultTtl) * 1000;
   if (!options.update) {
     for (const candidate of coveringPrefixes(prefix)) {
       const version = await latest(session, listingDatasetName(location.source, candidate));
@@ -110,12 +116,14 @@ export async function ensureListing(
   }
   const name = listingDatasetName(location.source, prefix);
   const table = await session.registry.reserveTableName(name);
+  let hashSum = 0n;
   async function* rows(): AsyncIterable<{ file: FileRecord }> {
     for await (const page of parallelList(driver, prefix, {
       concurrency: options.concurrency ?? 16,
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
     })) {
       for (const e of page) {
+        hashSum = (hashSum + entryHash(e)) & MASK_64;
         yield {
           file: {
             source: location.source,
@@ -137,7 +145,17 @@ export async function ensureListing(
     await session.warehouse.dropTable(table).catch(() => undefined);
     throw err;
   }
-  const meta: ListingMeta = { kind: 'storage-listing', source: location.source, prefix };
+  const contentHash = `${count}:${hashSum.toString(16)}`;
+  // Relisted and nothing changed: keep the existing version (stable chain identity, no version churn).
+  const previous = await latest(session, name);
+  if (previous !== undefined) {
+    const meta = JSON.parse(previous.description ?? '{}') as Partial<ListingMeta>;
+    if (meta.contentHash === contentHash && meta.prefix === prefix && meta.source === location.source) {
+      await session.warehouse.dropTable(table);
+      return { source: location.source, prefix, version: previous, listed: true };
+    }
+  }
+  const meta: ListingMeta = { kind: 'storage-listing', source: location.source, prefix, contentHash };
   const version = await session.registry.createVersion({
     name,
     table,
@@ -147,4 +165,16 @@ export async function ensureListing(
     lineage: [joinStorageUri(location.source, prefix)],
   });
   return { source: location.source, prefix, version, listed: true };
+}
+
+const MASK_64 = (1n << 64n) - 1n;
+
+/** 64 bits of a hash of one entry's identity; summed, they hash a listing independently of order. */
+function entryHash(e: StorageEntry): bigint {
+  const digest = createHash('sha256')
+    .update(
+      `${e.key}\u0000${e.size}\u0000${e.etag ?? ''}\u0000${e.version ?? ''}\u0000${e.lastModified?.getTime() ?? ''}`,
+    )
+    .digest();
+  return digest.readBigUInt64BE(0);
 }

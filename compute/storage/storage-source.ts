@@ -24,7 +24,7 @@ export interface StorageReadOptions {
   readonly anon?: boolean;
   /** Relist storage even when a fresh cached listing exists. Default false. */
   readonly update?: boolean;
-  /** Seconds a cached listing is reused. Default 4 hours. */
+  /** Seconds a cached listing is reused. Default 4 hours (0 for local files: always relisted). */
   readonly ttl?: number;
   /** Storage facade (credentials, endpoints). Default: the session's (`session.storage`). */
   readonly storage?: StorageContext;

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -92,6 +92,22 @@ describe('readStorage', () => {
       d.name.startsWith(LISTING_DATASET_PREFIX),
     );
     expect(listings.length).toBe(1); // one dataset per (source, directory), one version per listing
+  });
+
+  it('an unchanged relisting keeps the listing version; local directories are relisted every run', async () => {
+    await readStorage('memory://bkt/img/', { session, storage }).count();
+    const name = (await session.registry.listDatasets()).find((d) =>
+      d.name.startsWith(LISTING_DATASET_PREFIX),
+    )?.name as string;
+    await readStorage('memory://bkt/img/', { update: true, session, storage }).count();
+    expect((await session.registry.listVersions(name)).length).toBe(1);
+
+    const local = path.join(dir, 'local');
+    await mkdir(local);
+    await writeFile(path.join(local, 'a.txt'), 'a');
+    expect(await readStorage(`${local}/`, { session }).count()).toBe(1);
+    await writeFile(path.join(local, 'b.txt'), 'b');
+    expect(await readStorage(`${local}/`, { session }).count()).toBe(2);
   });
 
   it('saves as a dataset whose rows rehydrate to readable Files', async () => {
