@@ -103,6 +103,18 @@ export function jobManagerSuite(ctx: SuiteContext): void {
     await expect(manager.resume(job.id)).rejects.toBeInstanceOf(JobStateError);
   });
 
+  it("a UDF row error fails the job with the row's error", async () => {
+    const manager = ctx.manager();
+    const job = await manager.launch('unlucky', { count: 40 });
+    let last: Job | undefined;
+    for await (const update of manager.subscribe(job.id)) last = update;
+    expect(last?.status).toBe('failed');
+    expect(last?.error?.code).toBe('UDF_ROW_FAILED');
+    expect(last?.error?.message).toContain('row 13');
+    expect(last?.error?.message).toContain('unlucky number 13');
+    expect(last?.output).toBeUndefined();
+  });
+
   it('list filters by pipeline and status, newest first, with a limit', async () => {
     const manager = ctx.manager();
     const first = await manager.launch('squares', { count: 5, output: 'sq_list' });

@@ -17,6 +17,7 @@ describe('pipeline config modules', () => {
   it('reads `export default { pipelines }`, a named `pipelines` export, or pipeline exports', async () => {
     expect((await loadPipelineConfig(fixture('chainql.config.ts'))).list().map((p) => p.name)).toEqual([
       'squares',
+      'unlucky',
     ]);
     expect((await loadPipelineConfig(fixture('named-config.ts'))).list().map((p) => p.name)).toEqual([
       'first',
