@@ -98,6 +98,7 @@ export class TypeFactory {
     const specs = fields(ref);
     ref.implement({
       ...(description ? { description } : {}),
+      // Field names are only known at run time: the map cannot match Pothos' per-key shape type.
       fields: (t) => declareInputFields(t, specs) as never,
     });
     return ref;
@@ -109,13 +110,11 @@ export class TypeFactory {
     values: () => Record<string, { value: string; description?: string }>,
     description?: string,
   ): EnumTypeRef {
-    return this.#cached(
-      name,
-      () =>
-        this.builder.enumType(name, {
-          ...(description ? { description } : {}),
-          values: values(),
-        }) as unknown as EnumTypeRef,
+    return this.#cached(name, () =>
+      this.builder.enumType(name, {
+        ...(description ? { description } : {}),
+        values: values(),
+      }),
     );
   }
 
