@@ -271,8 +271,14 @@ export class GcsDriver implements StorageDriver {
   #classify(err: unknown, key: string, notFound: 'object' | 'bucket', signal?: AbortSignal): StorageError {
     const e = (err ?? {}) as GcsErrorShape;
     // node-fetch (under the SDK) reports timeouts and socket failures as FetchError with a `type`;
-    // its `response` may carry the 200 of a body that then stalled, which must not count as success.
-    if (e.type === 'body-timeout' || e.type === 'request-timeout' || e.type === 'system') {
+    // its `response` may carry the 200 of a body that then stalled or was cut (invalid-json), which
+    // must not count as success.
+    if (
+      e.type === 'body-timeout' ||
+      e.type === 'request-timeout' ||
+      e.type === 'system' ||
+      e.type === 'invalid-json'
+    ) {
       return classifyStorageFailure(err, this.#at(key), { code: 'ETIMEDOUT', notFound, signal });
     }
     const status = typeof e.code === 'number' ? e.code : (e.response?.statusCode ?? e.status);
