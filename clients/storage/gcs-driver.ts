@@ -47,6 +47,12 @@ export interface GcsDriverOptions {
   readonly idleTimeoutMs?: number;
   /** Per-request timeout in ms for JSON API calls (metadata, listing, upload). Default 60 000. */
   readonly requestTimeoutMs?: number;
+  /**
+   * Integrity check of whole downloads. `'md5'` (default) hashes natively (far cheaper in CPU than
+   * the SDK's JavaScript CRC32C) and falls back to `'crc32c'` for objects without an MD5 (composite
+   * objects); `'crc32c'` always; `false` none.
+   */
+  readonly validation?: 'md5' | 'crc32c' | false;
 }
 
 const LIST_FIELDS = 'items(name,size,etag,generation,updated,contentType),prefixes,nextPageToken';
@@ -154,9 +160,19 @@ export class GcsDriver implements StorageDriver {
     const generation = options?.ifMatch?.version;
     const file = generation ? bucket.file(key, { generation: Number(generation) }) : bucket.file(key);
     // createReadStream (not download()) so a stalled body can be detected and retried.
-    return this.#objectCall(key, options?.signal, () =>
-      readAllStream(this.#watch(file.createReadStream(), key)),
-    );
+    const validation = this.#options.validation ?? 'md5';
+    const download = (v: 'md5' | 'crc32c' | false): Promise<Buffer> =>
+      readAllStream(this.#watch(file.createReadStream({ validation: v }), key));
+    return this.#objectCall(key, options?.signal, async () => {
+      try {
+        return await download(validation);
+      } catch (err) {
+        // Composite objects have no MD5: check their CRC32C instead.
+        if (validation === 'md5' && (err as { code?: unknown }).code === 'MD5_NOT_AVAILABLE')
+          return download('crc32c');
+        throw err;
+      }
+    });
   }
 
   #watch(body: Readable, key: string): Readable {

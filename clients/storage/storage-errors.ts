@@ -134,6 +134,7 @@ const TRANSIENT_NODE_CODES = new Set([
   'ServerBusy',
   'OperationTimedOut',
   'REQUEST_SEND_ERROR',
+  'CONTENT_DOWNLOAD_MISMATCH', // GCS: body does not match its hash (retried: usually a bad transfer)
 ]);
 
 /**

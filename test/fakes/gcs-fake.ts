@@ -19,6 +19,8 @@ interface FakeObject {
   crc32c: string;
   /** Cached JSON resource text (objects are immutable once stored). */
   json?: string;
+  noMd5?: boolean;
+  corrupt?: boolean;
   /** Cached JSON of the partial resource for the `fields=items(...)` selection last asked for. */
   partial?: { fields: string; json: string };
 }
@@ -31,13 +33,21 @@ export interface GcsFakeOptions {
   readonly requireAuth?: boolean;
 }
 
+/** Test quirks of a seeded object. */
+export interface SeedQuirks {
+  /** No MD5 (like GCS composite objects): only crc32c is reported. */
+  readonly noMd5?: boolean;
+  /** Serve bytes that differ from the stored hashes (a corrupted download). */
+  readonly corrupt?: boolean;
+}
+
 /** A running fake. */
 export interface GcsFake {
   /** `http://127.0.0.1:<port>` — pass as `apiEndpoint`. */
   readonly endpoint: string;
   createBucket(name: string): void;
   /** Stores an object directly (no HTTP), for fast seeding of large benchmarks. */
-  seed(bucket: string, name: string, data: Buffer, contentType?: string): void;
+  seed(bucket: string, name: string, data: Buffer, contentType?: string, quirks?: SeedQuirks): void;
   /** Count of requests served, by method. */
   readonly requests: { count: number };
   close(): Promise<void>;
@@ -137,8 +147,10 @@ export async function startGcsFake(options: GcsFakeOptions = {}): Promise<GcsFak
       return sendJson(res, 200, resource(bucketName, name, object));
     const headers: Record<string, string> = {
       'content-type': object.contentType,
-      'x-goog-hash': `crc32c=${object.crc32c},md5=${object.md5}`,
+      'x-goog-hash': object.noMd5 ? `crc32c=${object.crc32c}` : `crc32c=${object.crc32c},md5=${object.md5}`,
       'x-goog-generation': String(object.generation),
+      // Like GCS: without this header the client skips hash validation of downloads.
+      'x-goog-stored-content-encoding': 'identity',
       'x-goog-stored-content-length': String(object.data.length),
     };
     const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
@@ -157,7 +169,7 @@ export async function startGcsFake(options: GcsFakeOptions = {}): Promise<GcsFak
       return;
     }
     res.writeHead(200, { ...headers, 'content-length': object.data.length });
-    res.end(object.data);
+    res.end(object.corrupt ? Buffer.from(object.data.map((b) => b ^ 1)) : object.data);
   }
 
   function list(bucket: Map<string, FakeObject>, bucketName: string, q: URLSearchParams): string {
@@ -232,10 +244,16 @@ export async function startGcsFake(options: GcsFakeOptions = {}): Promise<GcsFak
     createBucket(name: string) {
       if (!buckets.has(name)) buckets.set(name, new Map());
     },
-    seed(bucketName: string, name: string, data: Buffer, contentType = 'application/octet-stream') {
+    seed(
+      bucketName: string,
+      name: string,
+      data: Buffer,
+      contentType = 'application/octet-stream',
+      quirks: SeedQuirks = {},
+    ) {
       const bucket = buckets.get(bucketName);
       if (bucket === undefined) throw new Error(`no bucket ${bucketName}`);
-      bucket.set(name, makeObject(data, contentType));
+      bucket.set(name, { ...makeObject(data, contentType), ...quirks });
       sorted.delete(bucket);
     },
     close: () =>
@@ -273,7 +291,7 @@ function resource(bucket: string, name: string, o: FakeObject): Record<string, u
     metageneration: '1',
     contentType: o.contentType,
     size: String(o.data.length),
-    md5Hash: o.md5,
+    ...(o.noMd5 ? {} : { md5Hash: o.md5 }),
     crc32c: o.crc32c,
     etag: `${o.md5.slice(0, 12)}${o.generation}`,
     updated: o.updated,
