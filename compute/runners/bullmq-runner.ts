@@ -3,6 +3,7 @@ import { FlowProducer, Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
   executePartition,
+  type IdRange,
   type PartitionTask,
   type StepRunner,
   type UdfRunContext,
@@ -16,13 +17,39 @@ import {
   serialisableSettings,
 } from './partition-job.ts';
 import { checkPartitionSize, DEFAULT_PARTITION_SIZE, pendingPartitions } from './partition-plan.ts';
-import { cancelKey, openRedis, redisUrlFrom } from './redis-connection.ts';
+import { cancelKey, openRedis, redisUrlFrom, stepRunKey } from './redis-connection.ts';
 import { errorFromRemote } from './remote-error.ts';
 import { type PartitionCounters, RunProgress } from './run-progress.ts';
 import { waitForRun } from './run-waiter.ts';
 import { RunnerConfigError } from './runner-errors.ts';
 import { stepReference } from './step-reference.ts';
 import { DEFAULT_QUEUE } from './worker-options.ts';
+
+/** One partition of a run, as recorded in the run's parent job. */
+interface RunChild {
+  readonly id: string;
+  readonly range: IdRange;
+  /** Rows of the range pending when the run was enqueued. */
+  readonly pending: number;
+}
+
+/** Data of a run's parent job. */
+interface StepJobData {
+  readonly runId: string;
+  readonly stepHash: string;
+  readonly children: readonly RunChild[];
+}
+
+/** The still-queued run recorded under a step's run key, if its parent job waits for partitions. */
+async function attachableRun(queue: Queue, runId: string | null): Promise<StepJobData | undefined> {
+  if (!runId) return undefined;
+  const parent = await Job.fromId(queue, runId);
+  if (!parent || parent.name !== STEP_JOB) return undefined;
+  const state = await parent.getState();
+  if (state !== 'waiting-children' && state !== 'waiting' && state !== 'active') return undefined;
+  const data = parent.data as Partial<StepJobData>;
+  return Array.isArray(data.children) && data.runId === runId ? (data as StepJobData) : undefined;
+}
 
 /** Options of {@link openBullmqRunner}. */
 export interface BullmqRunnerOptions {
@@ -95,51 +122,70 @@ export class BullmqRunner implements StepRunner {
     const partitions = await pendingPartitions(session.warehouse, task.tables, this.partitionSize);
     if (partitions.length === 0) return;
     const resolved = resolveSettings(step, settings);
-    const total = partitions.reduce((sum, p) => sum + p.pending, 0);
-    const progress = new RunProgress(stepName(step), total, settings.onProgress);
-    const runId = `${stepHash.slice(0, 12)}-${randomBytes(5).toString('hex')}`;
-    const base: Omit<PartitionJobData, 'range' | 'pending'> = {
-      dataDir: session.dataDir,
-      stepHash,
-      runId,
-      tables: task.tables,
-      inputSchema: task.inputSchema,
-      step: await stepReference(step),
-      settings: serialisableSettings(settings),
-    };
-
+    const pendingTotal = partitions.reduce((sum, p) => sum + p.pending, 0);
+    const reference = await stepReference(step);
     const redis = this.options.connection ?? openRedis(redisUrlFrom(this.options.redisUrl));
     const eventsConnection = redis.duplicate();
     const queue = new Queue(this.queueName, { connection: redis });
     const flow = new FlowProducer({ connection: redis });
     const events = new QueueEvents(this.queueName, { connection: eventsConnection });
     events.on('error', () => undefined);
+    const runKey = stepRunKey(this.queueName, stepHash);
+    let runId = '';
     try {
       await events.waitUntilReady();
+      // A run of this step whose coordinator died (or that another coordinator is waiting for) is still
+      // queued: wait for it instead of enqueuing the same ranges twice.
+      const attached = await attachableRun(queue, await redis.get(runKey));
+      runId = attached?.runId ?? `${stepHash.slice(0, 12)}-${randomBytes(5).toString('hex')}`;
+      const children: readonly RunChild[] =
+        attached?.children ??
+        partitions.map((partition, index) => ({
+          id: `${runId}-p${index}`,
+          range: partition.range,
+          pending: partition.pending,
+        }));
+      const total = attached ? children.reduce((sum, c) => sum + c.pending, 0) : pendingTotal;
+      const progress = new RunProgress(stepName(step), total, settings.onProgress);
+      if (attached) {
+        const left = new Map(partitions.map((p) => [p.range.from, p.pending]));
+        for (const child of children)
+          progress.seed(child.id, child.pending - (left.get(child.range.from) ?? 0));
+      }
       progress.start(step.kind, resolved);
-      const children = partitions.map((partition, index) => ({
-        id: `${runId}-p${index}`,
-        data: { ...base, range: partition.range, pending: partition.pending } satisfies PartitionJobData,
-      }));
-      await flow.add({
-        name: STEP_JOB,
-        queueName: this.queueName,
-        data: { runId, stepHash, partitions: children.length },
-        opts: { jobId: runId, removeOnFail: { age: 24 * 3600 } },
-        children: children.map((child) => ({
-          name: PARTITION_JOB,
+      if (!attached) {
+        const data = (child: RunChild): PartitionJobData => ({
+          dataDir: session.dataDir,
+          stepHash,
+          runId,
+          tables: task.tables,
+          inputSchema: task.inputSchema,
+          step: reference,
+          settings: serialisableSettings(settings),
+          range: child.range,
+          pending: child.pending,
+        });
+        await flow.add({
+          name: STEP_JOB,
           queueName: this.queueName,
-          data: child.data,
-          opts: {
-            jobId: child.id,
-            attempts: this.attempts,
-            backoff: { type: 'exponential', delay: 500 },
-            failParentOnFailure: true,
-            removeOnComplete: true,
-            removeOnFail: { age: 24 * 3600 },
-          },
-        })),
-      });
+          data: { runId, stepHash, children } satisfies StepJobData,
+          opts: { jobId: runId, removeOnFail: { age: 24 * 3600 } },
+          children: children.map((child) => ({
+            name: PARTITION_JOB,
+            queueName: this.queueName,
+            data: data(child),
+            opts: {
+              jobId: child.id,
+              attempts: this.attempts,
+              backoff: { type: 'exponential', delay: 500 },
+              failParentOnFailure: true,
+              removeOnComplete: true,
+              removeOnFail: { age: 24 * 3600 },
+            },
+          })),
+        });
+        await redis.set(runKey, runId, 'EX', 7 * 24 * 3600);
+      }
       const outcome = await waitForRun({
         queue,
         events,
@@ -150,7 +196,7 @@ export class BullmqRunner implements StepRunner {
         onProgress: (id, counters: PartitionCounters) => progress.update(id, counters),
         onCompleted: (id) => {
           const child = children.find((c) => c.id === id);
-          if (child) progress.update(id, { done: child.data.pending });
+          if (child) progress.update(id, { done: child.pending });
         },
       });
       if (outcome.kind === 'succeeded') {
@@ -183,8 +229,11 @@ export class BullmqRunner implements StepRunner {
       progress.finish('failed');
       const failed = children.find((c) => c.id === outcome.jobId);
       const remote = (failedJob?.data as (PartitionJobData & { error?: RemoteError }) | undefined)?.error;
-      throw errorFromRemote(remote, failed?.data.range ?? { from: 0, to: 0 }, outcome.reason);
+      throw errorFromRemote(remote, failed?.range ?? { from: 0, to: 0 }, outcome.reason);
     } finally {
+      // The run is over (done, failed or cancelled): nobody should attach to it any more.
+      if (runId && (await redis.get(runKey).catch(() => null)) === runId)
+        await redis.del(runKey).catch(() => 0);
       await events.close().catch(() => undefined);
       await flow.close().catch(() => undefined);
       await queue.close().catch(() => undefined);

@@ -28,3 +28,8 @@ export const KEY_PREFIX = 'chainql';
 export function cancelKey(runId: string): string {
   return `${KEY_PREFIX}:cancel:${runId}`;
 }
+
+/** Key naming the queued run of a step (so a coordinator that restarts waits for it instead of enqueuing again). */
+export function stepRunKey(queueName: string, stepHash: string): string {
+  return `${KEY_PREFIX}:steprun:${queueName}:${stepHash}`;
+}

@@ -25,6 +25,16 @@ export class RunProgress {
     private readonly listener: ((event: ProgressEvent) => void) | undefined,
   ) {}
 
+  /**
+   * Records rows of a partition committed before this coordinator started watching (a re-attached run),
+   * so later reports from that partition only add what is new.
+   */
+  seed(partitionId: string, done: number): void {
+    if (done <= 0) return;
+    this.partitions.set(partitionId, { done, outputs: 0, errors: 0 });
+    this.done += done;
+  }
+
   /** Emits the `started` event. */
   start(kind: UdfKind, settings: { concurrency: number; parallel: number; batchSize: number }): void {
     this.emit({ type: 'started', step: this.step, kind, total: this.total, ...settings });

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -173,6 +175,53 @@ describe.skipIf(!hasRedis)('distributed runs survive worker death and can be can
       expect(version.rows).toBe(ROWS);
       expect(resumed[0]).toMatchObject({ type: 'started', total: ROWS - atCancel });
       expect(await squares(session, 'sq')).toEqual(expected);
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
+      await removeQueue(queueName);
+      await session.cleanup();
+    }
+  });
+
+  it('a coordinator killed with kill -9 mid-run: running the chain again waits for the queued run instead of enqueuing it twice', async () => {
+    const queueName = uniqueQueue();
+    const session = await tempSession();
+    const workers = await Promise.all([0, 1].map(() => spawnWorker(['--queue', queueName, '--verbose'])));
+    const script = fileURLToPath(new URL('./fixtures/coordinator-script.ts', import.meta.url));
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const coordinator = (onLine: (line: string, kill: () => void) => void) =>
+      new Promise<string>((resolve) => {
+        const child = spawn(
+          process.execPath,
+          ['--import', 'tsx', script, session.dataDir, REDIS_URL, queueName, String(ROWS)],
+          {
+            cwd: root,
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
+        let text = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          for (const line of chunk.toString().split('\n')) onLine(line, () => child.kill('SIGKILL'));
+        });
+        child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        child.on('exit', () => resolve(text));
+      });
+    try {
+      const first = await coordinator((line, kill) => {
+        if (/^progress (\d+)/.test(line) && Number(line.split(' ')[1]) >= 3000) kill();
+      });
+      expect(first).not.toContain('result ');
+      const second = await coordinator(() => undefined);
+      const result = JSON.parse(/result (.*)/.exec(second)?.[1] ?? 'null');
+      expect(result, second).toMatchObject({ rows: ROWS, distinct: ROWS });
+      // The second coordinator re-attached to the first run (same 10 partitions, total as first enqueued).
+      expect(result.startedTotal).toBe(ROWS);
+      const completed = workers.flatMap((w) =>
+        [...w.output().matchAll(/partition (\d+)\.\.(\d+) completed/g)].map((m) => m[1]),
+      );
+      expect(completed.sort()).toEqual([...new Set(completed)].sort());
+      expect(completed).toHaveLength(ROWS / 2000);
+      expect(committedByLines(workers)).toBe(ROWS);
     } finally {
       await Promise.all(workers.map((w) => w.stop()));
       await removeQueue(queueName);
