@@ -126,7 +126,13 @@ export class BullmqJobManager implements JobManager {
   async cancel(id: string): Promise<Job> {
     const job = await this.get(id);
     if (job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled') return job;
-    await this.redis.set(jobCancelKey(this.queueName, id), '1');
+    // Kept as long as the job itself: its presence is what makes a failed job read as "cancelled".
+    await this.redis.set(
+      jobCancelKey(this.queueName, id),
+      '1',
+      'EX',
+      this.options.keepFinishedSeconds ?? 7 * 24 * 3600,
+    );
     return this.get(id);
   }
 

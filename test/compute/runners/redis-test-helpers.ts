@@ -45,6 +45,12 @@ export async function removeQueue(name: string): Promise<void> {
   const queue = new Queue(name, { connection: redis });
   try {
     await queue.obliterate({ force: true });
+    // chainql's own markers for this queue (pipeline-job cancel markers; run keys are deleted by runs).
+    const keys = [
+      ...(await redis.keys(`chainql:jobcancel:${name}:*`)),
+      ...(await redis.keys(`chainql:steprun:${name}:*`)),
+    ];
+    if (keys.length > 0) await redis.del(...keys);
   } finally {
     await queue.close();
     redis.disconnect();
