@@ -73,3 +73,12 @@ export { DuplicateKeyError, KeyDeclarationError } from './keys/index.ts';
 export { readStorage, toStorage } from './storage/index.ts';
 export type { ReadStorageOptions, ToStorageOptions } from './storage/index.ts';
 export { File, ImageFile, StorageContext, TextFile } from '../clients/storage/index.ts';
+export { definePipeline, openJobManager } from './pipelines/index.ts';
+export type {
+  Job,
+  JobManager,
+  JobStatus,
+  Pipeline,
+  PipelineContext,
+  PipelineDefinition,
+} from './pipelines/index.ts';

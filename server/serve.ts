@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { openJobManager } from '../compute/pipelines/open-job-manager.ts';
+import { openSession, type Session } from '../compute/session.ts';
 import { type ChainqlApp, type CreateAppOptions, createApp } from './app.ts';
 import { ServerConfigError } from './server-errors.ts';
 
@@ -15,6 +17,8 @@ export interface ServeOptions extends Omit<CreateAppOptions, 'dataDir'> {
   readonly allowUnauthenticated?: boolean;
   /** Keep running until SIGINT/SIGTERM (the CLI). Default true; tests pass false and call `close`. */
   readonly untilSignal?: boolean;
+  /** Config module with the pipelines (default `CHAINQL_CONFIG` or `./chainql.config.ts`; none is fine). */
+  readonly configPath?: string;
   /** Where to print the URL. Default console.log. */
   readonly log?: (line: string) => void;
 }
@@ -76,8 +80,28 @@ export async function listen(
  * @throws ServerConfigError for an unsafe bind (see {@link listen}) or bad keys.
  */
 export async function serveCommand(options: ServeOptions = {}): Promise<RunningServer> {
-  const { port, host, allowUnauthenticated, untilSignal, log, dataDir, ...appOptions } = options;
-  const app = await createApp({ ...appOptions, ...(dataDir === undefined ? {} : { dataDir }) });
+  const { port, host, allowUnauthenticated, untilSignal, log, dataDir, configPath, ...appOptions } = options;
+  // Pipelines from the config module become mutations; jobs run in-process, or on BullMQ workers when
+  // CHAINQL_REDIS_URL is set. The session is shared by the app and the job manager.
+  const session = appOptions.session
+    ? undefined
+    : await openSession(dataDir === undefined ? {} : { dataDir });
+  const served = appOptions.session ?? session!;
+  let jobs: Awaited<ReturnType<typeof openJobManager>> | undefined;
+  let app: ChainqlApp;
+  try {
+    jobs = appOptions.jobs ? undefined : await openJobManager({ session: served as Session, configPath });
+    app = await createApp({ ...appOptions, session: served, jobs: appOptions.jobs ?? jobs });
+  } catch (error) {
+    await jobs?.close();
+    await session?.close();
+    throw error;
+  }
+  const release = async (): Promise<void> => {
+    await app.close();
+    await jobs?.close();
+    await session?.close();
+  };
   let running: RunningServer;
   try {
     running = await listen(app, {
@@ -86,12 +110,12 @@ export async function serveCommand(options: ServeOptions = {}): Promise<RunningS
       allowUnauthenticated: allowUnauthenticated === true,
     });
   } catch (error) {
-    await app.close();
+    await release();
     throw error;
   }
   const close = async (): Promise<void> => {
     await running.close();
-    await app.close();
+    await release();
   };
   (log ?? console.log)(
     `chainql GraphQL API at ${running.url}${app.apiKeys.size === 0 ? ' (no API keys configured: open to local callers)' : ''}`,

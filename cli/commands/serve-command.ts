@@ -23,6 +23,8 @@ export interface StartServerOptions {
   readonly port: number;
   readonly host: string;
   readonly allowUnauthenticated?: boolean;
+  /** Pipelines config module (default `$CHAINQL_CONFIG` or `./chainql.config.ts`). */
+  readonly configPath?: string;
 }
 
 /**
@@ -57,9 +59,20 @@ export function registerServeCommand(program: Command): void {
     .option('--host <host>', 'host to bind; a non-loopback host needs API keys', '127.0.0.1')
     .option('--data <dir>', 'data directory (default: $CHAINQL_DATA_DIR or ./.chainql)')
     .option('--allow-unauthenticated', 'bind a non-loopback host even without API keys (anyone can query)')
+    .option(
+      '--config <path>',
+      'module defining pipelines (mutations); default $CHAINQL_CONFIG or ./chainql.config.ts if present',
+    )
     .action(
-      async (options: { port: string; host: string; data?: string; allowUnauthenticated?: boolean }) => {
+      async (options: {
+        port: string;
+        host: string;
+        data?: string;
+        allowUnauthenticated?: boolean;
+        config?: string;
+      }) => {
         await startServer({
+          ...(options.config ? { configPath: options.config } : {}),
           dataDir: options.data,
           port: Number(options.port),
           host: options.host,
