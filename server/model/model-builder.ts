@@ -8,6 +8,7 @@ import {
   type ObjectModel,
   type ServedModel,
 } from './dataset-model.ts';
+import { LISTING_DATASET_PREFIX } from '../../compute/storage/storage-listing.ts';
 import { BUILTIN_NAMES, datasetTypeSuffixes, ROOT_FIELD_SUFFIXES } from './type-names.ts';
 
 /** Reads the registry once and builds the served model (GraphQL names, field trees, versions). */
@@ -17,6 +18,8 @@ export async function loadServedModel(registry: RegistryView): Promise<ServedMod
   const snapshots: { name: string; versions: ServedVersion[] }[] = [];
   for (const entry of listed) {
     const name = typeof entry === 'string' ? entry : entry.name;
+    // Storage listings are internal caches of readStorage, not datasets anyone asked to serve.
+    if (name.startsWith(LISTING_DATASET_PREFIX)) continue;
     let versions: ServedVersion[];
     try {
       versions = [...(await registry.listVersions(name))].sort((a, b) => compareSemver(a.version, b.version));
