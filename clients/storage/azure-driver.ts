@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { ContainerClient } from '@azure/storage-blob';
-import { type RetryPolicy, withRetry } from './retry.ts';
+import { callWithRetry, type RetryPolicy } from './retry.ts';
 import {
   checkRange,
   type ListOptions,
@@ -242,15 +242,11 @@ export class AzureDriver implements StorageDriver {
     fn: () => Promise<T>,
     retry = true,
   ): Promise<T> {
-    return withRetry(
-      async () => {
-        try {
-          return await fn();
-        } catch (err) {
-          throw this.#classify(err, key, notFound, signal);
-        }
-      },
-      retry ? this.#options.retry : { retries: 0 },
+    return callWithRetry(
+      fn,
+      (err) => this.#classify(err, key, notFound, signal),
+      this.#options.retry,
+      retry,
       signal,
     );
   }

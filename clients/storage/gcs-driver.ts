@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Bucket, Storage } from '@google-cloud/storage';
-import { type RetryPolicy, withRetry } from './retry.ts';
+import { callWithRetry, type RetryPolicy } from './retry.ts';
 import {
   checkRange,
   type ListOptions,
@@ -271,15 +271,11 @@ export class GcsDriver implements StorageDriver {
     fn: () => Promise<T>,
     retry = true,
   ): Promise<T> {
-    return withRetry(
-      async () => {
-        try {
-          return await fn();
-        } catch (err) {
-          throw this.#classify(err, key, notFound, signal);
-        }
-      },
-      retry ? this.#options.retry : { retries: 0 },
+    return callWithRetry(
+      fn,
+      (err) => this.#classify(err, key, notFound, signal),
+      this.#options.retry,
+      retry,
       signal,
     );
   }

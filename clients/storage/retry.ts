@@ -36,6 +36,31 @@ export async function withRetry<T>(
   }
 }
 
+/**
+ * One SDK call under a driver's retry policy: every failure is first turned into a coded StorageError by
+ * `classify`, so the retry decision reads the error class, never the SDK's message. `retry: false`
+ * makes a single attempt (for calls that are not safe to repeat).
+ */
+export function callWithRetry<T>(
+  call: () => Promise<T>,
+  classify: (err: unknown) => unknown,
+  policy: RetryPolicy | undefined,
+  retry: boolean,
+  signal?: AbortSignal,
+): Promise<T> {
+  return withRetry(
+    async () => {
+      try {
+        return await call();
+      } catch (err) {
+        throw classify(err);
+      }
+    },
+    retry ? policy : { retries: 0 },
+    signal,
+  );
+}
+
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
