@@ -7,6 +7,7 @@
  * ```
  */
 
+export { File, ImageFile, StorageContext, TextFile } from '../clients/storage/index.ts';
 export { ChainqlError, ExpressionTypeError, SchemaError, UnknownColumnError } from '../schema/errors.ts';
 export type { Expr, ExprNode } from '../schema/expr/index.ts';
 export {
@@ -45,6 +46,16 @@ export { ERROR_FIELD } from './chain/udf-runner.ts';
 export { CheckpointStore } from './checkpoint/checkpoint-store.ts';
 export type { RegistryOptions } from './datasets.ts';
 export { deleteDatasetVersion, getDatasetVersion, listDatasets, listVersions } from './datasets.ts';
+export { DuplicateKeyError, KeyDeclarationError } from './keys/index.ts';
+export type {
+  Job,
+  JobManager,
+  JobStatus,
+  Pipeline,
+  PipelineContext,
+  PipelineDefinition,
+} from './pipelines/index.ts';
+export { definePipeline, openJobManager } from './pipelines/index.ts';
 export type { DatasetSummary, DatasetVersion } from './registry/dataset-registry.ts';
 export { DatasetNotFoundError, VersionNotFoundError } from './registry/registry-errors.ts';
 export type { Session, SessionOptions } from './session.ts';
@@ -55,6 +66,8 @@ export {
   getDefaultSession,
   openSession,
 } from './session.ts';
+export type { ReadStorageOptions, ToStorageOptions } from './storage/index.ts';
+export { readStorage, toStorage } from './storage/index.ts';
 export type { ProgressEvent, UdfContext, UdfOptions, UdfStep } from './udf/index.ts';
 export {
   agg,
@@ -69,16 +82,3 @@ export {
   UdfRowError,
   udfFromModule,
 } from './udf/index.ts';
-export { DuplicateKeyError, KeyDeclarationError } from './keys/index.ts';
-export { readStorage, toStorage } from './storage/index.ts';
-export type { ReadStorageOptions, ToStorageOptions } from './storage/index.ts';
-export { File, ImageFile, StorageContext, TextFile } from '../clients/storage/index.ts';
-export { definePipeline, openJobManager } from './pipelines/index.ts';
-export type {
-  Job,
-  JobManager,
-  JobStatus,
-  Pipeline,
-  PipelineContext,
-  PipelineDefinition,
-} from './pipelines/index.ts';

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { openSqliteWarehouse } from '../clients/warehouse/sqlite/sqlite-warehouse.ts';
 import { StorageContext } from '../clients/storage/storage-context.ts';
+import { openSqliteWarehouse } from '../clients/warehouse/sqlite/sqlite-warehouse.ts';
 import type { WarehouseDriver } from '../clients/warehouse/warehouse-driver.ts';
 import { DatasetRegistry } from './registry/dataset-registry.ts';
 import type { ProgressEvent } from './udf/index.ts';

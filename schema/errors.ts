@@ -30,7 +30,8 @@ export class UnknownColumnError extends ChainqlError {
     readonly path: string,
     readonly suggestions: readonly string[],
   ) {
-    const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?` : '';
+    const hint =
+      suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?` : '';
     super('UNKNOWN_COLUMN', `Unknown column '${path}'.${hint}`);
   }
 }

@@ -6,11 +6,11 @@ import { CheckpointStore } from '../checkpoint/checkpoint-store.ts';
 import { resolveRunner } from '../runners/resolve-runner.ts';
 import type { Session } from '../session.ts';
 import { joinRelations, subtractRelations, unionRelations } from './combine.ts';
+import { fileContextFor } from './file-access.ts';
 import type { ChainPlan, ChainSettings, PlanStep } from './plan.ts';
 import { applySqlStep, passThrough } from './planner.ts';
 import type { Relation } from './relation.ts';
 import { nextHash, sourceHash } from './step-hash.ts';
-import { fileContextFor } from './file-access.ts';
 import { runUdfStep } from './udf-runner.ts';
 
 export { chainHash } from './step-hash.ts';

@@ -77,7 +77,9 @@ export class EncodedDigest {
             tags[k] = NULL;
             numbers[k] = 0;
           } else {
-            const json = JSON.stringify(v, (_key, inner: unknown) => (typeof inner === 'bigint' ? `${inner}n` : inner));
+            const json = JSON.stringify(v, (_key, inner: unknown) =>
+              typeof inner === 'bigint' ? `${inner}n` : inner,
+            );
             tags[k] = OTHER;
             numbers[k] = json.length;
             text += json;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { FileCache } from '../../clients/storage/file-cache.ts';
 import type { FileContext } from '../../clients/storage/file.ts';
+import { FileCache } from '../../clients/storage/file-cache.ts';
 import type { StorageContext } from '../../clients/storage/storage-context.ts';
 import type { Session } from '../session.ts';
 import type { ChainPlan } from './plan.ts';

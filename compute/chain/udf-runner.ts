@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FileContext } from '../../clients/storage/file.ts';
 import type { ColumnDefinition } from '../../clients/warehouse/warehouse-driver.ts';
 import { columnNode, type ExprNode } from '../../schema/expr/index.ts';
 import type { Selection, SelectQuery } from '../../schema/query/index.ts';
@@ -12,11 +13,10 @@ import {
   fromZod,
   sqlType,
 } from '../../schema/record/index.ts';
-import type { FileContext } from '../../clients/storage/file.ts';
 import type { CheckpointStore } from '../checkpoint/checkpoint-store.ts';
-import { fileFieldPaths, prefetchRows } from '../storage/file-rows.ts';
 import { type CheckpointTables, checkpointTables } from '../checkpoint/checkpoint-store.ts';
 import type { Session } from '../session.ts';
+import { fileFieldPaths, prefetchRows } from '../storage/file-rows.ts';
 import {
   type AggGroup,
   type BatchCommit,

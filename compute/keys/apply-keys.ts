@@ -6,10 +6,10 @@ import { agg, columnNode } from '../../schema/expr/index.ts';
 import type { SelectQuery } from '../../schema/query/index.ts';
 import type { Column } from '../../schema/record/index.ts';
 import { createRowDecoder } from '../../schema/record/index.ts';
+import { indexName } from './index-names.ts';
 import type { ResolvedKeys } from './key-declaration.ts';
 import { DuplicateKeyError } from './key-errors.ts';
 import type { KeyColumns } from './key-fields.ts';
-import { indexName } from './index-names.ts';
 
 /**
  * Whether a dialect's `createIndex({ unique: true })` rejects duplicates itself. Where it does not
@@ -102,7 +102,12 @@ export async function findDuplicateKey(
   const row = rows[0];
   if (row === undefined) return undefined;
   // Decode by physical name (flat), then report by declared dot path.
-  const flat = columns.map((column) => ({ path: column.name, name: column.name, type: column.type, nullable: column.nullable }));
+  const flat = columns.map((column) => ({
+    path: column.name,
+    name: column.name,
+    type: column.type,
+    nullable: column.nullable,
+  }));
   const decoded = createRowDecoder(flat, warehouse.dialect)(row);
   const value: Record<string, unknown> = {};
   for (const column of columns) value[column.path] = decoded[column.name];

@@ -14,7 +14,9 @@ export function indexName(table: string, columns: readonly string[], primaryKey:
   const full = primaryKey ? `${table}_pk` : `${table}_ix_${columns.join('_')}`;
   const safe = full.replace(/[^A-Za-z0-9_]/g, '_');
   if (safe.length <= MAX_INDEX_NAME && safe === full) return safe;
-  const hash = createHash('sha256').update(`${table}\u0000${columns.join('\u0000')}\u0000${primaryKey}`).digest('hex');
+  const hash = createHash('sha256')
+    .update(`${table}\u0000${columns.join('\u0000')}\u0000${primaryKey}`)
+    .digest('hex');
   const suffix = `_${hash.slice(0, 10)}`;
   return safe.slice(0, MAX_INDEX_NAME - suffix.length) + suffix;
 }

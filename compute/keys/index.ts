@@ -11,4 +11,10 @@ export {
   resolveKeysFrom,
 } from './key-declaration.ts';
 export { DuplicateKeyError, describeValue, KeyDeclarationError } from './key-errors.ts';
-export { KEY_KINDS, type KeyColumns, type KeyContext, type KeyRole, resolveKeyColumns } from './key-fields.ts';
+export {
+  KEY_KINDS,
+  type KeyColumns,
+  type KeyContext,
+  type KeyRole,
+  resolveKeyColumns,
+} from './key-fields.ts';

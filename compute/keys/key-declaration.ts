@@ -73,12 +73,21 @@ export function resolveKeysFrom(
   checkShape(dataset, options);
   const pkPaths = options.primaryKey === undefined ? previous?.primaryKey : options.primaryKey;
   const indexLists = options.indexes === undefined ? previous?.indexes : options.indexes;
-  if ((pkPaths === undefined || pkPaths === null || pkPaths.length === 0) && (indexLists ?? []).length === 0) {
+  if (
+    (pkPaths === undefined || pkPaths === null || pkPaths.length === 0) &&
+    (indexLists ?? []).length === 0
+  ) {
     return NO_KEYS;
   }
   const columns = flattenSchema(schema);
-  const pkContext = { dataset, ...(options.primaryKey === undefined && previous ? { inheritedFrom: previous.version } : {}) };
-  const ixContext = { dataset, ...(options.indexes === undefined && previous ? { inheritedFrom: previous.version } : {}) };
+  const pkContext = {
+    dataset,
+    ...(options.primaryKey === undefined && previous ? { inheritedFrom: previous.version } : {}),
+  };
+  const ixContext = {
+    dataset,
+    ...(options.indexes === undefined && previous ? { inheritedFrom: previous.version } : {}),
+  };
 
   const primaryKey =
     pkPaths === undefined || pkPaths === null || pkPaths.length === 0
@@ -110,7 +119,8 @@ export function resolveKeysFrom(
 export function declarationMatches(existing: KeyDeclaration, options: KeyOptions): boolean {
   const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
   if (options.primaryKey !== undefined) {
-    const wanted = options.primaryKey === null || options.primaryKey.length === 0 ? undefined : options.primaryKey;
+    const wanted =
+      options.primaryKey === null || options.primaryKey.length === 0 ? undefined : options.primaryKey;
     if (!same(wanted, existing.primaryKey)) return false;
   }
   if (options.indexes !== undefined) {
@@ -121,7 +131,10 @@ export function declarationMatches(existing: KeyDeclaration, options: KeyOptions
   return true;
 }
 
-async function latestVersion(registry: DatasetRegistry, dataset: string): Promise<DatasetVersion | undefined> {
+async function latestVersion(
+  registry: DatasetRegistry,
+  dataset: string,
+): Promise<DatasetVersion | undefined> {
   try {
     const versions = await registry.listVersions(dataset);
     return versions[versions.length - 1];
@@ -134,7 +147,11 @@ async function latestVersion(registry: DatasetRegistry, dataset: string): Promis
 function checkShape(dataset: string, options: KeyOptions): void {
   const { primaryKey, indexes } = options;
   if (primaryKey !== undefined && primaryKey !== null && !Array.isArray(primaryKey)) {
-    throw new KeyDeclarationError(dataset, '', `primaryKey of '${dataset}' must be a list of field paths or null.`);
+    throw new KeyDeclarationError(
+      dataset,
+      '',
+      `primaryKey of '${dataset}' must be a list of field paths or null.`,
+    );
   }
   if (indexes !== undefined && indexes !== null) {
     if (!Array.isArray(indexes) || !indexes.every((list) => Array.isArray(list))) {

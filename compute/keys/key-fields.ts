@@ -40,7 +40,10 @@ function roleName(role: KeyRole): string {
 
 function clearHint(role: KeyRole, context: KeyContext): string {
   if (context.inheritedFrom === undefined) return '';
-  const option = role === 'primaryKey' ? '{ primaryKey: [...] } or clear it with { primaryKey: null }' : '{ indexes: [...] } or clear them with { indexes: [] }';
+  const option =
+    role === 'primaryKey'
+      ? '{ primaryKey: [...] } or clear it with { primaryKey: null }'
+      : '{ indexes: [...] } or clear them with { indexes: [] }';
   return ` The declaration was inherited from version ${context.inheritedFrom}; declare it again with save(name, ${option}).`;
 }
 
@@ -70,10 +73,20 @@ export function resolveKeyColumns(
   const resolved: Column[] = [];
   for (const path of paths) {
     if (typeof path !== 'string') {
-      throw new KeyDeclarationError(dataset, String(path), `${what} fields of '${dataset}' must be dot-path strings.`, inheritedFrom);
+      throw new KeyDeclarationError(
+        dataset,
+        String(path),
+        `${what} fields of '${dataset}' must be dot-path strings.`,
+        inheritedFrom,
+      );
     }
     if (seen.has(path)) {
-      throw new KeyDeclarationError(dataset, path, `${what} of '${dataset}' lists field '${path}' twice.`, inheritedFrom);
+      throw new KeyDeclarationError(
+        dataset,
+        path,
+        `${what} of '${dataset}' lists field '${path}' twice.`,
+        inheritedFrom,
+      );
     }
     seen.add(path);
     resolved.push(keyColumn(columns, path, role, context));
@@ -95,12 +108,18 @@ function keyColumn(columns: readonly Column[], path: string, role: KeyRole, cont
         dataset,
         path,
         `${what} field '${path}' of '${dataset}' is an object; declare its scalar leaves instead ` +
-          `(e.g. ${under.slice(0, 3).map((c) => `'${c.path}'`).join(', ')}).${clearHint(role, context)}`,
+          `(e.g. ${under
+            .slice(0, 3)
+            .map((c) => `'${c.path}'`)
+            .join(', ')}).${clearHint(role, context)}`,
         inheritedFrom,
       );
     }
     if (inheritedFrom !== undefined) {
-      const hint = error.suggestions.length > 0 ? ` Similar fields: ${error.suggestions.map((s) => `'${s}'`).join(', ')}.` : '';
+      const hint =
+        error.suggestions.length > 0
+          ? ` Similar fields: ${error.suggestions.map((s) => `'${s}'`).join(', ')}.`
+          : '';
       throw new KeyDeclarationError(
         dataset,
         path,

@@ -1,3 +1,4 @@
+import { LISTING_DATASET_PREFIX } from '../../compute/storage/storage-listing.ts';
 import { allocateNames } from '../naming.ts';
 import type { RegistryView, ServedVersion } from '../registry-view.ts';
 import {
@@ -8,7 +9,6 @@ import {
   type ObjectModel,
   type ServedModel,
 } from './dataset-model.ts';
-import { LISTING_DATASET_PREFIX } from '../../compute/storage/storage-listing.ts';
 import { BUILTIN_NAMES, datasetTypeSuffixes, ROOT_FIELD_SUFFIXES } from './type-names.ts';
 
 /** Reads the registry once and builds the served model (GraphQL names, field trees, versions). */

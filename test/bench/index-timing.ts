@@ -11,7 +11,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteWarehouse } from '../../clients/warehouse/sqlite/sqlite-warehouse.ts';
-import type { ColumnDefinition, IndexDefinition, WarehouseDriver } from '../../clients/warehouse/warehouse-driver.ts';
+import type {
+  ColumnDefinition,
+  IndexDefinition,
+  WarehouseDriver,
+} from '../../clients/warehouse/warehouse-driver.ts';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const ROUNDS = Number(process.argv[3] ?? 1);
@@ -37,7 +41,13 @@ function* rows(n: number): Iterable<unknown[]> {
   const labels = ['cat', 'dog', 'bird', 'fish', 'horse'];
   for (let i = 0; i < n; i++) {
     const k = (i * 7919 + 13) % n; // 7919 is prime, coprime with n unless n is a multiple of it
-    yield [i + 1, k, `doc-${k.toString(36).padStart(6, '0')}`, labels[k % labels.length], (k % 10_000) / 10_000];
+    yield [
+      i + 1,
+      k,
+      `doc-${k.toString(36).padStart(6, '0')}`,
+      labels[k % labels.length],
+      (k % 10_000) / 10_000,
+    ];
   }
 }
 
@@ -50,7 +60,11 @@ async function timed(fn: () => Promise<void>): Promise<number> {
 async function indexAfter(warehouse: WarehouseDriver, table: string): Promise<number> {
   return timed(async () => {
     await warehouse.createTable(table, COLUMNS, { orderBy: ['sys__id'] });
-    await warehouse.insert(table, COLUMNS.map((c) => c.name), rows(ROWS));
+    await warehouse.insert(
+      table,
+      COLUMNS.map((c) => c.name),
+      rows(ROWS),
+    );
     for (const index of indexes(table)) await warehouse.createIndex(table, index);
   });
 }
@@ -59,7 +73,11 @@ async function indexBefore(warehouse: WarehouseDriver, table: string): Promise<n
   return timed(async () => {
     await warehouse.createTable(table, COLUMNS, { orderBy: ['sys__id'] });
     for (const index of indexes(table)) await warehouse.createIndex(table, index);
-    await warehouse.insert(table, COLUMNS.map((c) => c.name), rows(ROWS));
+    await warehouse.insert(
+      table,
+      COLUMNS.map((c) => c.name),
+      rows(ROWS),
+    );
   });
 }
 
@@ -83,7 +101,9 @@ async function main(): Promise<void> {
     console.log(`${ROWS} rows, unique key + 2 indexes (best of ${after.length}):`);
     console.log(`  indexes after insert : ${bestAfter.toFixed(0)} ms`);
     console.log(`  indexes before insert: ${bestBefore.toFixed(0)} ms`);
-    console.log(`RATIO before/after = ${(bestBefore / bestAfter).toFixed(2)} (> 1: creating indexes after the insert is faster)`);
+    console.log(
+      `RATIO before/after = ${(bestBefore / bestAfter).toFixed(2)} (> 1: creating indexes after the insert is faster)`,
+    );
   } finally {
     await warehouse.close();
     rmSync(dir, { recursive: true, force: true });

@@ -131,7 +131,9 @@ async function main(): Promise<void> {
     console.log(
       `insert ${ROWS} rows (median of ${ROUNDS} alternating rounds): raw better-sqlite3 ${rawRate.toFixed(0)} rows/s, save() ${typedRate.toFixed(0)} rows/s`,
     );
-    console.log(`RATIO save()/raw = ${(typedRate / rawRate).toFixed(2)} wall-clock, ${cpuRatio.toFixed(2)} by CPU time (goal >= 0.8)`);
+    console.log(
+      `RATIO save()/raw = ${(typedRate / rawRate).toFixed(2)} wall-clock, ${cpuRatio.toFixed(2)} by CPU time (goal >= 0.8)`,
+    );
 
     if (process.argv.includes('--insert-only')) {
       await session.close();

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { DatasetSchema } from '../../../schema/record/field-type.ts';
 import type { FormatReader } from '../../formats/format-reader.ts';
 import { openCsv, openJson, openJsonl, openParquet } from '../../formats/index.ts';
-import type { DatasetSchema } from '../../../schema/record/field-type.ts';
 import type { Session } from '../../session.ts';
 import type { Relation } from '../relation.ts';
 import { stableJson } from '../stable-json.ts';

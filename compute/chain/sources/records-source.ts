@@ -2,13 +2,13 @@ import type { z } from 'zod';
 import { SchemaError } from '../../../schema/errors.ts';
 import type { DatasetSchema } from '../../../schema/record/field-type.ts';
 import type { Session } from '../../session.ts';
-import type { Relation } from '../relation.ts';
 import { EncodedDigest } from '../encoded-digest.ts';
+import type { Relation } from '../relation.ts';
+import { stableJson } from '../stable-json.ts';
 import { createRowPipeline, temporaryTableName, writeRows } from '../table-writer.ts';
 import type { ChainSource } from './chain-source.ts';
 import { scanTable } from './scan.ts';
 import { compileFastCheck } from './zod-fast-check.ts';
-import { stableJson } from '../stable-json.ts';
 
 /**
  * In-memory rows as a source. With a zod object every row is validated (and coerced) by it;
@@ -41,9 +41,13 @@ export class RecordsSource implements ChainSource {
   async identity(session: Session): Promise<string> {
     if (this.#identity !== undefined) return this.#identity;
     const digest = this.#digest();
-    const row = createRowPipeline(this.schema, session.warehouse.dialect, { validate: this.#validate(), digest });
+    const row = createRowPipeline(this.schema, session.warehouse.dialect, {
+      validate: this.#validate(),
+      digest,
+    });
     for (let i = 0; i < this.rows.length; i++) row(this.rows[i]!, i);
-    return (this.#identity = `records:${digest.digest()}`);
+    this.#identity = `records:${digest.digest()}`;
+    return this.#identity;
   }
 
   async open(session: Session, track: (table: string) => void): Promise<Relation> {
@@ -53,7 +57,13 @@ export class RecordsSource implements ChainSource {
     this.#identity = undefined;
     await writeRows(session.warehouse, table, this.schema, this.rows, { validate: this.#validate(), digest });
     this.#identity = `records:${digest.digest()}`;
-    return { query: scanTable(table, this.schema), schema: this.schema, order: undefined, lineage: [], ownedTable: table };
+    return {
+      query: scanTable(table, this.schema),
+      schema: this.schema,
+      order: undefined,
+      lineage: [],
+      ownedTable: table,
+    };
   }
 
   #digest(): EncodedDigest {

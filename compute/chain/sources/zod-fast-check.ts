@@ -56,7 +56,12 @@ function helper(context: Context, value: unknown): string {
 }
 
 /** A boolean JS expression over `input` (an expression without side effects), or undefined. */
-function expression(schema: ZodLike | undefined, input: string, context: Context, depth: number): string | undefined {
+function expression(
+  schema: ZodLike | undefined,
+  input: string,
+  context: Context,
+  depth: number,
+): string | undefined {
   const def = schema?._zod?.def;
   if (!def || depth > 32) return undefined;
   const noChecks = def.checks === undefined || def.checks.length === 0;

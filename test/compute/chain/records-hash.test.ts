@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { C, readRecords } from '../../../compute/index.ts';
 import { EncodedDigest } from '../../../compute/chain/encoded-digest.ts';
+import { C, readRecords } from '../../../compute/index.ts';
 import { tempSession } from '../../helpers/temp-session.ts';
 
 const Row = z.object({
@@ -48,7 +48,9 @@ describe('records chain hash (computed while writing)', () => {
     expect(again.chainHash).toBe(first.chainHash);
     expect(await temporaryTables()).toBe(tablesBefore);
     const filtered = await readRecords(rows, Row, { session }).filter(C('id').gt(1)).save('same_filtered');
-    const filteredAgain = await readRecords(copy, Row, { session }).filter(C('id').gt(1)).save('same_filtered');
+    const filteredAgain = await readRecords(copy, Row, { session })
+      .filter(C('id').gt(1))
+      .save('same_filtered');
     expect(filteredAgain.version).toBe(filtered.version);
     expect(filteredAgain.rows).toBe(1);
     expect(await temporaryTables()).toBe(tablesBefore);

@@ -23,11 +23,18 @@ const Row = z.object({
 
 /** The fields a schema names, read the way the row encoder reads them. */
 function project(schema: z.ZodType, value: unknown): unknown {
-  const def = (schema as unknown as { _zod: { def: { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType } } })._zod.def;
+  const def = (
+    schema as unknown as {
+      _zod: { def: { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType } };
+    }
+  )._zod.def;
   if (def.type === 'object' && value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(def.shape!).map(([k, s]) => [k, project(s, (value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.entries(def.shape!).map(([k, s]) => [k, project(s, (value as Record<string, unknown>)[k])]),
+    );
   }
-  if ((def.type === 'nullable' || def.type === 'optional') && value != null) return project(def.innerType!, value);
+  if ((def.type === 'nullable' || def.type === 'optional') && value != null)
+    return project(def.innerType!, value);
   return value;
 }
 
@@ -44,7 +51,7 @@ const anyValue = fc.oneof(
 );
 
 /** Mostly a valid value, sometimes anything. */
-const mostly = <T,>(good: fc.Arbitrary<T>) =>
+const mostly = <T>(good: fc.Arbitrary<T>) =>
   fc.oneof({ arbitrary: good, weight: 8 }, { arbitrary: anyValue as fc.Arbitrary<unknown>, weight: 1 });
 
 const rowish = fc.record(

@@ -17,7 +17,9 @@ afterAll(async () => {
 });
 
 /** The SQL a chain runs for its rows (what `collect()` executes). */
-async function chainSql(chain: { readonly plan: ChainPlan }): Promise<{ sql: string; parameters: readonly unknown[] }> {
+async function chainSql(chain: {
+  readonly plan: ChainPlan;
+}): Promise<{ sql: string; parameters: readonly unknown[] }> {
   const run = new ChainRun(session);
   try {
     return run.compile(run.orderedQuery(await run.relation(chain.plan)));
@@ -59,10 +61,11 @@ describe('indexes exist in SQLite and the planner uses them', () => {
   });
 
   it('a composite nested lookup searches its index', async () => {
-    const plan = await queryPlan(session, `SELECT * FROM "${table}" WHERE "source" = ? AND "file__path" = ?`, [
-      's3',
-      'img/3.jpg',
-    ]);
+    const plan = await queryPlan(
+      session,
+      `SELECT * FROM "${table}" WHERE "source" = ? AND "file__path" = ?`,
+      ['s3', 'img/3.jpg'],
+    );
     expect(plan).toContain(indexName(table, ['source', 'file__path'], false));
   });
 
@@ -93,7 +96,9 @@ describe('key values never reach SQL text', () => {
   const Row = z.object({ k: z.string(), n: z.int() });
 
   it('a duplicated injection string is reported verbatim and drops nothing', async () => {
-    const kept = await readRecords([{ k: 'a', n: 1 }], Row, { session }).save('inject', { primaryKey: ['k'] });
+    const kept = await readRecords([{ k: 'a', n: 1 }], Row, { session }).save('inject', {
+      primaryKey: ['k'],
+    });
     const before = await schemaObjects(session);
     const rows = [
       { k: injection, n: 1 },
@@ -101,7 +106,9 @@ describe('key values never reach SQL text', () => {
       { k: injection, n: 3 },
       { k: `"; DROP TABLE "${kept.table}"; --`, n: 4 },
     ];
-    const error = await readRecords(rows, Row, { session }).save('inject').catch((e: unknown) => e);
+    const error = await readRecords(rows, Row, { session })
+      .save('inject')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DuplicateKeyError);
     expect((error as DuplicateKeyError).value).toEqual({ k: injection });
     expect(await schemaObjects(session)).toEqual(before);
@@ -117,7 +124,10 @@ describe('key values never reach SQL text', () => {
     const saved = await readRecords(rows, Row, { session }).save('inject_ok', { primaryKey: ['k'] });
     const found = await readDataset('inject_ok', { session }).filter(C('k').eq(injection)).collect();
     expect(found).toEqual([{ k: injection, n: 1 }]);
-    const direct = await session.warehouse.query({ sql: `SELECT n FROM "${saved.table}" WHERE k = ?`, parameters: [injection] });
+    const direct = await session.warehouse.query({
+      sql: `SELECT n FROM "${saved.table}" WHERE k = ?`,
+      parameters: [injection],
+    });
     expect(direct).toEqual([{ n: 1 }]);
     // No duplicate exists, and the duplicate probe says so (rather than matching everything).
     const columns = flattenSchema(saved.schema).filter((c) => c.path === 'k');

@@ -26,12 +26,16 @@ describe('resolving a declaration', () => {
   });
 
   it('repeated index lists are kept once', () => {
-    const keys = resolveKeysFrom(undefined, 'p', schema, { indexes: [['source'], ['source'], ['det.label']] });
+    const keys = resolveKeysFrom(undefined, 'p', schema, {
+      indexes: [['source'], ['source'], ['det.label']],
+    });
     expect(keys.declaration.indexes).toEqual([['source'], ['det.label']]);
   });
 
   it('a field listed twice in one key, or an empty index, is an INVALID_KEY error', () => {
-    expect(() => resolveKeysFrom(undefined, 'p', schema, { primaryKey: ['rid', 'rid'] })).toThrow(/'rid' twice/);
+    expect(() => resolveKeysFrom(undefined, 'p', schema, { primaryKey: ['rid', 'rid'] })).toThrow(
+      /'rid' twice/,
+    );
     const error = (() => {
       try {
         resolveKeysFrom(undefined, 'p', schema, { indexes: [[]] });
@@ -45,12 +49,16 @@ describe('resolving a declaration', () => {
 
   it('inherited problems name the version they came from', () => {
     const prev = previous({ indexes: [['gone']] });
-    expect(() => resolveKeysFrom(prev, 'p', schema, {})).toThrow(/'gone'.*inherited from version 1\.4\.2.*indexes: \[\]/);
+    expect(() => resolveKeysFrom(prev, 'p', schema, {})).toThrow(
+      /'gone'.*inherited from version 1\.4\.2.*indexes: \[\]/,
+    );
   });
 
   it('no declaration anywhere resolves to nothing', () => {
     expect(resolveKeysFrom(undefined, 'p', schema, {}).declaration).toEqual({});
-    expect(resolveKeysFrom(previous({ primaryKey: ['rid'] }), 'p', schema, { primaryKey: null }).declaration).toEqual({});
+    expect(
+      resolveKeysFrom(previous({ primaryKey: ['rid'] }), 'p', schema, { primaryKey: null }).declaration,
+    ).toEqual({});
   });
 });
 

@@ -43,7 +43,10 @@ export async function tableIndexes(
   session: Session,
   table: string,
 ): Promise<{ name: string; unique: boolean; columns: string[] }[]> {
-  const list = await session.warehouse.query({ sql: `SELECT name, "unique" AS u, origin FROM pragma_index_list(?)`, parameters: [table] });
+  const list = await session.warehouse.query({
+    sql: `SELECT name, "unique" AS u, origin FROM pragma_index_list(?)`,
+    parameters: [table],
+  });
   const result = [];
   for (const row of list) {
     if (row.origin !== 'c') continue; // created by CREATE INDEX (not the rowid / constraint indexes)
@@ -51,13 +54,21 @@ export async function tableIndexes(
       sql: `SELECT name FROM pragma_index_info(?) ORDER BY seqno`,
       parameters: [row.name],
     });
-    result.push({ name: String(row.name), unique: Number(row.u) === 1, columns: info.map((c) => String(c.name)) });
+    result.push({
+      name: String(row.name),
+      unique: Number(row.u) === 1,
+      columns: info.map((c) => String(c.name)),
+    });
   }
   return result.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** SQLite's `EXPLAIN QUERY PLAN` details for a statement. */
-export async function queryPlan(session: Session, sql: string, parameters: readonly unknown[]): Promise<string> {
+export async function queryPlan(
+  session: Session,
+  sql: string,
+  parameters: readonly unknown[],
+): Promise<string> {
   const rows = await session.warehouse.query({ sql: `EXPLAIN QUERY PLAN ${sql}`, parameters });
   return rows.map((row) => String(row.detail)).join('\n');
 }

@@ -15,8 +15,11 @@ afterAll(async () => {
 
 let counter = 0;
 const fresh = (prefix: string) => `${prefix}_${++counter}`;
-const save = (rows: Photo[], name: string, options: Parameters<ReturnType<typeof readRecords>['save']>[1] = {}) =>
-  readRecords(rows, Photo, { session }).save(name, options);
+const save = (
+  rows: Photo[],
+  name: string,
+  options: Parameters<ReturnType<typeof readRecords>['save']>[1] = {},
+) => readRecords(rows, Photo, { session }).save(name, options);
 
 describe('declaring keys at save time', () => {
   it('a single-field key becomes a unique index and is stored with the version', async () => {
@@ -142,7 +145,9 @@ describe('invalid key fields are rejected before any data is written', () => {
   it('a nullable key on in-memory rows leaves no table either', async () => {
     const name = fresh('invalid_records');
     const before = await schemaObjects(session);
-    await expect(save(photos(3), name, { primaryKey: ['note'] })).rejects.toThrow(/Primary key field 'note'.*nullable/);
+    await expect(save(photos(3), name, { primaryKey: ['note'] })).rejects.toThrow(
+      /Primary key field 'note'.*nullable/,
+    );
     expect(await schemaObjects(session)).toEqual(before);
   });
 
@@ -199,10 +204,14 @@ describe('declarations across versions', () => {
     expect(await schemaObjects(session)).toEqual(before);
 
     // Declaring a new key, or clearing it, lets the save through.
-    const cleared = await readRecords([{ id: 'a', source: 's' }], Renamed, { session }).save(name, { primaryKey: null });
+    const cleared = await readRecords([{ id: 'a', source: 's' }], Renamed, { session }).save(name, {
+      primaryKey: null,
+    });
     expect(cleared.primaryKey).toBeUndefined();
     expect(await tableIndexes(session, cleared.table)).toEqual([]);
-    const redeclared = await readRecords([{ id: 'b', source: 's' }], Renamed, { session }).save(name, { primaryKey: ['id'] });
+    const redeclared = await readRecords([{ id: 'b', source: 's' }], Renamed, { session }).save(name, {
+      primaryKey: ['id'],
+    });
     expect(redeclared.primaryKey).toEqual(['id']);
   });
 

@@ -3,14 +3,28 @@ import { z } from 'zod';
 import { createRowEncoder, flattenSchema, fromZod } from '../../../schema/record/index.ts';
 
 const columns = flattenSchema(
-  fromZod(z.object({ id: z.int(), ok: z.boolean(), det: z.object({ label: z.string() }).nullable(), when: z.date() })),
+  fromZod(
+    z.object({
+      id: z.int(),
+      ok: z.boolean(),
+      det: z.object({ label: z.string() }).nullable(),
+      when: z.date(),
+    }),
+  ),
 );
 
 describe('createRowEncoder options', () => {
   it('leadingSlots puts null slots before the column values', () => {
     const encode = createRowEncoder(columns, 'sqlite', { leadingSlots: 2 });
     const when = new Date('2024-05-01T00:00:00Z');
-    expect(encode({ id: 7, ok: true, det: { label: 'cat' }, when })).toEqual([null, null, 7, 1, 'cat', when.getTime()]);
+    expect(encode({ id: 7, ok: true, det: { label: 'cat' }, when })).toEqual([
+      null,
+      null,
+      7,
+      1,
+      'cat',
+      when.getTime(),
+    ]);
     expect(encode({ id: 8, ok: false, det: null, when })).toEqual([null, null, 8, 0, null, when.getTime()]);
   });
 

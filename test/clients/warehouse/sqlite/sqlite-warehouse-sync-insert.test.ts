@@ -33,7 +33,9 @@ describe('SqliteWarehouse insert from a synchronous iterable (streamed, not buff
     const all = await ids(w);
     expect(all).toHaveLength(777);
     expect(all[776]).toBe(777);
-    expect(await w.query({ sql: 'SELECT name FROM t WHERE id = 500', parameters: [] })).toEqual([{ name: 'n500' }]);
+    expect(await w.query({ sql: 'SELECT name FROM t WHERE id = 500', parameters: [] })).toEqual([
+      { name: 'n500' },
+    ]);
   });
 
   it("rethrows the source's own error unchanged, keeping the batches committed before it", async () => {
