@@ -2,7 +2,9 @@
  * The GraphiQL playground in a real (headless) Chromium with every non-loopback request blocked: the page
  * must load from the server alone and run its example query.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainqlApp } from '../../server/app.ts';
@@ -10,6 +12,8 @@ import { listen, type RunningServer } from '../../server/serve.ts';
 import { appFor, openStore, PHOTOS, Photo, type TestStore } from './fixtures.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Screenshots land in test-output/ (git-ignored) so a reviewer can look at the page. */
+const OUTPUT_DIR = fileURLToPath(new URL('../../test-output/', import.meta.url));
 
 let store: TestStore;
 let app: ChainqlApp;
@@ -75,5 +79,8 @@ describe('GraphiQL in a browser without internet access', () => {
     expect(result).not.toContain('"errors"');
     expect(external).toEqual([]);
     expect(errors).toEqual([]);
+    mkdirSync(OUTPUT_DIR, { recursive: true });
+    await page.screenshot({ path: join(OUTPUT_DIR, 'graphiql-playground.png'), fullPage: true });
+    expect(statSync(join(OUTPUT_DIR, 'graphiql-playground.png')).size).toBeGreaterThan(1000);
   }, 120_000);
 });
