@@ -20,8 +20,8 @@
  * cost); 0.48 ms over node:http when reads run on the main thread instead of the read pool; GET /health
  * floor 0.09 ms. Most of the rest is graphql-yoga's per-request work, not the lookup.
  */
+
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -34,6 +34,7 @@ import { byPkArguments, byPkStatement } from '../../server/graphql/by-pk-field.t
 import { loadServedModel } from '../../server/model/model-builder.ts';
 import { listen } from '../../server/serve.ts';
 import { scopeFor } from '../../server/sql/scope.ts';
+import { keepAliveClient } from './http-client.ts';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 /** Distinct values of the filtered fields: each value matches ROWS / TAGS rows (100 at 1M). */
@@ -188,34 +189,6 @@ async function interleaved<K extends string>(
     result[name] = { median: median(times.get(name) ?? []), cpu: (cpu.get(name) ?? 0) / (calls * rounds) };
   }
   return result;
-}
-
-/** A keep-alive `node:http` client for one server (one socket, sequential requests). */
-function keepAliveClient(base: string) {
-  const url = new URL(base);
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const send = (method: 'GET' | 'POST', path: string, payload?: string) =>
-    new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const headers =
-        payload === undefined
-          ? {}
-          : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) };
-      const req = request({ agent, host: url.hostname, port: url.port, path, method, headers }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          text += chunk;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      });
-      req.on('error', reject);
-      req.end(payload);
-    });
-  return {
-    post: async (payload: string) => (await send('POST', url.pathname, payload)).text,
-    health: async () => (await send('GET', '/health')).status,
-    close: () => agent.destroy(),
-  };
 }
 
 /**
