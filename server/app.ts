@@ -4,6 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { WarehouseDriver } from '../clients/warehouse/warehouse-driver.ts';
 import { defaultDataDir, openSession, type Session } from '../compute/session.ts';
+import { createInlineReader } from './exec/inline-reader.ts';
 import { createReadPool, type ReadExecutor } from './exec/read-pool.ts';
 import type { QueryEnv, RequestContext, RowLimits } from './graphql/query-env.ts';
 import { type ServedJobManager, withPipelineFields } from './pipelines/pipeline-fields.ts';
@@ -115,7 +116,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
   const executor: ReadExecutor =
     options.executor ??
     createReadPool(limits.readThreads === undefined ? {} : { threads: limits.readThreads });
-  const env: QueryEnv = { executor, dbPath, limits };
+  // Unique-index point lookups skip the worker round trip; a caller-given executor sees every statement.
+  const pointExecutor = ownsExecutor ? createInlineReader() : executor;
+  const env: QueryEnv = { executor, pointExecutor, dbPath, limits };
   const cache = new SchemaCache(registry, env);
 
   const yoga = createYoga<Record<string, unknown>, RequestContext>({
@@ -157,7 +160,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
     async close() {
       if (closed) return;
       closed = true;
-      if (ownsExecutor) await executor.close();
+      if (ownsExecutor) {
+        await executor.close();
+        await pointExecutor.close();
+      }
       await owned?.close();
     },
   });

@@ -148,7 +148,7 @@ export function byPkRootFields(types: DatasetTypes, env: QueryEnv): Record<strin
       const scope = scopeFor(ds, values[versionArg] as string | null | undefined);
       const selection = rowSelection(ds.root, subFieldsOf(info.fieldNodes, info.fragments), info.fragments);
       const statement = byPkStatement(scope, selection, keyArgs, values);
-      const rows = await env.executor.read(
+      const rows = await (env.pointExecutor ?? env.executor).read(
         { dbPath: env.dbPath, sql: statement.sql, params: statement.params, bigints: statement.bigints },
         ctx.signal,
       );

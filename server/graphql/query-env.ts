@@ -11,6 +11,11 @@ export interface RowLimits {
 /** What the generated resolvers need besides their arguments: where and how to run SQL. */
 export interface QueryEnv {
   readonly executor: ReadExecutor;
+  /**
+   * Executor for point lookups bounded by a unique index (`_by_pk`); default `executor`. The server runs
+   * them on the main thread (see exec/inline-reader.ts).
+   */
+  readonly pointExecutor?: ReadExecutor;
   /** The SQLite warehouse file. */
   readonly dbPath: string;
   readonly limits: RowLimits;
