@@ -94,9 +94,6 @@ export async function runUdfStep(
   const { session, checkpoints } = context;
   const { warehouse } = session;
   const tables = checkpointTables(stepHash);
-  const store = step.options.onError === 'store';
-  const outputSchema = fromZod(z.object(step.outputShape));
-  const outColumns = outputColumns(step, warehouse);
 
   let checkpoint = await checkpoints.get(stepHash);
   if (checkpoint && context.fresh) {
@@ -109,7 +106,7 @@ export async function runUdfStep(
     await warehouse.dropTable(staging);
     await createRowTable(warehouse, staging, input.schema);
     await warehouse.execute(compileInsertSelect(warehouse.dialect, staging, input, context.ordered(input)));
-    await warehouse.createTable(tables.output, outColumns, { orderBy: ['sys__id'] });
+    await warehouse.createTable(tables.output, outputColumns(step, warehouse), { orderBy: ['sys__id'] });
     await warehouse.createTable(
       tables.done,
       [{ name: 'sys__id', sqlType: sqlType(idColumn('sys__id'), warehouse.dialect), nullable: false }],
@@ -124,10 +121,10 @@ export async function runUdfStep(
   if (checkpoint?.status !== 'done') {
     const task: PartitionTask = { inputSchema: input.schema, step, tables };
     if (context.settings.runner) await context.settings.runner.run(context, task, stepHash);
-    else await execute(context, task, outputSchema, store, outColumns);
+    else await executePartition(context, task);
     await checkpoints.mark(stepHash, 'done');
   }
-  return outputRelation(input, step, tables, outputSchema, store);
+  return outputRelation(input, step, tables);
 }
 
 function idColumn(name: string) {
@@ -380,25 +377,18 @@ export function udfResultSchema(inputSchema: DatasetSchema, step: UdfStep): Data
 }
 
 /** The relation a finished step exposes: input + outputs (map, batchMap) or outputs alone (gen, agg). */
-function outputRelation(
-  input: Relation,
-  step: UdfStep,
-  tables: CheckpointTables,
-  outputSchema: DatasetSchema,
-  store: boolean,
-): Relation {
-  const produced = withErrorField(outputSchema, store, store);
-  const outputLeaves = flattenSchema(produced);
+function outputRelation(input: Relation, step: UdfStep, tables: CheckpointTables): Relation {
+  const schema = udfResultSchema(input.schema, step);
   if (step.kind === 'gen' || step.kind === 'agg') {
     const query: SelectQuery = {
       kind: 'select',
       from: { kind: 'table', name: tables.output },
-      selections: passThrough(produced),
+      selections: passThrough(schema),
     };
-    return { query, schema: produced, order: undefined, lineage: input.lineage };
+    return { query, schema, order: undefined, lineage: input.lineage };
   }
-  let schema = input.schema;
-  for (const [name, spec] of Object.entries(produced.fields)) schema = withField(schema, name, spec);
+  const store = step.options.onError === 'store';
+  const outputLeaves = flattenSchema(withErrorField(fromZod(z.object(step.outputShape)), store, store));
   const fromOutput = new Set(outputLeaves.map((column) => column.name));
   const selections: Selection[] = scopeColumns(schema).map((column) => ({
     expr: columnNode(column.path, fromOutput.has(column.name) ? 'o' : 'i'),
