@@ -8,10 +8,13 @@ import { createInlineReader } from './exec/inline-reader.ts';
 import { createReadPool, type ReadExecutor } from './exec/read-pool.ts';
 import type { QueryEnv, RequestContext, RowLimits } from './graphql/query-env.ts';
 import { type ServedJobManager, withPipelineFields } from './pipelines/pipeline-fields.ts';
-import { exampleQuery } from './playground.ts';
-import { type ApiKeys, parseApiKeys, type Role, useAuth } from './plugins/use-auth.ts';
+import { exampleQuery, keylessExampleQuery } from './playground.ts';
+import { type ApiKeys, parseApiKeys, type Role, requestKey, useAuth } from './plugins/use-auth.ts';
+import { useBatchLimits } from './plugins/use-batch-limits.ts';
 import { createErrorMasker, EXPOSED_CODES, useErrorCodes } from './plugins/use-error-codes.ts';
 import { DEFAULT_SHAPE_LIMITS, type QueryShapeLimits, useLimits } from './plugins/use-limits.ts';
+import { usePersistedQueries } from './plugins/use-persisted-queries.ts';
+import { useRowCapWarnings } from './plugins/use-row-cap-warnings.ts';
 import { useTimeout } from './plugins/use-timeout.ts';
 import type { RegistryView } from './registry-view.ts';
 import { SchemaCache } from './schema-cache.ts';
@@ -49,6 +52,7 @@ export interface CreateAppOptions {
    * Default: the `CHAINQL_API_KEYS` environment variable; none → no auth (loopback only, see serve).
    */
   readonly apiKeys?: ApiKeys | string;
+  /** Server limits; `defaultLimit` defaults to `CHAINQL_DEFAULT_LIMIT` when that is set, else 100. */
   readonly limits?: Partial<ServerLimits>;
   /** Serve GraphiQL to browsers at /graphql. Default true. */
   readonly graphiql?: boolean;
@@ -78,10 +82,20 @@ export type ChainqlApp = YogaServerInstance<Record<string, unknown>, RequestCont
 
 /**
  * Creates the GraphQL app (no port: call `listen` from `serve.ts`, or `app.fetch` in tests).
- * @throws ServerConfigError for a warehouse that is not the embedded SQLite one, or bad API keys.
+ * @throws ServerConfigError for a warehouse that is not the embedded SQLite one, bad API keys, or a
+ *   `defaultLimit` (or `CHAINQL_DEFAULT_LIMIT`) that is not between 1 and `maxLimit`.
  */
 export async function createApp(options: CreateAppOptions = {}): Promise<ChainqlApp> {
-  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...defaultLimitFromEnv(), ...options.limits };
+  if (
+    !Number.isInteger(limits.defaultLimit) ||
+    limits.defaultLimit < 1 ||
+    limits.defaultLimit > limits.maxLimit
+  ) {
+    throw new ServerConfigError(
+      `limits.defaultLimit must be a whole number from 1 to limits.maxLimit (${limits.maxLimit}); got ${limits.defaultLimit}.`,
+    );
+  }
   const apiKeys: ApiKeys =
     typeof options.apiKeys === 'object'
       ? options.apiKeys
@@ -131,14 +145,19 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
     graphiql:
       options.graphiql === false
         ? false
-        : async () => ({
-            title: 'chainql',
-            defaultQuery: exampleQuery((await cache.current()).model),
-            // With keys configured, new tabs start with the header to fill in.
-            ...(apiKeys.size > 0
-              ? { headers: JSON.stringify({ 'x-api-key': '<your API key>' }, null, 2) }
-              : {}),
-          }),
+        : async (request) => {
+            // The page is served without a key; with keys configured it names datasets and fields
+            // only to a browser that presents a valid one (e.g. through a proxy that adds the header).
+            const keyed = apiKeys.size === 0 || apiKeys.has(requestKey(request) ?? '');
+            return {
+              title: 'chainql',
+              defaultQuery: keyed ? exampleQuery((await cache.current()).model) : keylessExampleQuery(),
+              // With keys configured, new tabs start with the header to fill in.
+              ...(apiKeys.size > 0
+                ? { headers: JSON.stringify({ 'x-api-key': '<your API key>' }, null, 2) }
+                : {}),
+            };
+          },
     renderGraphiQL,
     maskedErrors: { maskError: createErrorMasker(options.logError) },
     // Expected errors (coded ChainqlErrors) are answers, not incidents: keep them out of the error log.
@@ -151,7 +170,18 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
           (options.logError ?? console.error)(args.length === 1 ? args[0] : args);
       },
     },
-    plugins: [useAuth(apiKeys), useTimeout(limits.timeoutMs), ...useLimits(limits), useErrorCodes()],
+    // A JSON array of operations gets an array of results; useBatchLimits enforces the cap with a clear
+    // message before yoga's own check (same number) would.
+    batching: limits.maxBatchSize > 0 ? { limit: limits.maxBatchSize } : false,
+    plugins: [
+      usePersistedQueries(),
+      useBatchLimits(limits),
+      useAuth(apiKeys),
+      useTimeout(limits.timeoutMs),
+      ...useLimits(limits),
+      useRowCapWarnings(limits),
+      useErrorCodes(),
+    ],
   });
   let closed = false;
   return Object.assign(yoga, {
@@ -178,6 +208,16 @@ function isExpectedError(value: unknown): boolean {
     error.originalError !== value &&
     isExpectedError(error.originalError)
   );
+}
+
+/** `CHAINQL_DEFAULT_LIMIT` (rows a query without `limit` gets), when set. */
+function defaultLimitFromEnv(): Partial<ServerLimits> {
+  const text = process.env.CHAINQL_DEFAULT_LIMIT?.trim();
+  if (text === undefined || text === '') return {};
+  if (!/^\d+$/.test(text)) {
+    throw new ServerConfigError(`CHAINQL_DEFAULT_LIMIT must be a whole number of rows; got '${text}'.`);
+  }
+  return { defaultLimit: Number(text) };
 }
 
 /** The data directory `createApp` serves by default (re-exported for the CLI). */

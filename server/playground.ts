@@ -24,6 +24,22 @@ export function exampleQuery(model: ServedModel): string {
   return lines.join('\n');
 }
 
+/**
+ * The query GraphiQL opens with for a browser that presents no valid API key while keys are configured:
+ * it names no dataset and no field (the page is served without a key), only how to authenticate and
+ * the registry query that lists the datasets once a key is set.
+ */
+export function keylessExampleQuery(): string {
+  return [
+    '# chainql GraphQL API. This server needs an API key: add it in the Headers tab below,',
+    '#   { "x-api-key": "<your API key>" }   (or "Authorization": "Bearer <your API key>"),',
+    '# then run this query (Ctrl-Enter) to list the datasets; the Docs panel shows every field.',
+    'query Datasets {',
+    '  datasets { name versions { version rows createdAt } }',
+    '}',
+  ].join('\n');
+}
+
 function selection(object: ObjectModel, depth: number, max: number): string[] {
   const pad = '  '.repeat(depth);
   const out: string[] = [];

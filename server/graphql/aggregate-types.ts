@@ -127,7 +127,8 @@ export class AggregateTypes {
       aggregate: { type: outType(this.aggregateFields(), false), resolve: read('aggregate') },
       nodes: {
         type: outList(outType(this.types.rowType(), false), false),
-        resolve: read('nodes'),
+        resolve: (parent: Row, _args, ctx, info) =>
+          ctx.rowCap?.check(info.path, parent.nodes as Row[], parent.limit) ?? parent.nodes,
       },
     }));
   }

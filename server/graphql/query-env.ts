@@ -1,4 +1,5 @@
 import type { ReadExecutor } from '../exec/read-pool.ts';
+import type { RowCapNotes } from '../plugins/use-row-cap-warnings.ts';
 
 /** Row limits applied by the generated resolvers. */
 export interface RowLimits {
@@ -27,4 +28,6 @@ export interface RequestContext {
   readonly signal?: AbortSignal;
   /** The caller's role (see plugins/use-auth.ts); undefined when auth is off. */
   readonly role?: 'reader' | 'writer' | 'admin';
+  /** Resolvers report lists cut at the default row cap here (see plugins/use-row-cap-warnings.ts). */
+  readonly rowCap?: RowCapNotes;
 }

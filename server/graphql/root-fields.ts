@@ -107,7 +107,7 @@ export function datasetRootFields(
         env,
         ctx,
         rowsStatement(scope, selection, { where: args.where, order_by: args.order_by, ...paging(env, args) }),
-      );
+      ).then((list) => ctx.rowCap?.check(info.path, list, args.limit) ?? list);
     },
   };
 
@@ -134,7 +134,7 @@ export function datasetRootFields(
           ...(args.offset !== undefined && args.offset !== null ? { offset: page.offset } : {}),
           nodesLimit: env.limits.defaultLimit,
         }),
-      );
+      ).then((result) => ({ ...result, limit: args.limit })); // `nodes` checks the row cap with it
     },
   };
 
@@ -172,7 +172,7 @@ export function datasetRootFields(
           order_by: args.order_by,
           ...paging(env, args),
         }),
-      );
+      ).then((list) => ctx.rowCap?.check(info.path, list, args.limit) ?? list);
     },
   };
 

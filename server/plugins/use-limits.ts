@@ -13,6 +13,11 @@ export interface QueryShapeLimits {
   readonly maxCost: number;
   /** Directives per operation. Default 50. */
   readonly maxDirectives: number;
+  /**
+   * Operations per batched request (a JSON array of operations); 0 turns batching off. Default 10.
+   * A batch's operations also share one `maxTokens` budget (see use-batch-limits.ts).
+   */
+  readonly maxBatchSize: number;
 }
 
 export const DEFAULT_SHAPE_LIMITS: QueryShapeLimits = {
@@ -21,6 +26,7 @@ export const DEFAULT_SHAPE_LIMITS: QueryShapeLimits = {
   maxTokens: 5000,
   maxCost: 20_000,
   maxDirectives: 50,
+  maxBatchSize: 10,
 };
 
 /**
