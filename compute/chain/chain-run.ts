@@ -115,6 +115,11 @@ export class ChainRun {
     };
   }
 
+  /** Tracks a temporary table created for this run (dropped by `dispose` unless adopted). */
+  track(table: string): void {
+    this.tempTables.add(table);
+  }
+
   /** Stops tracking a temporary table (it was published as a dataset version). */
   adopt(table: string): void {
     this.tempTables.delete(table);

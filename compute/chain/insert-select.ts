@@ -26,3 +26,21 @@ export function compileInsertSelect(
     parameters: select.parameters,
   };
 }
+
+/**
+ * `INSERT INTO <table> (<columns>) SELECT …`: the select's selections must produce `columns` in order.
+ * For tables that are not row tables (no `sys__id` numbering), e.g. key sets of a delta save.
+ */
+export function compileInsertColumns(
+  dialect: DialectName,
+  table: string,
+  columns: readonly string[],
+  select: SelectQuery,
+): CompiledQuery {
+  const compiled = getCompiler(dialect).compileQuery(select);
+  const names = columns.map((name) => quoteIdentifier(dialect, name)).join(', ');
+  return {
+    sql: `INSERT INTO ${quoteIdentifier(dialect, table)} (${names}) ${compiled.sql}`,
+    parameters: compiled.parameters,
+  };
+}

@@ -1,3 +1,4 @@
+import type { DeltaReport } from '../delta/delta-report.ts';
 import type { ExecutionSettings, ProgressEvent, UdfStep } from '../udf/index.ts';
 import type { ChainSource } from './sources/chain-source.ts';
 import type { BinaryStep, SqlStep } from './steps.ts';
@@ -21,6 +22,11 @@ export interface ChainSettings extends ExecutionSettings {
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Where UDF steps run (default: in this process). The BullMQ runner distributes partitions to workers. */
   readonly runner?: StepRunner;
+  /**
+   * Receives what a delta save did (delta, full with the reason — e.g. the UDF code changed —, or
+   * unchanged). Default: one line on stderr.
+   */
+  readonly onDelta?: (report: DeltaReport) => void;
   /** Cancels UDF steps: nothing more is committed; committed batches stay for a resume. */
   readonly signal?: AbortSignal;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DatasetSchema } from '../../schema/record/field-type.ts';
 import { fromZod } from '../../schema/record/index.ts';
+import type { DeltaOptions } from '../delta/delta-options.ts';
 import type { CsvReadOptions } from '../formats/csv-reader.ts';
 import { inferSchema } from '../formats/infer-schema.ts';
 import type { JsonReadOptions } from '../formats/json-reader.ts';
@@ -78,12 +79,16 @@ export function readValues<V extends Record<string, readonly unknown[]>>(
   return chainOf(new RecordsSource(rows, schema), options.session);
 }
 
-/** A saved dataset (latest version unless `version`), read in place. */
+/**
+ * A saved dataset (latest version unless `version`), read in place. With `delta: true`, `save()` processes
+ * only rows that are new or changed since the result's previous version (see {@link DeltaOptions}).
+ */
 export function readDataset<T extends Row = Row>(
   name: string,
-  options: SourceOptions & { readonly version?: string } = {},
+  options: SourceOptions & DeltaOptions & { readonly version?: string } = {},
 ): Chain<T> {
-  return chainOf(new DatasetSource(name, options.version), options.session);
+  const { session, version, ...delta } = options;
+  return chainOf(new DatasetSource(name, version, delta.delta === true ? delta : undefined), session);
 }
 
 /** A CSV file (header row; dotted headers nest); types inferred unless `schema` is given. */

@@ -2,7 +2,9 @@ import { ExpressionTypeError } from '../../schema/errors.ts';
 import { agg, columnNode, type ExprNode } from '../../schema/expr/index.ts';
 import type { SelectQuery } from '../../schema/query/index.ts';
 import { createRowDecoder, flattenSchema } from '../../schema/record/index.ts';
-import { applyKeys, declarationMatches, resolveKeys } from '../keys/index.ts';
+import { isDeltaEnabled } from '../delta/delta-options.ts';
+import { saveDelta } from '../delta/delta-save.ts';
+import { declarationMatches, resolveKeys } from '../keys/index.ts';
 import type { DatasetVersion } from '../registry/dataset-registry.ts';
 import type { Session } from '../session.ts';
 import { createFileRehydrator, fileFieldPaths } from '../storage/file-rows.ts';
@@ -10,11 +12,10 @@ import { ChainRun, chainHash } from './chain-run.ts';
 import { describeChain } from './describe-chain.ts';
 import { expressionLeafType } from './expr-types.ts';
 import { fileContextFor } from './file-access.ts';
-import { compileInsertSelect } from './insert-select.ts';
 import type { ChainPlan } from './plan.ts';
 import { scopeColumns } from './planner.ts';
+import { countQuery, publishRelation } from './publish.ts';
 import type { Relation } from './relation.ts';
-import { createRowTable } from './table-writer.ts';
 
 /** Options of `save()`. */
 export interface SaveOptions {
@@ -77,6 +78,7 @@ export async function saveChain(
   name: string,
   options: SaveOptions,
 ): Promise<DatasetVersion> {
+  if (isDeltaEnabled(plan.source)) return saveDelta(plan, session, name, options);
   // Validate key declarations on the planned schema before anything is written or any UDF runs.
   await resolveKeys(session.registry, name, await describeChain(plan, session), options);
   const early = !hashAfterOpen(plan);
@@ -100,46 +102,10 @@ export async function saveChain(
         const existing = await existingVersion();
         if (existing) return existing;
       }
-      const { warehouse, registry } = session;
-      // Key declarations are checked against the planned schema before the version's table exists.
-      const keys = await resolveKeys(registry, name, relation.schema, options);
-      const table = await registry.reserveTableName(name);
-      try {
-        if (relation.ownedTable) {
-          await warehouse.renameTable(relation.ownedTable, table);
-          run.adopt(relation.ownedTable);
-        } else {
-          await createRowTable(warehouse, table, relation.schema);
-          await warehouse.execute(
-            compileInsertSelect(warehouse.dialect, table, relation, run.orderedQuery(relation)),
-          );
-        }
-        await applyKeys(warehouse, table, name, keys);
-        const counted = await warehouse.query(run.compile(countQuery({ kind: 'table', name: table })));
-        const version = await registry.createVersion({
-          name,
-          version: options.version,
-          description: options.description,
-          table,
-          schema: relation.schema,
-          rows: Number(counted[0]?.n ?? 0),
-          chainHash: hash,
-          lineage: relation.lineage,
-          ...keys.declaration,
-        });
-        await run.releaseCheckpoints();
-        return version;
-      } catch (error) {
-        await warehouse.dropTable(table);
-        throw error;
-      }
+      return publishRelation(run, { name, relation, chainHash: hash, save: options });
     },
     options.force ?? false,
   );
-}
-
-function countQuery(from: SelectQuery['from']): SelectQuery {
-  return { kind: 'select', from, selections: [{ expr: agg.count().node, alias: 'n' }] };
 }
 
 /** Streams the chain's rows as rehydrated nested objects, in chain order, chunk by chunk. */

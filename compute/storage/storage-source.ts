@@ -8,11 +8,13 @@ import type { ChainSource } from '../chain/sources/chain-source.ts';
 import { scanTable } from '../chain/sources/scan.ts';
 import { stableJson } from '../chain/stable-json.ts';
 import { temporaryTableName, writeRows } from '../chain/table-writer.ts';
+import { DeltaError } from '../delta/delta-errors.ts';
+import type { DeltaOptions, DeltaSource } from '../delta/delta-options.ts';
 import type { Session } from '../session.ts';
 import { ensureListing, type Listing, STORAGE_ROW_SCHEMA, storageRowSchema } from './storage-listing.ts';
 
 /** Options of `readStorage` (besides the session). */
-export interface StorageReadOptions {
+export interface StorageReadOptions extends DeltaOptions {
   /**
    * Glob over keys, relative to the URI's directory (`**\/*.jpg`, `{a,b}/*.png`, `img[0-9].*`).
    * Globs may also be written in the URI itself (`s3://b/images/*.jpg`). Default: everything.
@@ -22,7 +24,10 @@ export interface StorageReadOptions {
   readonly recursive?: boolean;
   /** Unsigned requests (public buckets). Default false. */
   readonly anon?: boolean;
-  /** Relist storage even when a fresh cached listing exists. Default false. */
+  /**
+   * Relist storage even when a fresh cached listing exists. Default false — but true with `delta: true`
+   * (an incremental run must see today's files); pass `update: false` to let a delta run reuse a fresh listing.
+   */
   readonly update?: boolean;
   /** Seconds a cached listing is reused. Default 4 hours (0 for local files: always relisted). */
   readonly ttl?: number;
@@ -83,7 +88,7 @@ function commonPrefix(xs: readonly string[]): string {
  * storage-listing.ts); the matching rows are copied from the listing into a table owned by the run.
  * The identity names the listing versions used, so a relisting that changed yields new input.
  */
-export class StorageSource implements ChainSource {
+export class StorageSource implements ChainSource, DeltaSource {
   readonly label: string;
   readonly #uris: readonly string[];
   readonly #options: StorageReadOptions;
@@ -125,7 +130,7 @@ export class StorageSource implements ChainSource {
               driver,
               { source: location.source, key: t.prefix },
               {
-                ...(this.#options.update !== undefined ? { update: this.#options.update } : {}),
+                ...(this.#update() !== undefined ? { update: this.#update() } : {}),
                 ...(this.#options.ttl !== undefined ? { ttl: this.#options.ttl } : {}),
                 ...(this.#options.listConcurrency !== undefined
                   ? { concurrency: this.#options.listConcurrency }
@@ -140,6 +145,30 @@ export class StorageSource implements ChainSource {
       pending.catch(() => this.#listings.delete(session));
     }
     return pending;
+  }
+
+  #update(): boolean | undefined {
+    return this.#options.update ?? (this.#options.delta === true ? true : undefined);
+  }
+
+  /** The delta options (`readStorage(uri, { delta: true, deltaOn, deltaCompare, deltaRetry })`). */
+  get deltaOptions(): DeltaOptions | undefined {
+    return this.#options;
+  }
+
+  /** URIs, glob, recursion and file kind: the source without the listing versions it resolves to. */
+  deltaIdentity(): string {
+    const o = this.#options;
+    return `storage:${stableJson({ uris: this.#uris, glob: o.glob ?? null, recursive: o.recursive ?? true, type: o.type ?? 'file' })}`;
+  }
+
+  /** Defaults: a file is keyed by `file.source` + `file.path` and changed when `file.etag` or `file.version` differ. */
+  async deltaDefaults(
+    _session: Session,
+    on: readonly string[] | undefined,
+  ): Promise<{ on: readonly string[]; compare: readonly string[] }> {
+    if (on !== undefined && on.length === 0) throw new DeltaError('deltaOn must name at least one field.');
+    return { on: on ?? ['file.source', 'file.path'], compare: ['file.etag', 'file.version'] };
   }
 
   #anon(): { anon?: boolean } {
