@@ -1,6 +1,5 @@
 import { ExpressionTypeError } from '../../schema/errors.ts';
 import { agg, columnNode, type ExprNode } from '../../schema/expr/index.ts';
-import type { SelectQuery } from '../../schema/query/index.ts';
 import { createRowDecoder, flattenSchema } from '../../schema/record/index.ts';
 import { isDeltaEnabled } from '../delta/delta-options.ts';
 import { saveDelta } from '../delta/delta-save.ts';
