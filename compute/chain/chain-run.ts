@@ -6,6 +6,7 @@ import { CheckpointStore } from '../checkpoint/checkpoint-store.ts';
 import { resolveRunner } from '../runners/resolve-runner.ts';
 import type { Session } from '../session.ts';
 import { joinRelations, subtractRelations, unionRelations } from './combine.ts';
+import { diffRelations } from './diff.ts';
 import { fileContextFor } from './file-access.ts';
 import type { ChainPlan, ChainSettings, PlanStep } from './plan.ts';
 import { applySqlStep, passThrough } from './planner.ts';
@@ -67,6 +68,8 @@ export class ChainRun {
         return unionRelations(relation, await this.relation(step.other));
       case 'subtract':
         return subtractRelations(relation, await this.relation(step.other), step.on);
+      case 'diff':
+        return diffRelations(relation, await this.relation(step.other), step.spec);
       case 'udf': {
         this.checkpointStore ??= await CheckpointStore.open(this.session.warehouse);
         this.stepHashes.push(after);

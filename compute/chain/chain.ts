@@ -17,6 +17,7 @@ import {
   type UdfStep,
 } from '../udf/index.ts';
 import { InvalidArgumentError } from './chain-errors.ts';
+import { type DiffOptions, type DiffStatus, diffSpec } from './diff.ts';
 import { type ExportFormat, exportChain } from './export.ts';
 import type { ChainPlan, ChainSettings, PlanStep } from './plan.ts';
 import { printRows } from './show.ts';
@@ -207,6 +208,16 @@ export class Chain<T extends Row = Row> implements AsyncIterable<T> {
       other: other.plan,
       on: on === undefined ? undefined : joinKeys(on),
     });
+  }
+
+  /**
+   * What changed from `other` to this chain, row by row: this chain's rows with a status field
+   * (`diff` unless `status` says otherwise) of `added` (key not in `other`), `modified` (a `compare` field
+   * differs) or `same`, plus `other`'s rows whose key is gone here with status `deleted`. Compiled to one
+   * SQL statement (two outer joins). `readDataset('photos').diff(readDataset('photos', { version: '1.0.0' }), { on: 'file.path' })`.
+   */
+  diff<U extends Row>(other: Chain<U>, options: DiffOptions): Chain<T & { diff: DiffStatus }> {
+    return this.with({ kind: 'diff', other: other.plan, spec: diffSpec(options) });
   }
 
   /** `n` rows chosen by the deterministic `sys__rand` (same input → same sample). */

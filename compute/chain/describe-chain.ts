@@ -1,6 +1,7 @@
 import type { DatasetSchema } from '../../schema/record/field-type.ts';
 import type { Session } from '../session.ts';
 import { joinRelations, subtractRelations, unionRelations } from './combine.ts';
+import { diffRelations } from './diff.ts';
 import type { ChainPlan } from './plan.ts';
 import { applySqlStep } from './planner.ts';
 import type { Relation } from './relation.ts';
@@ -38,6 +39,9 @@ export async function describeChain(plan: ChainPlan, session: Session): Promise<
           placeholder(await describeChain(step.other, session)),
           step.on,
         );
+        break;
+      case 'diff':
+        relation = diffRelations(relation, placeholder(await describeChain(step.other, session)), step.spec);
         break;
       case 'udf':
         relation = placeholder(udfResultSchema(relation.schema, step.udf));

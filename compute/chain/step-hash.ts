@@ -11,6 +11,7 @@ export async function nextHash(previous: string, step: PlanStep, session: Sessio
     case 'join':
     case 'union':
     case 'subtract':
+    case 'diff':
       described = { ...step, other: await chainHash(step.other, session) };
       break;
     case 'udf':

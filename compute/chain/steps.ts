@@ -1,4 +1,5 @@
 import type { ExprNode } from '../../schema/expr/index.ts';
+import type { DiffSpec } from './diff.ts';
 
 /** How to match rows of two chains: pairs of (left path, right path). */
 export interface JoinKey {
@@ -44,4 +45,5 @@ export type BinaryStep<TPlan> =
       readonly rightPrefix: string;
     }
   | { readonly kind: 'union'; readonly other: TPlan }
-  | { readonly kind: 'subtract'; readonly other: TPlan; readonly on: readonly JoinKey[] | undefined };
+  | { readonly kind: 'subtract'; readonly other: TPlan; readonly on: readonly JoinKey[] | undefined }
+  | { readonly kind: 'diff'; readonly other: TPlan; readonly spec: DiffSpec };

@@ -59,7 +59,11 @@ function hashAfterOpen(plan: ChainPlan): boolean {
     source.identifiedByOpen === true &&
     plan.steps.every(
       (step) =>
-        step.kind !== 'udf' && step.kind !== 'join' && step.kind !== 'union' && step.kind !== 'subtract',
+        step.kind !== 'udf' &&
+        step.kind !== 'join' &&
+        step.kind !== 'union' &&
+        step.kind !== 'subtract' &&
+        step.kind !== 'diff',
     )
   );
 }

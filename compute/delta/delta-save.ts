@@ -37,6 +37,7 @@ const WHOLE_INPUT_STEPS: Readonly<Record<string, string>> = {
   offset: 'offset() picks rows by their position in the whole source',
   sample: 'sample() picks rows across the whole source',
   union: 'union() would append the other chain again on every delta run',
+  diff: 'diff() reports rows of the other chain missing from the whole source',
 };
 
 /** The columns of a delta save: source key/compare leaves and the result's key leaves, pairwise. */
