@@ -7,6 +7,17 @@
  * ```
  */
 
+export type { DatabaseConnection } from '../clients/database/index.ts';
+export {
+  DatabaseAuthError,
+  DatabaseConflictError,
+  DatabaseError,
+  DatabaseQueryError,
+  DatabaseSyntaxError,
+  DatabaseUnreachableError,
+  InvalidIdentifierError,
+  UnmappableTypeError,
+} from '../clients/database/index.ts';
 export { File, ImageFile, StorageContext, TextFile } from '../clients/storage/index.ts';
 export { ChainqlError, ExpressionTypeError, SchemaError, UnknownColumnError } from '../schema/errors.ts';
 export type { Expr, ExprNode } from '../schema/expr/index.ts';
@@ -44,6 +55,8 @@ export {
 export type { SaveOptions } from './chain/terminals.ts';
 export { ERROR_FIELD } from './chain/udf-runner.ts';
 export { CheckpointStore } from './checkpoint/checkpoint-store.ts';
+export type { ReadDatabaseOptions, ToDatabaseOptions } from './database/index.ts';
+export { DatabaseSchemaError, DatabaseValueError, readDatabase } from './database/index.ts';
 export type { RegistryOptions } from './datasets.ts';
 export { deleteDatasetVersion, getDatasetVersion, listDatasets, listVersions } from './datasets.ts';
 export { DuplicateKeyError, KeyDeclarationError } from './keys/index.ts';

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
+import type { DatabaseConnection } from '../../clients/database/index.ts';
 import { columnNode, type Expr, type ExprNode, toNode } from '../../schema/expr/index.ts';
+import { type ToDatabaseOptions, toDatabaseChain } from '../database/to-database.ts';
 import type { DatasetVersion } from '../registry/dataset-registry.ts';
 import { getDefaultSession, type Session } from '../session.ts';
 import {
@@ -369,6 +371,18 @@ export class Chain<T extends Row = Row> implements AsyncIterable<T> {
 
   private async export(format: ExportFormat, path: string): Promise<number> {
     return exportChain(this.plan, await this.sessionToUse(), format, path);
+  }
+
+  /**
+   * Writes the rows into a PostgreSQL or SQLite table in one transaction (all or nothing); returns the
+   * rows written. See {@link ToDatabaseOptions} (`columns`, `onConflict`, `conflictColumns`, `createTable`).
+   */
+  async toDatabase(
+    table: string,
+    connection: DatabaseConnection,
+    options: ToDatabaseOptions = {},
+  ): Promise<number> {
+    return toDatabaseChain(this.plan, await this.sessionToUse(), table, connection, options);
   }
 
   /** Prints the first `n` rows (default 20) as a table to stdout (or `write`). */

@@ -1,3 +1,4 @@
+import { DATABASE_READ_PREFIX } from '../../compute/database/database-source.ts';
 import { LISTING_DATASET_PREFIX } from '../../compute/storage/storage-listing.ts';
 import { allocateNames } from '../naming.ts';
 import type { RegistryView, ServedVersion } from '../registry-view.ts';
@@ -18,8 +19,9 @@ export async function loadServedModel(registry: RegistryView): Promise<ServedMod
   const snapshots: { name: string; versions: ServedVersion[] }[] = [];
   for (const entry of listed) {
     const name = typeof entry === 'string' ? entry : entry.name;
-    // Storage listings are internal caches of readStorage, not datasets anyone asked to serve.
-    if (name.startsWith(LISTING_DATASET_PREFIX)) continue;
+    // Storage listings and query results are internal caches of readStorage/readDatabase, not datasets
+    // anyone asked to serve.
+    if (name.startsWith(LISTING_DATASET_PREFIX) || name.startsWith(DATABASE_READ_PREFIX)) continue;
     let versions: ServedVersion[];
     try {
       versions = [...(await registry.listVersions(name))].sort((a, b) => compareSemver(a.version, b.version));

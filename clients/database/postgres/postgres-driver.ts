@@ -1,0 +1,349 @@
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type { Client, ClientConfig, FieldDef, Pool, PoolClient, PoolConfig } from 'pg';
+import type {
+  DatabaseCursor,
+  DatabaseDriver,
+  ResultColumn,
+  WriteRequest,
+  WriteResult,
+} from '../database-driver.ts';
+import { DatabaseQueryError, InvalidIdentifierError, UnmappableTypeError } from '../database-errors.ts';
+import { quoteTable } from '../identifiers.ts';
+import { connectError, statementError } from './postgres-errors.ts';
+import {
+  CATALOG_TYPES_SQL,
+  createTableSql,
+  insertSql,
+  MAX_PARAMETERS,
+  TABLE_COLUMNS_SQL,
+  TABLE_EXISTS_SQL,
+} from './postgres-statements.ts';
+import { type CatalogType, postgresColumnType, resultType } from './postgres-types.ts';
+import {
+  createTypeParsers,
+  jsonEncoder,
+  type TypeParsers,
+  type ValueEncoder,
+  valueEncoder,
+} from './postgres-values.ts';
+
+type PgModule = typeof import('pg');
+
+/** The parts of pg-cursor's Cursor the driver uses (the package ships no types). */
+interface PgCursor {
+  read(
+    rows: number,
+    callback: (
+      error: Error | undefined,
+      rows: Record<string, unknown>[],
+      result: { fields: FieldDef[] },
+    ) => void,
+  ): void;
+  close(callback?: (error?: Error) => void): Promise<void> | undefined;
+  /** The result being built; its `fields` are set once the row description arrived. */
+  readonly _result: { readonly fields: FieldDef[] };
+}
+type CursorConstructor = new (
+  text: string,
+  values: readonly unknown[],
+  config: { types: TypeParsers },
+) => PgCursor;
+
+const require = createRequire(import.meta.url);
+let loaded: { pg: PgModule; Cursor: CursorConstructor; parsers: TypeParsers } | undefined;
+
+/** Loads `pg` and `pg-cursor` on first use, so the SQLite bridge never imports them. */
+async function load(): Promise<NonNullable<typeof loaded>> {
+  if (loaded === undefined) {
+    const pg = ((await import('pg')) as unknown as { default: PgModule }).default;
+    const Cursor = require('pg-cursor') as CursorConstructor;
+    loaded = { pg, Cursor, parsers: createTypeParsers(pg.types) };
+  }
+  return loaded;
+}
+
+/** Rows per INSERT statement: a few thousand parameters each (measured in test/bench/bridge.ts). */
+export function rowsPerInsert(columns: number): number {
+  return Math.max(1, Math.min(500, Math.floor(MAX_PARAMETERS / columns), Math.floor(8192 / columns)));
+}
+
+interface Lease {
+  readonly client: Client | PoolClient;
+  release(error?: Error): void;
+}
+
+/**
+ * PostgreSQL through `pg`: reads with a server-side cursor (pg-cursor: one portal, `batchSize` rows per
+ * round trip), writes with multi-row parameterised INSERTs inside one transaction.
+ */
+export class PostgresDriver implements DatabaseDriver {
+  readonly kind = 'postgres' as const;
+  #closed = false;
+
+  private constructor(
+    readonly target: string,
+    private readonly pool: Pool | undefined,
+    private readonly client: Client | undefined,
+    private readonly owned: boolean,
+  ) {}
+
+  /** A driver with its own pool (closed by `close()`), from a URL or config. */
+  static async fromConfig(config: PoolConfig | ClientConfig, target: string): Promise<PostgresDriver> {
+    const { pg } = await load();
+    const pool = new pg.Pool({ ...(config as PoolConfig), max: 2 });
+    // An idle client that dies must not crash the process; the next checkout reports the failure.
+    pool.on('error', () => undefined);
+    return new PostgresDriver(target, pool, undefined, true);
+  }
+
+  /** A driver over the caller's pool (never ended by the bridge). */
+  static async borrowPool(pool: Pool, target: string): Promise<PostgresDriver> {
+    await load();
+    return new PostgresDriver(target, pool, undefined, false);
+  }
+
+  /** A driver over the caller's connected client (not in a transaction; never ended by the bridge). */
+  static async borrowClient(client: Client, target: string): Promise<PostgresDriver> {
+    await load();
+    return new PostgresDriver(target, undefined, client, false);
+  }
+
+  async #lease(): Promise<Lease> {
+    if (this.client) return { client: this.client, release: () => undefined };
+    try {
+      const client = await this.pool!.connect();
+      return { client, release: (error) => client.release(error) };
+    } catch (error) {
+      throw connectError(this.target, error);
+    }
+  }
+
+  async openCursor(
+    sql: string,
+    params: readonly unknown[] | Readonly<Record<string, unknown>>,
+    batchSize: number,
+  ): Promise<DatabaseCursor> {
+    if (!Array.isArray(params)) {
+      throw new DatabaseQueryError(
+        this.target,
+        'PostgreSQL takes positional parameters ($1, $2, …): pass params as an array',
+        { sql },
+      );
+    }
+    const { Cursor, parsers } = await load();
+    const lease = await this.#lease();
+    const cursor = lease.client.query(
+      new Cursor(sql, params as unknown[], { types: parsers }) as never,
+    ) as unknown as PgCursor;
+    let done = false;
+    const finish = async (error?: Error): Promise<void> => {
+      if (done) return;
+      done = true;
+      await new Promise<void>((resolve) => {
+        cursor.close(() => resolve());
+      }).catch(() => undefined);
+      lease.release(error);
+    };
+    const read = () =>
+      new Promise<{ rows: Record<string, unknown>[]; fields: FieldDef[] }>((resolve, reject) => {
+        cursor.read(batchSize, (error, rows, result) =>
+          error ? reject(error) : resolve({ rows, fields: result?.fields ?? cursor._result.fields }),
+        );
+      });
+    let first: { rows: Record<string, unknown>[]; fields: FieldDef[] };
+    let columns: ResultColumn[];
+    try {
+      first = await read();
+      columns = await this.#columns(first.fields, sql);
+    } catch (error) {
+      await finish(error as Error);
+      throw statementError(this.target, error, sql);
+    }
+    let pending: Record<string, unknown>[] | undefined = first.rows;
+    const target = this.target;
+    return {
+      columns,
+      async next() {
+        if (pending !== undefined) {
+          const rows = pending;
+          pending = undefined;
+          if (rows.length === 0) await finish();
+          return rows;
+        }
+        if (done) return [];
+        try {
+          const { rows } = await read();
+          if (rows.length === 0) await finish();
+          return rows;
+        } catch (error) {
+          await finish(error as Error);
+          throw statementError(target, error, sql);
+        }
+      },
+      close: () => finish(),
+    };
+  }
+
+  /** Maps result fields to chainql types; OIDs outside the built-in tables are looked up in pg_type. */
+  async #columns(fields: readonly FieldDef[], sql: string): Promise<ResultColumn[]> {
+    if (fields.length === 0) {
+      throw new DatabaseQueryError(
+        this.target,
+        'the statement returns no columns (readDatabase needs a query returning rows)',
+        { sql },
+      );
+    }
+    const unknown = fields
+      .filter((field) => typeof resultType(field.dataTypeID) === 'string')
+      .map((f) => f.dataTypeID);
+    const catalog = unknown.length > 0 ? await this.#catalog(unknown) : new Map<number, CatalogType>();
+    const seen = new Set<string>();
+    return fields.map((field) => {
+      if (seen.has(field.name)) {
+        throw new InvalidIdentifierError(
+          this.target,
+          field.name,
+          'the query returns this column name twice; give each column its own alias',
+        );
+      }
+      seen.add(field.name);
+      const mapped = resultType(field.dataTypeID, catalog.get(field.dataTypeID));
+      if (typeof mapped === 'string') {
+        throw new UnmappableTypeError(
+          this.target,
+          field.name,
+          mapped,
+          `cast it in the query (${JSON.stringify(field.name)}::text) or leave it out`,
+        );
+      }
+      return { name: field.name, engineType: mapped.name, type: mapped.type };
+    });
+  }
+
+  /** pg_type rows for `oids`, on another connection (the cursor's is busy). Unknown without a pool. */
+  async #catalog(oids: readonly number[]): Promise<Map<number, CatalogType>> {
+    const out = new Map<number, CatalogType>();
+    if (!this.pool) return out;
+    const result = await this.pool.query<{
+      oid: number;
+      name: string;
+      category: string;
+      element: number;
+      element_category: string | null;
+    }>(CATALOG_TYPES_SQL, [[...new Set(oids)]]);
+    for (const row of result.rows) {
+      out.set(row.oid, {
+        name: row.name,
+        category: row.category,
+        element: row.element,
+        elementCategory: row.element_category ?? undefined,
+      });
+    }
+    return out;
+  }
+
+  async write(
+    request: WriteRequest,
+    batches: AsyncIterable<readonly (readonly unknown[])[]>,
+  ): Promise<WriteResult> {
+    const { client, release } = await this.#lease();
+    const table = quoteTable(request.table);
+    // Statement failures become coded errors here; a failure of the rows' source passes through as it is.
+    const run = async <R extends Record<string, unknown>>(
+      text: string,
+      values?: unknown[],
+      name?: string,
+    ): Promise<{ rows: R[]; rowCount: number | null }> => {
+      try {
+        return await client.query<R>(name ? { name, text, values } : { text, values });
+      } catch (error) {
+        throw statementError(this.target, error, text, table);
+      }
+    };
+    let failure: Error | undefined;
+    try {
+      await run('BEGIN');
+      const exists = (await run<{ present: boolean }>(TABLE_EXISTS_SQL, [table])).rows[0]?.present === true;
+      let existing: Map<string, string> | undefined;
+      if (exists) {
+        const rows = (await run<{ name: string; type: string }>(TABLE_COLUMNS_SQL, [table])).rows;
+        existing = new Map(rows.map((row) => [row.name, row.type]));
+        for (const column of request.columns) {
+          if (!existing.has(column.name)) {
+            throw new DatabaseQueryError(
+              this.target,
+              `table ${table} has no column ${JSON.stringify(column.name)} (it has ${[...existing.keys()].join(', ')})`,
+              { engineCode: '42703' },
+            );
+          }
+        }
+      } else if (request.createTable) {
+        await run(createTableSql(request));
+      } else {
+        throw new DatabaseQueryError(
+          this.target,
+          `table ${table} does not exist (pass createTable: true to create it)`,
+          {
+            engineCode: '42P01',
+          },
+        );
+      }
+      const width = request.columns.length;
+      // Columns stored as JSON: created as jsonb, or an existing json/jsonb column (whatever our type).
+      const jsonColumns = new Set<number>();
+      const encoders: (ValueEncoder | undefined)[] = request.columns.map((column, i) => {
+        const existingType = existing?.get(column.name);
+        const json =
+          existingType === undefined ? postgresColumnType(column.type).json : /^jsonb?$/.test(existingType);
+        if (!json) return valueEncoder(column.type);
+        jsonColumns.add(i);
+        return jsonEncoder;
+      });
+      const perStatement = rowsPerInsert(width);
+      const fullSql = insertSql(request, perStatement, jsonColumns);
+      const fullName = `chainql_${createHash('sha1').update(fullSql).digest('hex').slice(0, 24)}`;
+      const values: unknown[] = new Array(perStatement * width);
+      let written = 0;
+      for await (const batch of batches) {
+        let start = 0;
+        while (start < batch.length) {
+          const count = Math.min(perStatement, batch.length - start);
+          const params = count === perStatement ? values : new Array<unknown>(count * width);
+          let k = 0;
+          for (let r = start; r < start + count; r++) {
+            const row = batch[r]!;
+            for (let c = 0; c < width; c++) {
+              const value = row[c];
+              const encode = encoders[c];
+              params[k++] = value === null || value === undefined ? null : encode ? encode(value) : value;
+            }
+          }
+          // Full statements are prepared once per connection (named); the tail of a batch is not.
+          const result =
+            count === perStatement
+              ? await run(fullSql, params, fullName)
+              : await run(insertSql(request, count, jsonColumns), params);
+          written += result.rowCount ?? 0;
+          start += count;
+        }
+      }
+      await run('COMMIT');
+      return { rows: written, created: !exists };
+    } catch (error) {
+      // DDL is transactional in PostgreSQL: the rollback also removes a table this write created.
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        failure = rollbackError;
+      });
+      throw error;
+    } finally {
+      release(failure);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.owned && this.pool) await this.pool.end().catch(() => undefined);
+  }
+}
