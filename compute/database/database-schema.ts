@@ -61,7 +61,42 @@ function sampledType(target: string, column: string, samples: readonly Record<st
     samples.map((row, i) => ({ value: { value: row[column] }, line: i + 1 })),
     { source: 'json', dates: false, file: `${target} column ${JSON.stringify(column)}` },
   );
-  return schema.fields.value?.type ?? { kind: 'string' };
+  return storable(schema.fields.value?.type ?? { kind: 'string' });
+}
+
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * JSON objects become nested fields when their keys can be field names; otherwise (`"key with space"`,
+ * `a__b`) they are records — of the shared value type when all values have one, else JSON text (string).
+ */
+function storable(type: FieldType): FieldType {
+  switch (type.kind) {
+    case 'array':
+      return { ...type, items: storable(type.items) };
+    case 'record':
+      return { ...type, values: storable(type.values) };
+    case 'object': {
+      const entries = Object.entries(type.fields).map(
+        ([key, spec]) => [key, { ...spec, type: storable(spec.type) }] as const,
+      );
+      if (entries.every(([key]) => FIELD_NAME.test(key) && !key.includes(COLUMN_SEPARATOR))) {
+        return { kind: 'object', fields: Object.fromEntries(entries) };
+      }
+      let kinds = new Set(entries.map(([, spec]) => JSON.stringify(spec.type)));
+      // Numbers widen as in inference: int + float → float.
+      if ([...kinds].every((k) => k === '{"kind":"int"}' || k === '{"kind":"float"}'))
+        kinds = new Set(['{"kind":"float"}']);
+      if (kinds.size > 1) return { kind: 'string' };
+      const values: FieldType =
+        kinds.size === 0 ? { kind: 'string' } : (JSON.parse([...kinds][0]!) as FieldType);
+      return entries.some(([, spec]) => spec.nullable)
+        ? { kind: 'record', values, valuesNullable: true }
+        : { kind: 'record', values };
+    }
+    default:
+      return type;
+  }
 }
 
 function place(

@@ -160,7 +160,23 @@ export class PostgresDriver implements DatabaseDriver {
       await finish(error as Error);
       throw statementError(this.target, error, sql);
     }
-    let pending: Record<string, unknown>[] | undefined = first.rows;
+    // Arrays of types pg has no parser for (enums, citext) arrive as array literals: parse them as text[].
+    const literalArrays = columns
+      .filter((column) => column.engineType.startsWith('_'))
+      .map((column) => column.name);
+    const { parsers: textParsers } = await load();
+    const parseTextArray = textParsers.getTypeParser(1009, 'text');
+    const fix = (rows: Record<string, unknown>[]): Record<string, unknown>[] => {
+      if (literalArrays.length === 0) return rows;
+      for (const row of rows) {
+        for (const name of literalArrays) {
+          const value = row[name];
+          if (typeof value === 'string') row[name] = parseTextArray(value);
+        }
+      }
+      return rows;
+    };
+    let pending: Record<string, unknown>[] | undefined = fix(first.rows);
     const target = this.target;
     return {
       columns,
@@ -175,7 +191,7 @@ export class PostgresDriver implements DatabaseDriver {
         try {
           const { rows } = await read();
           if (rows.length === 0) await finish();
-          return rows;
+          return fix(rows);
         } catch (error) {
           await finish(error as Error);
           throw statementError(target, error, sql);
