@@ -103,10 +103,14 @@ describe.skipIf(!pgUp)('readDatabase / toDatabase round trip — PostgreSQL', ()
   });
 
   it('writes every type into a created table and reads it back equal with the schema', async () => {
-    const written = await readRecords(ROWS, Item, { session }).toDatabase(`${schema.name}.items`, POSTGRES_URL, {
-      createTable: true,
-      conflictColumns: ['id'],
-    });
+    const written = await readRecords(ROWS, Item, { session }).toDatabase(
+      `${schema.name}.items`,
+      POSTGRES_URL,
+      {
+        createTable: true,
+        conflictColumns: ['id'],
+      },
+    );
     expect(written).toBe(3);
     const types = await schema.pool.query(
       `SELECT column_name, data_type, udt_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'items'`,
@@ -142,7 +146,9 @@ describe.skipIf(!pgUp)('readDatabase / toDatabase round trip — PostgreSQL', ()
   });
 
   it('infers the row type from the column types, nesting a__b columns and sampling JSON', async () => {
-    const rows = await readDatabase(`SELECT * FROM "${schema.name}".items ORDER BY id`, POSTGRES_URL, { session }).collect();
+    const rows = await readDatabase(`SELECT * FROM "${schema.name}".items ORDER BY id`, POSTGRES_URL, {
+      session,
+    }).collect();
     const first = rows[0]!;
     expect(first.id).toBe(1n); // int8 → bigint without a schema
     expect(first.big).toBe(2n ** 62n + 1n);
@@ -197,22 +203,44 @@ describe('readDatabase / toDatabase round trip — SQLite', () => {
     const file = join(env.dir, 'app.db');
     const session = env.session;
     expect(
-      await readRecords(ROWS, Item, { session }).toDatabase('items', file, { createTable: true, conflictColumns: ['id'] }),
+      await readRecords(ROWS, Item, { session }).toDatabase('items', file, {
+        createTable: true,
+        conflictColumns: ['id'],
+      }),
     ).toBe(3);
     const db = new Database(file, { readonly: true });
     const declared = Object.fromEntries(
-      (db.prepare(`SELECT name, type FROM pragma_table_info('items')`).all() as { name: string; type: string }[]).map((c) => [
-        c.name,
-        c.type,
-      ]),
+      (
+        db.prepare(`SELECT name, type FROM pragma_table_info('items')`).all() as {
+          name: string;
+          type: string;
+        }[]
+      ).map((c) => [c.name, c.type]),
     );
-    expect(declared).toMatchObject({ id: 'INTEGER', big: 'BIGINT', flag: 'BOOLEAN', at: 'TIMESTAMP', tags: 'JSON', emb: 'JSON', det__box__w: 'INTEGER' });
+    expect(declared).toMatchObject({
+      id: 'INTEGER',
+      big: 'BIGINT',
+      flag: 'BOOLEAN',
+      at: 'TIMESTAMP',
+      tags: 'JSON',
+      emb: 'JSON',
+      det__box__w: 'INTEGER',
+    });
     expect(db.prepare('SELECT at FROM items WHERE id = 1').get()).toEqual({ at: '2024-05-01T10:20:30.456Z' });
     db.close();
-    const back = await readDatabase('SELECT * FROM items ORDER BY id', file, { schema: Item, session }).collect();
+    const back = await readDatabase('SELECT * FROM items ORDER BY id', file, {
+      schema: Item,
+      session,
+    }).collect();
     expect(back).toEqual(ROWS);
     const inferred = await readDatabase('SELECT * FROM items ORDER BY id', file, { session }).collect();
-    expect(inferred[0]).toMatchObject({ id: 1, big: 2n ** 62n + 1n, flag: true, at: ROWS[0]!.at, emb: ROWS[0]!.emb });
+    expect(inferred[0]).toMatchObject({
+      id: 1,
+      big: 2n ** 62n + 1n,
+      flag: true,
+      at: ROWS[0]!.at,
+      emb: ROWS[0]!.emb,
+    });
     expect(inferred[0]!.det).toEqual(ROWS[0]!.det);
   });
 
@@ -220,10 +248,14 @@ describe('readDatabase / toDatabase round trip — SQLite', () => {
     const db = new Database(':memory:');
     db.exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, doc JSON, name TEXT); INSERT INTO t VALUES
       (1, '{"a": 1, "b": {"c": "x"}}', 'one'), (2, '{"a": 2, "b": {"c": "y"}}', 'two'), (3, NULL, NULL)`);
-    const rows = await readDatabase('SELECT id, doc, name, id * 2.5 AS scaled, count(*) OVER () AS n FROM t WHERE id >= @min ORDER BY id', db, {
-      session: env.session,
-      params: { min: 2 },
-    }).collect();
+    const rows = await readDatabase(
+      'SELECT id, doc, name, id * 2.5 AS scaled, count(*) OVER () AS n FROM t WHERE id >= @min ORDER BY id',
+      db,
+      {
+        session: env.session,
+        params: { min: 2 },
+      },
+    ).collect();
     expect(rows).toEqual([
       { id: 2, doc: { a: 2, b: { c: 'y' } }, name: 'two', scaled: 5, n: 2 },
       { id: 3, doc: null, name: null, scaled: 7.5, n: 2 },

@@ -6,7 +6,8 @@ import pg from 'pg';
 import { openSession, type Session } from '../../../compute/index.ts';
 
 /** PostgreSQL used by the bridge tests (CHAINQL_TEST_POSTGRES_URL overrides). */
-export const POSTGRES_URL = process.env.CHAINQL_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const POSTGRES_URL =
+  process.env.CHAINQL_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /**
  * True when PostgreSQL answers. With CI=true a missing server throws (the tests fail, never skip, on
@@ -20,9 +21,13 @@ export async function postgresAvailable(): Promise<boolean> {
     return true;
   } catch (error) {
     if (process.env.CI === 'true') {
-      throw new Error(`PostgreSQL is required on CI (CI=true) but ${POSTGRES_URL} does not answer: ${String(error)}`);
+      throw new Error(
+        `PostgreSQL is required on CI (CI=true) but ${POSTGRES_URL} does not answer: ${String(error)}`,
+      );
     }
-    process.stderr.write(`PostgreSQL not reachable at ${POSTGRES_URL}: skipping the database bridge tests.\n`);
+    process.stderr.write(
+      `PostgreSQL not reachable at ${POSTGRES_URL}: skipping the database bridge tests.\n`,
+    );
     return false;
   } finally {
     await client.end().catch(() => undefined);
@@ -30,7 +35,9 @@ export async function postgresAvailable(): Promise<boolean> {
 }
 
 /** A PostgreSQL schema no other test uses, created now; `drop()` removes it with everything in it. */
-export async function uniqueSchema(prefix = 'bridge'): Promise<{ name: string; pool: pg.Pool; drop(): Promise<void> }> {
+export async function uniqueSchema(
+  prefix = 'bridge',
+): Promise<{ name: string; pool: pg.Pool; drop(): Promise<void> }> {
   const name = `${prefix}_${randomBytes(5).toString('hex')}`;
   const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 2 });
   await pool.query(`CREATE SCHEMA "${name}"`);
