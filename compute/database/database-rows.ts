@@ -40,16 +40,15 @@ export function createDatabaseRowReader(
   }
   // The decoder only nests here (identity readers); types are checked below.
   const nest = direct.length > 0 ? createRowDecoder(direct, 'sqlite') : () => ({}) as Record<string, unknown>;
-  const typed = toZod(schema);
-  const fastTyped = compileFastCheck(typed);
-  const fastValid = validator ? compileFastCheck(validator) : undefined;
+  // With a zod schema only its own fast check may skip validation (refinements such as z.email() have none).
+  const fast = compileFastCheck(validator ?? toZod(schema));
   const columnOf = columnLookup(bindings);
   const context = { file: target, position: { row: 0 }, source: 'native' as const };
   return (raw, row) => {
     const nested = nest(raw);
     for (const { keys, column } of whole) setPath(nested, keys, raw[column] ?? null);
     let value = nested;
-    if (!(fastValid ? fastValid(value) : fastTyped?.(value))) {
+    if (!fast?.(value)) {
       try {
         value = coerceRow(value, schema, { ...context, position: { row } });
       } catch (error) {
