@@ -2,11 +2,11 @@ import { join, resolve } from 'node:path';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { openSqliteWarehouse } from '../clients/warehouse/sqlite/sqlite-warehouse.ts';
 import type { WarehouseDriver } from '../clients/warehouse/warehouse-driver.ts';
 import { defaultDataDir, openSession, type Session } from '../compute/session.ts';
-import { createInlineReader } from './exec/inline-reader.ts';
-import { createReadPool, type ReadExecutor } from './exec/read-pool.ts';
-import type { QueryEnv, RequestContext, RowLimits } from './graphql/query-env.ts';
+import { getCompiler } from '../schema/dialect/get-compiler.ts';
+import type { QueryEnv, QueryLimits, RequestContext } from './graphql/query-env.ts';
 import { type ServedJobManager, withPipelineFields } from './pipelines/pipeline-fields.ts';
 import { exampleQuery, keylessExampleQuery } from './playground.ts';
 import { type ApiKeys, parseApiKeys, type Role, requestKey, useAuth } from './plugins/use-auth.ts';
@@ -16,15 +16,19 @@ import { DEFAULT_SHAPE_LIMITS, type QueryShapeLimits, useLimits } from './plugin
 import { usePersistedQueries } from './plugins/use-persisted-queries.ts';
 import { useRowCapWarnings } from './plugins/use-row-cap-warnings.ts';
 import { useTimeout } from './plugins/use-timeout.ts';
+import { DEFAULT_FILTER_LIMITS } from './query/filter-limits.ts';
 import type { RegistryView } from './registry-view.ts';
 import { SchemaCache } from './schema-cache.ts';
 import { ServerConfigError } from './server-errors.ts';
 
 /** Every server limit; each has a default (see {@link DEFAULT_LIMITS}). */
-export interface ServerLimits extends RowLimits, QueryShapeLimits {
+export interface ServerLimits extends QueryLimits, QueryShapeLimits {
   /** Per-operation timeout in ms; the running SQL is interrupted. 0 disables. Default 10000. */
   readonly timeoutMs: number;
-  /** Worker threads running SQLite reads. Default min(4, max(2, cores)). */
+  /**
+   * Worker threads running SQLite reads, for the SQLite warehouse `createApp` opens itself (`dataDir` or
+   * `dbPath`); a given warehouse keeps its own setting. Default min(4, max(2, cores)).
+   */
   readonly readThreads?: number;
 }
 
@@ -32,20 +36,27 @@ export const DEFAULT_LIMITS: ServerLimits = {
   defaultLimit: 100,
   maxLimit: 10_000,
   timeoutMs: 10_000,
+  ...DEFAULT_FILTER_LIMITS,
   ...DEFAULT_SHAPE_LIMITS,
 };
 
-/** Options of {@link createApp}. Give `dataDir`, or a `session`, or `warehouse` + `registry` (or `registry` + `dbPath`). */
+/**
+ * Options of {@link createApp}. Give `dataDir`, or a `session`, or `warehouse` + `registry` (or `registry` +
+ * `dbPath`). Any `WarehouseDriver` whose dialect has a compiler can be served.
+ */
 export interface CreateAppOptions {
   /** Data directory with `chainql.db` (default `CHAINQL_DATA_DIR` or `./.chainql`). */
   readonly dataDir?: string;
   /** An open session (warehouse + registry) to serve; not closed by `app.close()`. */
   readonly session?: Pick<Session, 'warehouse' | 'registry'>;
-  /** Warehouse to serve (with `registry`): the embedded SQLite warehouse (its `path` is read). */
+  /** Warehouse to serve (with `registry`); not closed by `app.close()`. */
   readonly warehouse?: WarehouseDriver;
   /** Registry to serve (with `warehouse` or `dbPath`), e.g. a `DatasetRegistry` or a custom RegistryView. */
   readonly registry?: RegistryView;
-  /** SQLite warehouse file the registry's tables live in (with `registry`, when no `warehouse` is given). */
+  /**
+   * SQLite warehouse file the registry's tables live in (with `registry`, when no `warehouse` is given):
+   * the app opens its own warehouse on it and closes it on `close()`.
+   */
   readonly dbPath?: string;
   /**
    * API keys: a map, or `CHAINQL_API_KEYS` syntax (`key1:reader,key2:writer,key3:admin`).
@@ -56,11 +67,6 @@ export interface CreateAppOptions {
   readonly limits?: Partial<ServerLimits>;
   /** Serve GraphiQL to browsers at /graphql. Default true. */
   readonly graphiql?: boolean;
-  /**
-   * Runs the compiled SQL. Default: a worker-thread read pool (`limits.readThreads` threads) that
-   * `close()` stops. Benchmarks pass a recording wrapper; a given executor is not closed by `close()`.
-   */
-  readonly executor?: ReadExecutor;
   /** Where unexpected (masked) errors are logged. Default console.error. */
   readonly logError?: (error: unknown) => void;
   /**
@@ -81,8 +87,9 @@ export type ChainqlApp = YogaServerInstance<Record<string, unknown>, RequestCont
 };
 
 /**
- * Creates the GraphQL app (no port: call `listen` from `serve.ts`, or `app.fetch` in tests).
- * @throws ServerConfigError for a warehouse that is not the embedded SQLite one, bad API keys, or a
+ * Creates the GraphQL app (no port: call `listen` from `serve.ts`, or `app.fetch` in tests). Queries run
+ * through `warehouse.read` (see clients/warehouse/warehouse-driver.ts), compiled for the warehouse's dialect.
+ * @throws ServerConfigError for `registry` without a warehouse or `dbPath`, bad API keys, or a
  *   `defaultLimit` (or `CHAINQL_DEFAULT_LIMIT`) that is not between 1 and `maxLimit`.
  */
 export async function createApp(options: CreateAppOptions = {}): Promise<ChainqlApp> {
@@ -100,39 +107,34 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
     typeof options.apiKeys === 'object'
       ? options.apiKeys
       : parseApiKeys(options.apiKeys ?? process.env.CHAINQL_API_KEYS);
+  const readThreads = limits.readThreads === undefined ? {} : { readThreads: limits.readThreads };
   let owned: Session | undefined;
+  let ownedWarehouse: WarehouseDriver | undefined;
   let registry: RegistryView;
-  let dbPath: string;
+  let warehouse: WarehouseDriver;
   if (options.registry !== undefined) {
-    const path = options.dbPath ?? (options.warehouse as { path?: unknown } | undefined)?.path;
-    if (
-      typeof path !== 'string' ||
-      (options.warehouse !== undefined && options.warehouse.dialect !== 'sqlite')
-    ) {
-      throw new ServerConfigError('createApp: `registry` needs the SQLite `warehouse` (or its `dbPath`).');
+    if (options.warehouse === undefined && options.dbPath === undefined) {
+      throw new ServerConfigError(
+        'createApp: `registry` needs the `warehouse` its tables live in (or `dbPath`).',
+      );
     }
     registry = options.registry;
-    dbPath = path;
+    if (options.warehouse !== undefined) warehouse = options.warehouse;
+    else {
+      ownedWarehouse = await openSqliteWarehouse({ path: options.dbPath as string, ...readThreads });
+      warehouse = ownedWarehouse;
+    }
+  } else if (options.session !== undefined) {
+    registry = options.session.registry;
+    warehouse = options.session.warehouse;
   } else {
-    if (options.session === undefined) {
-      owned = await openSession({ dataDir: resolve(options.dataDir ?? defaultDataDir()) });
-    }
-    const session = options.session ?? (owned as Session);
-    registry = session.registry;
-    const path = (session.warehouse as { path?: unknown }).path;
-    if (session.warehouse.dialect !== 'sqlite' || typeof path !== 'string') {
-      await owned?.close();
-      throw new ServerConfigError('The GraphQL server currently serves the embedded SQLite warehouse only.');
-    }
-    dbPath = path;
+    const dataDir = resolve(options.dataDir ?? defaultDataDir());
+    ownedWarehouse = await openSqliteWarehouse({ path: join(dataDir, 'chainql.db'), ...readThreads });
+    owned = await openSession({ dataDir, warehouse: ownedWarehouse });
+    registry = owned.registry;
+    warehouse = ownedWarehouse;
   }
-  const ownsExecutor = options.executor === undefined;
-  const executor: ReadExecutor =
-    options.executor ??
-    createReadPool(limits.readThreads === undefined ? {} : { threads: limits.readThreads });
-  // Unique-index point lookups skip the worker round trip; a caller-given executor sees every statement.
-  const pointExecutor = ownsExecutor ? createInlineReader() : executor;
-  const env: QueryEnv = { executor, pointExecutor, dbPath, limits };
+  const env: QueryEnv = { warehouse, compiler: getCompiler(warehouse.dialect), limits };
   const cache = new SchemaCache(registry, env);
 
   const yoga = createYoga<Record<string, unknown>, RequestContext>({
@@ -190,11 +192,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
     async close() {
       if (closed) return;
       closed = true;
-      if (ownsExecutor) {
-        await executor.close();
-        await pointExecutor.close();
-      }
       await owned?.close();
+      await ownedWarehouse?.close();
     },
   });
 }

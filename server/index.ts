@@ -14,10 +14,8 @@ export {
   DEFAULT_LIMITS,
   type ServerLimits,
 } from './app.ts';
-export { createReadPool, type ReadExecutor, type ReadPoolOptions } from './exec/read-pool.ts';
-export type { ReadTask } from './exec/read-worker.ts';
 export { buildSchema } from './graphql/build-schema.ts';
-export type { QueryEnv, RequestContext, RowLimits } from './graphql/query-env.ts';
+export type { QueryEnv, QueryLimits, RequestContext, RowLimits } from './graphql/query-env.ts';
 export type { DatasetModel, ServedModel } from './model/dataset-model.ts';
 export { buildServedModel, loadServedModel } from './model/model-builder.ts';
 export { allocateNames, isValidGraphqlName, sanitizeName } from './naming.ts';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lexicographicSortSchema, printSchema } from 'graphql';
+import { getCompiler } from '../schema/dialect/get-compiler.ts';
 import { DEFAULT_LIMITS } from './app.ts';
 import { buildSchema } from './graphql/build-schema.ts';
 import type { QueryEnv } from './graphql/query-env.ts';
@@ -20,12 +21,9 @@ import type { ServedVersion } from './registry-view.ts';
 /** The SDL of a served model. Resolvers are not run, so no warehouse is needed. */
 export function printServedSdl(model: ServedModel): string {
   const env: QueryEnv = {
-    dbPath: '',
+    warehouse: { read: () => Promise.reject(new Error('print-sdl does not execute queries')) },
+    compiler: getCompiler('sqlite'),
     limits: DEFAULT_LIMITS,
-    executor: {
-      read: () => Promise.reject(new Error('print-sdl does not execute queries')),
-      close: async () => {},
-    },
   };
   return printSchema(lexicographicSortSchema(buildSchema(model, env)));
 }

@@ -60,6 +60,33 @@ export interface StreamOptions {
 }
 
 /**
+ * Options of {@link WarehouseDriver.read}: how one interactive read (a GraphQL root field) runs.
+ *
+ * Drivers must honour all of them: ClickHouse can pass `timeoutMs` as `max_execution_time` and `signal` to the
+ * client's `abort_signal`; SQLite runs reads on worker threads and terminates the thread to stop one.
+ */
+export interface ReadOptions {
+  /**
+   * Cancels the read: the running statement is stopped and the promise rejects with `signal.reason` (an
+   * `Error`), or `ReadCancelledError` when the reason is not one.
+   */
+  readonly signal?: AbortSignal;
+  /**
+   * Time budget of this statement in ms; past it the statement is stopped and the read rejects with
+   * `ReadTimeoutError` (code TIMEOUT). Undefined or 0: no budget of its own (`signal` still applies).
+   */
+  readonly timeoutMs?: number;
+  /**
+   * The statement is a point lookup bounded by a unique index (`_by_pk`): it touches at most a few rows, so
+   * the driver may run it on the calling thread without the read pool's hop. Default false (a read that may
+   * scan; never run where it could stall the caller's event loop).
+   */
+  readonly point?: boolean;
+  /** Read 64-bit integers as `bigint` instead of `number`. Default false. */
+  readonly bigints?: boolean;
+}
+
+/**
  * The contract every warehouse (Data Memory backend) implements: embedded SQLite now,
  * ClickHouse at scale. All methods are async so network engines fit; SQL comes from the
  * dialect compilers in `schema/` and values are always bound parameters.
@@ -77,6 +104,14 @@ export interface WarehouseDriver {
   execute(query: CompiledQuery): Promise<void>;
   /** Runs a query and returns all rows. Use only for bounded results; use `stream` for tables. */
   query(query: CompiledQuery, options?: { bigints?: boolean }): Promise<RawRow[]>;
+  /**
+   * Runs one interactive read (a SELECT from the dialect compiler) off the caller's event loop, bounded by
+   * `options.signal`/`timeoutMs`, and returns all rows keyed by column alias. Used by the GraphQL server.
+   * @throws ReadTimeoutError past `timeoutMs`; the signal's reason when `signal` aborts;
+   *   WarehouseOverloadedError (code OVERLOADED) when the driver's read queue is full; TableNotFoundError;
+   *   WarehouseError for any other failure.
+   */
+  read(query: CompiledQuery, options?: ReadOptions): Promise<RawRow[]>;
   /** Streams a query's rows in chunks without loading the result into memory. */
   stream(query: CompiledQuery, options?: StreamOptions): AsyncIterable<RawRow[]>;
 

@@ -38,3 +38,27 @@ export class WarehouseClosedError extends WarehouseError {
     super(`The warehouse is closed (${what} called after close()).`, { code: 'WAREHOUSE_CLOSED' });
   }
 }
+
+/** A `read` ran past its `timeoutMs` and was stopped. */
+export class ReadTimeoutError extends WarehouseError {
+  constructor(
+    readonly timeoutMs: number,
+    details: { sql?: string; parameters?: readonly unknown[] } = {},
+  ) {
+    super(`Query exceeded the ${timeoutMs} ms timeout and was cancelled.`, { ...details, code: 'TIMEOUT' });
+  }
+}
+
+/** A `read` was cancelled through its signal (whose reason was not an Error). */
+export class ReadCancelledError extends WarehouseError {
+  constructor(details: { sql?: string; parameters?: readonly unknown[] } = {}) {
+    super('The query was cancelled.', { ...details, code: 'CANCELLED' });
+  }
+}
+
+/** The driver's queue of pending reads is full; retry shortly. */
+export class WarehouseOverloadedError extends WarehouseError {
+  constructor(details: { sql?: string; parameters?: readonly unknown[]; cause?: unknown } = {}) {
+    super('The server is busy (read queue full); retry shortly.', { ...details, code: 'OVERLOADED' });
+  }
+}

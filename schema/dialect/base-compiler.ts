@@ -10,7 +10,7 @@
 import type { AggregateFunction } from '../expr/aggregate-node.ts';
 import { type ExprNode, type NodeVisitor, visitNode } from '../expr/expr-node.ts';
 import type { FunctionName } from '../expr/function-nodes.ts';
-import type { LiteralValue } from '../expr/literal-node.ts';
+import type { LiteralNode, LiteralValue } from '../expr/literal-node.ts';
 import type { ComparisonOp, MatchNode } from '../expr/predicate-nodes.ts';
 import { effectiveNulls, type Query, type SelectQuery, type Source } from '../query/query-node.ts';
 import { pathToColumnName } from '../record/column.ts';
@@ -40,6 +40,15 @@ const COMPARISON_SQL: Readonly<Record<ComparisonOp, string>> = {
   lte: '<=',
 };
 const ARITHMETIC_SQL = { add: '+', sub: '-', mul: '*', div: '/', mod: '%' } as const;
+
+/** `IN` lists of at least this many literal values are bound as one list parameter (see `inBoundList`). */
+export const LIST_AS_ONE_VALUE_MIN = 16;
+/** `and`/`or` with more operands than this compile as a balanced tree. */
+const BALANCE_ABOVE = 64;
+
+function isBindableLiteral(node: ExprNode): boolean {
+  return node.kind === 'literal' && node.value !== null && !Array.isArray(node.value);
+}
 
 /** The shared compiler; see the file comment for the hook contract. */
 export abstract class BaseCompiler implements DialectCompiler {
@@ -73,8 +82,19 @@ export abstract class BaseCompiler implements DialectCompiler {
   protected guardNullOperand(_operand: string, predicate: string): string {
     return predicate;
   }
-  /** Regular-expression search. */
-  protected abstract regexpMatch(operand: string, pattern: string): string;
+  /** Regular-expression search (`caseInsensitive` for `iregexp`). */
+  protected abstract regexpMatch(operand: string, pattern: string, caseInsensitive: boolean): string;
+  /**
+   * `operand [NOT] IN <one bound list>`: binds `values` (non-null literals) as one parameter. Used for lists
+   * longer than {@link LIST_AS_ONE_VALUE_MIN}, so a 100,000-value `_in` is one parameter and one cached
+   * statement, not 100,000 placeholders (SQLite allows 32,766). NULL operands give NULL.
+   */
+  protected abstract inBoundList(
+    operand: string,
+    values: readonly Exclude<LiteralValue, null>[],
+    negated: boolean,
+    ctx: CompileContext,
+  ): string;
 
   private readonly visitor: NodeVisitor<string, CompileContext> = {
     column: (n) =>
@@ -84,14 +104,16 @@ export abstract class BaseCompiler implements DialectCompiler {
     comparison: (n, ctx) => `(${this.expr(n.left, ctx)} ${COMPARISON_SQL[n.op]} ${this.expr(n.right, ctx)})`,
     logical: (n, ctx) => {
       if (n.operands.length === 0) return this.booleanConstant(n.op === 'and');
-      const [only] = n.operands;
-      if (n.operands.length === 1 && only) return this.expr(only, ctx);
-      return `(${n.operands.map((o) => this.expr(o, ctx)).join(n.op === 'and' ? ' AND ' : ' OR ')})`;
+      return this.logical(n.op, n.operands, ctx);
     },
     not: (n, ctx) => `(NOT ${this.expr(n.operand, ctx)})`,
     in: (n, ctx) => {
       if (n.values.length === 0) return this.booleanConstant(n.negated);
       const operand = this.expr(n.operand, ctx);
+      if (n.values.length >= LIST_AS_ONE_VALUE_MIN && n.values.every(isBindableLiteral)) {
+        const values = n.values.map((v) => (v as LiteralNode).value as Exclude<LiteralValue, null>);
+        return this.inBoundList(operand, values, n.negated, ctx);
+      }
       const values = n.values.map((v) => this.expr(v, ctx)).join(', ');
       return this.guardNullOperand(operand, `(${operand} ${n.negated ? 'NOT IN' : 'IN'} (${values}))`);
     },
@@ -118,6 +140,22 @@ export abstract class BaseCompiler implements DialectCompiler {
     },
   };
 
+  /**
+   * `a AND b AND …` with parentheses balancing long lists into a tree of depth log₂(n): engines parse a flat
+   * chain as a left-deep tree, and SQLite refuses expressions deeper than 1,000.
+   */
+  private logical(op: 'and' | 'or', operands: readonly ExprNode[], ctx: CompileContext): string {
+    const [only] = operands;
+    if (operands.length === 1 && only) return this.expr(only, ctx);
+    if (operands.length > BALANCE_ABOVE) {
+      const mid = Math.ceil(operands.length / 2);
+      const left = this.logical(op, operands.slice(0, mid), ctx);
+      const right = this.logical(op, operands.slice(mid), ctx);
+      return `(${left} ${op === 'and' ? 'AND' : 'OR'} ${right})`;
+    }
+    return `(${operands.map((o) => this.expr(o, ctx)).join(op === 'and' ? ' AND ' : ' OR ')})`;
+  }
+
   /** Compiles one expression within a larger statement. */
   protected expr(node: ExprNode, ctx: CompileContext): string {
     return visitNode(this.visitor, node, ctx);
@@ -138,8 +176,9 @@ export abstract class BaseCompiler implements DialectCompiler {
         const sql = this.globMatch(n, operand, ctx);
         return n.negated ? `(NOT ${sql})` : sql;
       }
-      case 'regexp': {
-        const sql = this.regexpMatch(operand, this.expr(n.pattern, ctx));
+      case 'regexp':
+      case 'iregexp': {
+        const sql = this.regexpMatch(operand, this.expr(n.pattern, ctx), n.op === 'iregexp');
         return n.negated ? `(NOT ${sql})` : sql;
       }
     }

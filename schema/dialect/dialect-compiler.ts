@@ -17,6 +17,11 @@ export interface DialectCapabilities {
   readonly exceptKeyword: string;
   /** Outer joins fill missing sides with NULL only when asked (ClickHouse `join_use_nulls`). */
   readonly joinNullsSetting: string | null;
+  /**
+   * Arrays are stored as JSON text whose bigint items are decimal strings (SQLite), so `arrayContains` must
+   * look for the item's text; otherwise arrays are native (`Array(Int64)`) and items compare as numbers.
+   */
+  readonly bigintArrayItemsAsText: boolean;
 }
 
 /** Compiles expression and query nodes into `{ sql, parameters }`. Stateless: safe to share and call concurrently. */

@@ -18,7 +18,13 @@ function describeValue(value: LiteralValue): string {
   return String(value);
 }
 
-const MATCH_METHOD = { like: 'like', ilike: 'ilike', glob: 'glob', regexp: 'regexp' } as const;
+const MATCH_METHOD = {
+  like: 'like',
+  ilike: 'ilike',
+  glob: 'glob',
+  regexp: 'regexp',
+  iregexp: 'iregexp',
+} as const;
 
 const describer: NodeVisitor<string> = {
   column: (n) => (n.table ? `C('${n.path}', { table: '${n.table}' })` : `C('${n.path}')`),

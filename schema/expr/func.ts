@@ -58,4 +58,6 @@ export const func = Object.freeze({
   cosineDistance: (a: ExprInput, b: ExprInput): ExprT => call('cosineDistance', [a, b]),
   /** Euclidean (L2) distance of two vectors. */
   euclideanDistance: (a: ExprInput, b: ExprInput): ExprT => call('euclideanDistance', [a, b]),
+  /** Inner (dot) product of two vectors. */
+  innerProduct: (a: ExprInput, b: ExprInput): ExprT => call('innerProduct', [a, b]),
 });

@@ -14,7 +14,9 @@ import type { ExprNode } from './expr-node.ts';
  * - math: `abs`, `round` (to an integer, halves away from zero), `floor`, `ceil`;
  * - conditional: `coalesce(a, b, …)`, `ifNull(a, b)`;
  * - arrays: `arrayLength(a)`, `arrayContains(a, value)`;
- * - vectors: `cosineDistance(a, b)` (1 − cosine similarity), `euclideanDistance(a, b)` (L2).
+ * - vectors: `cosineDistance(a, b)` (1 − cosine similarity; NULL when either vector
+ *   is all zeros), `euclideanDistance(a, b)` (L2), `innerProduct(a, b)` (Σ aᵢbᵢ). Vectors of different lengths
+ *   are an error.
  */
 export type FunctionName =
   | 'length'
@@ -37,7 +39,8 @@ export type FunctionName =
   | 'arrayLength'
   | 'arrayContains'
   | 'cosineDistance'
-  | 'euclideanDistance';
+  | 'euclideanDistance'
+  | 'innerProduct';
 
 /** Allowed argument counts per function: `[min, max]` (`max` Infinity for variadic). */
 export const FUNCTION_ARITY: Readonly<Record<FunctionName, readonly [number, number]>> = Object.freeze({
@@ -62,6 +65,7 @@ export const FUNCTION_ARITY: Readonly<Record<FunctionName, readonly [number, num
   arrayContains: [2, 2],
   cosineDistance: [2, 2],
   euclideanDistance: [2, 2],
+  innerProduct: [2, 2],
 });
 
 /** `name(args…)`. */

@@ -45,9 +45,11 @@ export interface IsNullNode {
 
 /**
  * Pattern operators: `like` (case-sensitive, `%`/`_`), `ilike` (case-insensitive),
- * `glob` (`*`, `?`, `[…]`, case-sensitive), `regexp` (unanchored regular-expression search).
+ * `glob` (`*`, `?`, `[…]`, case-sensitive), `regexp` (unanchored regular-expression search),
+ * `iregexp` (the same, case-insensitive). Regular expressions follow JavaScript's Unicode mode (`u` flag) on
+ * SQLite and RE2 on ClickHouse; the common syntax (classes, anchors, groups, quantifiers) means the same.
  */
-export type MatchOp = 'like' | 'ilike' | 'glob' | 'regexp';
+export type MatchOp = 'like' | 'ilike' | 'glob' | 'regexp' | 'iregexp';
 
 /** `operand <op> pattern`, optionally negated. */
 export interface MatchNode {

@@ -159,6 +159,7 @@ function checkFunction(node: NodeOfKind<'function'>, ctx: Ctx): ExprType {
     }
     case 'cosineDistance':
     case 'euclideanDistance':
+    case 'innerProduct':
       for (const arg of node.args) requireKind(arg, ctx, isVectorLike, 'a vector (array of numbers)', node);
       return T.float;
   }

@@ -1,11 +1,15 @@
+import { literalNode } from '../../schema/expr/literal-node.ts';
+import { comparisonNode } from '../../schema/expr/predicate-nodes.ts';
 import type { DatasetModel, LeafModel } from '../model/dataset-model.ts';
+import type { PlannedRead } from '../query/planned-read.ts';
+import { type QueryScope, scopeFor } from '../query/query-scope.ts';
+import { needsBigints, type Row, rowDecoder, selectList } from '../query/row-queries.ts';
+import { runRead } from '../query/run-read.ts';
+import { rowSelection, subFieldsOf } from '../query/selection.ts';
+import { encodeParam } from '../query/value-codec.ts';
+import { allOf } from '../query/where-builder.ts';
 import type { ServedVersion } from '../registry-view.ts';
 import { BadUserInputError } from '../server-errors.ts';
-import { needsBigints, rowDecoder, type Statement, selectList } from '../sql/row-statements.ts';
-import { type QueryScope, scopeFor } from '../sql/scope.ts';
-import { rowSelection, subFieldsOf } from '../sql/selection.ts';
-import { Params } from '../sql/sql-text.ts';
-import { encodeParam } from '../sql/value-codec.ts';
 import { type DatasetTypes, isScalarLeaf } from './dataset-types.ts';
 import { type FieldSpec, type InputSpec, inType, outList, outType } from './pothos-builder.ts';
 import type { QueryEnv } from './query-env.ts';
@@ -77,29 +81,28 @@ export function byPkVersionArgument(args: readonly ByPkArgument[]): string {
 }
 
 /**
- * `SELECT <selection> FROM <table> WHERE <k1> = ? AND … LIMIT 1`, decoding to one row or null.
+ * `SELECT <selection> FROM <table> WHERE <k1> = ? AND … LIMIT 1`, decoding to one row or null; a point read
+ * (answered from the unique index, so the driver may run it inline).
  * @param values argument values by argument name (as GraphQL coerced them).
  * @throws BadUserInputError when the scope's version declares a different primary key than the served one,
  *   or a value cannot represent its field's type.
  */
-export function byPkStatement(
+export function byPkRead(
   scope: QueryScope,
   selection: Parameters<typeof selectList>[1],
   args: readonly ByPkArgument[],
   values: Readonly<Record<string, unknown>>,
-): Statement<Record<string | symbol, unknown> | null> {
+): PlannedRead<Row | null> {
   checkVersionKey(scope.ds, scope.version);
-  const params = new Params();
   const { items, alias } = selectList(scope, selection);
-  const tests = args.map(
-    ({ name, leaf }) => `${scope.col(leaf)} = ${params.add(encodeParam(leaf.type, values[name], name))}`,
+  const tests = args.map(({ name, leaf }) =>
+    comparisonNode('eq', scope.col(leaf), literalNode(encodeParam(leaf.type, values[name], name))),
   );
-  const sql = `SELECT ${items.length > 0 ? items.join(', ') : '1 AS "_"'} FROM ${scope.table} WHERE ${tests.join(' AND ')} LIMIT 1`;
   const decode = rowDecoder(scope, selection, alias);
   return {
-    sql,
-    params: params.values,
+    query: { kind: 'select', from: scope.table, selections: items, where: allOf(tests), limit: 1 },
     bigints: needsBigints(selection.leaves),
+    point: true,
     decode: (rows) => (rows[0] === undefined ? null : decode(rows[0])),
   };
 }
@@ -147,12 +150,7 @@ export function byPkRootFields(types: DatasetTypes, env: QueryEnv): Record<strin
     resolve: async (_src, values, ctx, info) => {
       const scope = scopeFor(ds, values[versionArg] as string | null | undefined);
       const selection = rowSelection(ds.root, subFieldsOf(info.fieldNodes, info.fragments), info.fragments);
-      const statement = byPkStatement(scope, selection, keyArgs, values);
-      const rows = await (env.pointExecutor ?? env.executor).read(
-        { dbPath: env.dbPath, sql: statement.sql, params: statement.params, bigints: statement.bigints },
-        ctx.signal,
-      );
-      return statement.decode(rows);
+      return runRead(env, byPkRead(scope, selection, keyArgs, values), ctx.signal);
     },
   };
   return { [`${ds.gqlName}_by_pk`]: field };

@@ -1,7 +1,7 @@
 import type { FieldType } from '../../schema/record/field-type.ts';
 import type { DatasetModel, LeafModel, ObjectModel } from '../model/dataset-model.ts';
 import { allocateNames } from '../naming.ts';
-import { ID_KEY } from '../sql/row-decoder.ts';
+import { ID_KEY } from '../query/row-decoder.ts';
 import {
   type FieldSpec,
   type InputSpec,

@@ -1,5 +1,6 @@
-import type { ReadExecutor } from '../exec/read-pool.ts';
 import type { RowCapNotes } from '../plugins/use-row-cap-warnings.ts';
+import type { FilterLimits } from '../query/filter-limits.ts';
+import type { ReadTarget } from '../query/run-read.ts';
 
 /** Row limits applied by the generated resolvers. */
 export interface RowLimits {
@@ -9,17 +10,15 @@ export interface RowLimits {
   readonly maxLimit: number;
 }
 
-/** What the generated resolvers need besides their arguments: where and how to run SQL. */
-export interface QueryEnv {
-  readonly executor: ReadExecutor;
-  /**
-   * Executor for point lookups bounded by a unique index (`_by_pk`); default `executor`. The server runs
-   * them on the main thread (see exec/inline-reader.ts).
-   */
-  readonly pointExecutor?: ReadExecutor;
-  /** The SQLite warehouse file. */
-  readonly dbPath: string;
-  readonly limits: RowLimits;
+/** Every limit the generated resolvers apply. */
+export interface QueryLimits extends RowLimits, FilterLimits {}
+
+/**
+ * What the generated resolvers need besides their arguments: the warehouse (any `WarehouseDriver`), the
+ * compiler of its dialect, and the limits.
+ */
+export interface QueryEnv extends ReadTarget {
+  readonly limits: QueryLimits;
 }
 
 /** The per-request GraphQL context fields the server's plugins provide. */

@@ -1,33 +1,31 @@
 import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import type { DatasetModel, LeafModel } from '../model/dataset-model.ts';
 import { AGGREGATE_OPS, type AggregateOp } from '../model/type-names.ts';
-import { BadUserInputError } from '../server-errors.ts';
 import {
   type AggregateSelection,
-  aggregateStatement,
+  aggregateRead,
   groupLeaves,
-  groupsStatement,
-} from '../sql/aggregate-statements.ts';
-import { DISTANCE_KEY } from '../sql/row-decoder.ts';
-import { byIdStatement, nearestStatement, rowsStatement, type Statement } from '../sql/row-statements.ts';
-import { scopeFor } from '../sql/scope.ts';
-import { rowSelection, subFieldsOf } from '../sql/selection.ts';
+  groupsRead,
+} from '../query/aggregate-queries.ts';
+import { FilterBudget } from '../query/filter-limits.ts';
+import { scopeFor } from '../query/query-scope.ts';
+import { DISTANCE_KEY } from '../query/row-decoder.ts';
+import { byIdRead, nearestRead, rowsRead } from '../query/row-queries.ts';
+import { runRead } from '../query/run-read.ts';
+import { rowSelection, subFieldsOf } from '../query/selection.ts';
+import { BadUserInputError } from '../server-errors.ts';
 import { AggregateTypes } from './aggregate-types.ts';
 import { byPkRootFields } from './by-pk-field.ts';
 import { DatasetTypes } from './dataset-types.ts';
 import { type FieldSpec, type InputSpec, inList, inType, outList, outType } from './pothos-builder.ts';
-import type { QueryEnv, RequestContext } from './query-env.ts';
+import type { QueryEnv } from './query-env.ts';
 import type { ObjectTypeRef, Row, TypeFactory } from './type-factory.ts';
 
 type Args = Record<string, unknown>;
 
-/** Runs a compiled statement on the read pool and decodes it. */
-async function run<T>(env: QueryEnv, ctx: RequestContext, statement: Statement<T>): Promise<T> {
-  const rows = await env.executor.read(
-    { dbPath: env.dbPath, sql: statement.sql, params: statement.params, bigints: statement.bigints },
-    ctx.signal,
-  );
-  return statement.decode(rows);
+/** A fresh filter budget for one `where`/`having` argument. */
+export function filterBudget(env: QueryEnv, argument: 'where' | 'having'): FilterBudget {
+  return new FilterBudget(env.limits, argument, env.compiler.capabilities);
 }
 
 /** Validates `limit`/`offset` against the server limits. */
@@ -103,11 +101,15 @@ export function datasetRootFields(
     resolve: (_src, args, ctx, info) => {
       const scope = scopeFor(ds, args.version as string | undefined);
       const selection = rowSelection(ds.root, subFieldsOf(info.fieldNodes, info.fragments), info.fragments);
-      return run(
-        env,
-        ctx,
-        rowsStatement(scope, selection, { where: args.where, order_by: args.order_by, ...paging(env, args) }),
-      ).then((list) => ctx.rowCap?.check(info.path, list, args.limit) ?? list);
+      const planned = rowsRead(
+        scope,
+        selection,
+        { where: args.where, order_by: args.order_by, ...paging(env, args) },
+        filterBudget(env, 'where'),
+      );
+      return runRead(env, planned, ctx.signal).then(
+        (list) => ctx.rowCap?.check(info.path, list, args.limit) ?? list,
+      );
     },
   };
 
@@ -124,17 +126,20 @@ export function datasetRootFields(
         nodeNodes && rowSelection(ds.root, subFieldsOf(nodeNodes, info.fragments), info.fragments);
       const explicit = args.limit !== undefined && args.limit !== null;
       const page = paging(env, args);
-      return run(
-        env,
-        ctx,
-        aggregateStatement(scope, aggregateSelection(ds, aggNodes, info), nodes, {
+      const planned = aggregateRead(
+        scope,
+        aggregateSelection(ds, aggNodes, info),
+        nodes,
+        {
           where: args.where,
           order_by: args.order_by,
           ...(explicit ? { limit: page.limit } : {}),
           ...(args.offset !== undefined && args.offset !== null ? { offset: page.offset } : {}),
           nodesLimit: env.limits.defaultLimit,
-        }),
-      ).then((result) => ({ ...result, limit: args.limit })); // `nodes` checks the row cap with it
+        },
+        filterBudget(env, 'where'),
+      );
+      return runRead(env, planned, ctx.signal).then((result) => ({ ...result, limit: args.limit })); // `nodes` checks the row cap with it
     },
   };
 
@@ -162,17 +167,17 @@ export function datasetRootFields(
         ? rowSelection(ds.root, subFieldsOf(keyNodes, info.fragments), info.fragments).leaves
         : [];
       const selection = aggregateSelection(ds, top.get('aggregate') ?? [], info);
-      return run(
-        env,
-        ctx,
-        groupsStatement(scope, selection, new Set(keySel), {
-          by,
-          where: args.where,
-          having: args.having,
-          order_by: args.order_by,
-          ...paging(env, args),
-        }),
-      ).then((list) => ctx.rowCap?.check(info.path, list, args.limit) ?? list);
+      const planned = groupsRead(
+        scope,
+        selection,
+        new Set(keySel),
+        { by, where: args.where, having: args.having, order_by: args.order_by, ...paging(env, args) },
+        filterBudget(env, 'where'),
+        filterBudget(env, 'having'),
+      );
+      return runRead(env, planned, ctx.signal).then(
+        (list) => ctx.rowCap?.check(info.path, list, args.limit) ?? list,
+      );
     },
   };
 
@@ -183,8 +188,8 @@ export function datasetRootFields(
     resolve: async (_src, args, ctx, info) => {
       const scope = scopeFor(ds, args.version as string | undefined);
       const selection = rowSelection(ds.root, subFieldsOf(info.fieldNodes, info.fragments), info.fragments);
-      const statement = byIdStatement(scope, selection, String(args.id));
-      return statement === null ? null : run(env, ctx, statement);
+      const planned = byIdRead(scope, selection, String(args.id));
+      return planned === null ? null : runRead(env, planned, ctx.signal);
     },
   };
 
@@ -223,17 +228,19 @@ export function datasetRootFields(
         if (k < 0 || k > env.limits.maxLimit)
           throw new BadUserInputError(`k must be between 0 and ${env.limits.maxLimit}.`);
         const selection = rowSelection(ds.root, subFieldsOf(info.fieldNodes, info.fragments), info.fragments);
-        return run(
-          env,
-          ctx,
-          nearestStatement(scope, selection, {
+        const planned = nearestRead(
+          scope,
+          selection,
+          {
             leaf,
             vector: args.vector as number[],
             k,
             metric: (args.metric as string | undefined) ?? 'cosine',
             where: args.where,
-          }),
+          },
+          filterBudget(env, 'where'),
         );
+        return runRead(env, planned, ctx.signal);
       },
     };
   }

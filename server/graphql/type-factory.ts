@@ -1,5 +1,5 @@
 import type { EnumRef, ImplementableInputObjectRef, ImplementableObjectRef, ScalarRef } from '@pothos/core';
-import { ORDER_DIRECTIONS } from '../sql/order-compiler.ts';
+import { ORDER_DIRECTIONS } from '../query/order-builder.ts';
 import {
   type ChainqlBuilder,
   type ChainqlSchemaTypes,
@@ -143,9 +143,12 @@ export class TypeFactory {
       'order_by',
       () =>
         Object.fromEntries(
-          Object.entries(ORDER_DIRECTIONS).map(([name, sql]) => [
+          Object.entries(ORDER_DIRECTIONS).map(([name, o]) => [
             name,
-            { value: name, description: `in ${sql} order` },
+            {
+              value: name,
+              description: `in ${o.direction.toUpperCase()} NULLS ${o.nulls.toUpperCase()} order`,
+            },
           ]),
         ),
       'Sort direction. `asc` puts nulls last, `desc` puts nulls first (as in PostgreSQL/Hasura).',

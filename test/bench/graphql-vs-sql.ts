@@ -5,7 +5,7 @@
  *
  * Saves a nested dataset (`det.box.w` depth 3), serves it on loopback, and for a filter, an aggregate and a
  * group query measures the median latency of (a) an HTTP POST to /graphql and (b) executing the exact SQL
- * statement the server compiled (captured from its executor) on a better-sqlite3 connection in this
+ * statement the server compiled (captured from its warehouse's `read`) on a better-sqlite3 connection in this
  * thread. Prints the ratio a/b per query (goal ≤ 1.2× for results of ≤ 100 rows), then throughput with
  * 32 concurrent clients. Absolute times on a shared machine are noise; the ratios are the result.
  */
@@ -15,14 +15,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { openConnection, registerFunctions } from '../../clients/warehouse/sqlite/sqlite-connection.ts';
+import { openConnection } from '../../clients/warehouse/sqlite/sqlite-connection.ts';
+import type { ReadOptions, WarehouseDriver } from '../../clients/warehouse/warehouse-driver.ts';
 import { readRecords } from '../../compute/chain/read.ts';
 import { openSession } from '../../compute/session.ts';
+import type { CompiledQuery } from '../../schema/dialect/compiled-query.ts';
 import { sqliteFunctions } from '../../schema/dialect/sqlite/sqlite-functions.ts';
 import { createApp } from '../../server/app.ts';
-import { createReadPool } from '../../server/exec/read-pool.ts';
-import type { ReadTask } from '../../server/exec/read-worker.ts';
-import { createServerFunctions } from '../../server/exec/server-functions.ts';
 import { listen } from '../../server/serve.ts';
 import { keepAliveClient } from './http-client.ts';
 
@@ -89,18 +88,25 @@ export async function runGraphqlBench(options: GraphqlBenchOptions): Promise<voi
     await readRecords(rows, Detection, { session }).save('detections');
     console.log(`saved ${ROWS} rows in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-    const pool = createReadPool({ threads: 2 });
-    let last: ReadTask | undefined;
-    const app = await createApp({
-      session,
-      apiKeys: '',
-      executor: {
-        read: (task, signal) => {
-          last = task;
-          return pool.read(task, signal);
-        },
-        close: () => pool.close(),
+    let last: { query: CompiledQuery; options: ReadOptions | undefined } | undefined;
+    const warehouse = session.warehouse;
+    // The session's warehouse, with `read` recorded (the statement the server compiled, and its options).
+    const recording = new Proxy(warehouse, {
+      get(target, prop) {
+        if (prop === 'read') {
+          return (query: CompiledQuery, options?: ReadOptions) => {
+            last = { query, options };
+            return target.read(query, options);
+          };
+        }
+        const value = Reflect.get(target, prop, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
       },
+    }) as WarehouseDriver;
+    const app = await createApp({
+      warehouse: recording,
+      registry: session.registry,
+      apiKeys: '',
       limits: { timeoutMs: 60_000 },
     });
     const server = await listen(app, { port: 0 });
@@ -112,7 +118,6 @@ export async function runGraphqlBench(options: GraphqlBenchOptions): Promise<voi
       busyTimeoutMs: 5000,
       functions: sqliteFunctions,
     });
-    registerFunctions(direct, createServerFunctions());
 
     // A keep-alive node:http client: Node 20's fetch costs ~0.5-1 ms per request by itself, which would be
     // charged to the server otherwise.
@@ -134,12 +139,12 @@ export async function runGraphqlBench(options: GraphqlBenchOptions): Promise<voi
       ([l]) => options.queries?.includes(l) ?? true,
     )) {
       const body = (await post(query)) as { data: Record<string, unknown> };
-      const task = last as ReadTask;
-      const statement = direct.prepare(task.sql);
-      statement.safeIntegers(task.bigints);
+      const task = last as NonNullable<typeof last>;
+      const statement = direct.prepare(task.query.sql);
+      statement.safeIntegers(task.options?.bigints ?? false);
       for (let i = 0; i < 3; i++) {
         await post(query);
-        statement.all(...(task.params as unknown[]));
+        statement.all(...(task.query.parameters as unknown[]));
       }
       const http: number[] = [];
       const sql: number[] = [];
@@ -149,10 +154,10 @@ export async function runGraphqlBench(options: GraphqlBenchOptions): Promise<voi
         await post(query);
         http.push(performance.now() - t);
         t = performance.now();
-        statement.all(...(task.params as unknown[]));
+        statement.all(...(task.query.parameters as unknown[]));
         sql.push(performance.now() - t);
         t = performance.now();
-        await pool.read(task);
+        await warehouse.read(task.query, task.options);
         worker.push(performance.now() - t);
       }
       const value = Object.values(body.data)[0];

@@ -28,12 +28,12 @@ import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { C, readDataset, readRecords } from '../../compute/index.ts';
 import { openSession, type Session } from '../../compute/session.ts';
+import { SqliteCompiler } from '../../schema/dialect/sqlite/sqlite-compiler.ts';
 import { createApp } from '../../server/app.ts';
-import type { ReadExecutor } from '../../server/exec/read-pool.ts';
-import { byPkArguments, byPkStatement } from '../../server/graphql/by-pk-field.ts';
+import { byPkArguments, byPkRead } from '../../server/graphql/by-pk-field.ts';
 import { loadServedModel } from '../../server/model/model-builder.ts';
+import { scopeFor } from '../../server/query/query-scope.ts';
 import { listen } from '../../server/serve.ts';
-import { scopeFor } from '../../server/sql/scope.ts';
 import { keepAliveClient } from './http-client.ts';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
@@ -196,8 +196,8 @@ async function interleaved<K extends string>(
  * vs the compiled statement executed directly. Two HTTP clients: Node's `fetch` (undici, keeps the
  * connection alive) and `node:http` with a keep-alive Agent (much cheaper per request on Node 20); the
  * client's own cost is part of "over HTTP", so `GET /health` on the same connection is printed as the floor.
- * A diagnostic second server runs the reads on the main thread (`createApp({ executor })`) to show what
- * the worker-thread hop of the read pool costs.
+ * The server sends `_by_pk` to the warehouse as a point read (`read(query, { point: true })`), which the
+ * SQLite driver answers on the calling thread, skipping its read threads.
  */
 async function benchByPk(session: Session, key: () => string): Promise<void> {
   const selected = ['k', 'tag', 'n'];
@@ -206,22 +206,12 @@ async function benchByPk(session: Session, key: () => string): Promise<void> {
   const args = ds && byPkArguments(ds);
   if (ds === undefined || args === undefined) throw new Error('lookup_bench has no _by_pk');
   const leaves = ds.leaves.filter((l) => selected.includes(l.path));
-  const compiled = (k: string) => byPkStatement(scopeFor(ds, undefined), { leaves, id: false }, args, { k });
+  const compiler = new SqliteCompiler();
+  const compiled = (k: string) =>
+    compiler.compileQuery(byPkRead(scopeFor(ds, undefined), { leaves, id: false }, args, { k }).query);
   const { sql } = compiled('doc-0');
   const db = new Database((session.warehouse as unknown as { path: string }).path, { readonly: true });
   const prepared = db.prepare(sql);
-  const statements = new Map<string, Database.Statement>();
-  const mainThread: ReadExecutor = {
-    async read(task) {
-      let statement = statements.get(task.sql);
-      if (statement === undefined) {
-        statement = db.prepare(task.sql);
-        statements.set(task.sql, statement);
-      }
-      return statement.safeIntegers(task.bigints).all(...task.params) as Record<string, unknown>[];
-    },
-    async close() {},
-  };
   const query = `query ($k: String!) { lookup_bench_by_pk(k: $k) { ${selected.join(' ')} } }`;
   const body = (k: string) => JSON.stringify({ query, variables: { k } });
   const found = (text: string, k: string): number => {
@@ -231,9 +221,6 @@ async function benchByPk(session: Session, key: () => string): Promise<void> {
   const app = await createApp({ session, apiKeys: '', limits: { readThreads: 2 } });
   const server = await listen(app, { port: 0 });
   const client = keepAliveClient(server.url);
-  const inlineApp = await createApp({ session, apiKeys: '', executor: mainThread });
-  const inlineServer = await listen(inlineApp, { port: 0 });
-  const inlineClient = keepAliveClient(inlineServer.url);
   try {
     const viaAgent = async (c: typeof client) => {
       const k = key();
@@ -241,7 +228,7 @@ async function benchByPk(session: Session, key: () => string): Promise<void> {
     };
     // Variants alternate in rounds, so load changes on the shared machine hit them alike.
     const m = await interleaved(8, {
-      sqlDirect: [500, async () => prepared.all(...compiled(key()).params).length],
+      sqlDirect: [500, async () => prepared.all(...compiled(key()).parameters).length],
       inProcess: [
         200,
         async () => {
@@ -267,7 +254,6 @@ async function benchByPk(session: Session, key: () => string): Promise<void> {
         },
       ],
       withAgent: [300, () => viaAgent(client)],
-      inline: [300, () => viaAgent(inlineClient)],
       floor: [300, async () => ((await client.health()) === 200 ? 1 : 0)],
     });
     const row = (label: string, x: Measured, goal = '') =>
@@ -280,7 +266,6 @@ async function benchByPk(session: Session, key: () => string): Promise<void> {
     row('_by_pk via app.fetch (no socket)', m.inProcess);
     row('_by_pk over HTTP, fetch keep-alive', m.withFetch, '  (goal: median <= 0.5)');
     row('_by_pk over HTTP, node:http keep-alive', m.withAgent, '  (goal: median <= 0.5)');
-    row('diagnostic: same, reads on the main thread', m.inline);
     row('HTTP floor: GET /health, node:http', m.floor);
     console.log(
       `RATIO _by_pk HTTP (node:http) / direct SQL = ${(m.withAgent.median / m.sqlDirect.median).toFixed(1)}`,
@@ -288,16 +273,10 @@ async function benchByPk(session: Session, key: () => string): Promise<void> {
     console.log(
       `RATIO _by_pk HTTP fetch / node:http        = ${(m.withFetch.median / m.withAgent.median).toFixed(2)}`,
     );
-    console.log(
-      `RATIO read pool / main-thread reads (HTTP) = ${(m.withAgent.median / m.inline.median).toFixed(2)}`,
-    );
   } finally {
     client.close();
-    inlineClient.close();
     await server.close();
-    await inlineServer.close();
     await app.close();
-    await inlineApp.close();
     db.close();
   }
 }

@@ -3,12 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { readRecords } from '../../compute/chain/read.ts';
 import { DuplicateKeyError, KeyDeclarationError } from '../../compute/keys/index.ts';
+import { SqliteCompiler } from '../../schema/dialect/sqlite/sqlite-compiler.ts';
 import type { ChainqlApp } from '../../server/app.ts';
-import { byPkArguments, byPkStatement } from '../../server/graphql/by-pk-field.ts';
+import { byPkArguments, byPkRead } from '../../server/graphql/by-pk-field.ts';
 import { loadServedModel } from '../../server/model/model-builder.ts';
 import { createErrorMasker } from '../../server/plugins/use-error-codes.ts';
-import { rowsStatement } from '../../server/sql/row-statements.ts';
-import { scopeFor } from '../../server/sql/scope.ts';
+import { FilterBudget } from '../../server/query/filter-limits.ts';
+import { scopeFor } from '../../server/query/query-scope.ts';
+import { rowsRead } from '../../server/query/row-queries.ts';
 import { appFor, gql, gqlData, openStore, type TestStore } from './fixtures.ts';
 
 let store: TestStore;
@@ -307,11 +309,13 @@ describe('compiled statement', () => {
         if (ds === undefined) throw new Error(`no ${name}`);
         const args = byPkArguments(ds) ?? [];
         const scope = scopeFor(ds, undefined);
-        const statement = byPkStatement(scope, { leaves: [...ds.leaves], id: true }, args, values);
-        expect(statement.sql).toMatch(/ WHERE "\w+" = \?( AND "\w+" = \?)* LIMIT 1$/);
+        const planned = byPkRead(scope, { leaves: [...ds.leaves], id: true }, args, values);
+        expect(planned.point).toBe(true);
+        const statement = new SqliteCompiler().compileQuery(planned.query);
+        expect(statement.sql).toMatch(/ WHERE \(*"\w+" = \?\)( AND \("\w+" = \?\)\))* LIMIT \?$/);
         expect(statement.sql).not.toContain('OR 1=1');
-        expect(statement.params).toEqual(Object.values(values));
-        const plan = db.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`).all(...statement.params) as {
+        expect(statement.parameters).toEqual([...Object.values(values), 1]);
+        const plan = db.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`).all(...statement.parameters) as {
           detail: string;
         }[];
         const table = ds.latest.table;
@@ -333,12 +337,16 @@ describe('where filters on declared fields', () => {
     const plan = (name: string, where: unknown) => {
       const ds = model.datasets.find((d) => d.name === name);
       if (ds === undefined) throw new Error(`no ${name}`);
-      const statement = rowsStatement(
+      const planned = rowsRead(
         scopeFor(ds, undefined),
         { leaves: [...ds.leaves], id: true },
         { where, limit: 100, offset: 0 },
+        new FilterBudget({ maxFilterDepth: 64, maxFilterPredicates: 10_000 }, 'where', {
+          bigintArrayItemsAsText: true,
+        }),
       );
-      const rows = db.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`).all(...statement.params) as {
+      const statement = new SqliteCompiler().compileQuery(planned.query);
+      const rows = db.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`).all(...statement.parameters) as {
         detail: string;
       }[];
       return { table: ds.latest.table, details: rows.map((r) => r.detail).join(' | ') };

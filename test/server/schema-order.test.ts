@@ -1,19 +1,20 @@
 import { isEnumType, isObjectType, printSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { getCompiler } from '../../schema/dialect/get-compiler.ts';
 import { DEFAULT_LIMITS } from '../../server/app.ts';
 import { buildSchema } from '../../server/graphql/build-schema.ts';
 import type { QueryEnv } from '../../server/graphql/query-env.ts';
 import { buildServedModel } from '../../server/model/model-builder.ts';
 import { DEFAULT_SDL_FIXTURE, fixtureModel } from '../../server/print-sdl.ts';
+import { ORDER_DIRECTIONS } from '../../server/query/order-builder.ts';
 import type { ServedVersion } from '../../server/registry-view.ts';
-import { ORDER_DIRECTIONS } from '../../server/sql/order-compiler.ts';
 
 // The schema as served (not sorted like the SDL snapshot): GraphiQL's docs and introspection list fields,
 // arguments and enum values in this order.
 const env: QueryEnv = {
-  dbPath: '',
+  warehouse: { read: () => Promise.reject(new Error('not executed')) },
+  compiler: getCompiler('sqlite'),
   limits: DEFAULT_LIMITS,
-  executor: { read: () => Promise.reject(new Error('not executed')), close: async () => {} },
 };
 
 describe('served schema order and contents', () => {

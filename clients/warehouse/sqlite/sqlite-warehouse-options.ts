@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { SqliteUserFunction } from './sqlite-connection.ts';
 
 /** Options of `openSqliteWarehouse`. */
@@ -19,6 +20,13 @@ export interface SqliteWarehouseOptions {
   /** Stream connections kept open while idle. Default 4. */
   readonly maxIdleReaders?: number;
   /**
+   * Worker threads running `read` (GraphQL queries), started on the first read. 0 runs reads on the
+   * calling thread (no isolation, no timeout). Default min(4, max(2, available parallelism)).
+   */
+  readonly readThreads?: number;
+  /** Reads queued beyond busy read threads before `read` answers OVERLOADED. Default 256. */
+  readonly readQueue?: number;
+  /**
    * SQL functions registered on every connection. Default: chainql's own `chainql_*` functions
    * from `schema/dialect/sqlite/sqlite-functions.ts`; pass extra ones by concatenating.
    */
@@ -33,6 +41,8 @@ export interface ResolvedSqliteWarehouseOptions {
   readonly statementCacheSize: number;
   readonly insertBatchRows: number;
   readonly maxIdleReaders: number;
+  readonly readThreads: number;
+  readonly readQueue: number;
   readonly functions: readonly SqliteUserFunction[];
 }
 
@@ -48,6 +58,11 @@ export function resolveOptions(
     statementCacheSize: options.statementCacheSize ?? 256,
     insertBatchRows: Math.max(1, Math.floor(options.insertBatchRows ?? 20_000)),
     maxIdleReaders: Math.max(0, Math.floor(options.maxIdleReaders ?? 4)),
+    readThreads: Math.max(
+      0,
+      Math.floor(options.readThreads ?? Math.min(4, Math.max(2, availableParallelism()))),
+    ),
+    readQueue: Math.max(1, Math.floor(options.readQueue ?? 256)),
     functions: options.functions ?? defaultFunctions,
   };
 }

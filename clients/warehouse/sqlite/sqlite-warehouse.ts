@@ -9,13 +9,22 @@ import type {
   CreateTableOptions,
   IndexDefinition,
   RawRow,
+  ReadOptions,
   StreamOptions,
   TableWrite,
   WarehouseDriver,
 } from '../warehouse-driver.ts';
-import { TableNotFoundError, WarehouseClosedError, WarehouseError } from '../warehouse-errors.ts';
+import {
+  ReadCancelledError,
+  ReadTimeoutError,
+  TableNotFoundError,
+  WarehouseClosedError,
+  WarehouseError,
+  WarehouseOverloadedError,
+} from '../warehouse-errors.ts';
 import { BatchInserter } from './batch-inserter.ts';
 import { ReadConnectionPool } from './read-connection-pool.ts';
+import { ReadQueueFullError, ReadThreads } from './read-threads.ts';
 import { openConnection } from './sqlite-connection.ts';
 import { bindableAll, toWarehouseError } from './sqlite-error-mapping.ts';
 import { quoteIdentifier, quoteIdentifiers } from './sqlite-identifiers.ts';
@@ -63,6 +72,8 @@ export class SqliteWarehouse implements WarehouseDriver {
   readonly #statements: StatementCache;
   readonly #readers: ReadConnectionPool;
   readonly #tempDir: string | undefined;
+  /** Worker threads for `read`, started on the first read that needs them. */
+  #threads: ReadThreads | undefined;
   #closed = false;
 
   /** Use `openSqliteWarehouse`; the constructor opens the write connection synchronously. */
@@ -119,6 +130,59 @@ export class SqliteWarehouse implements WarehouseDriver {
     } catch (cause) {
       throw toWarehouseError(cause, query.sql, query.parameters);
     }
+  }
+
+  /**
+   * @inheritdoc Reads run on a pool of worker threads (`readThreads`, started on first use), each with its own
+   * read-only connection: a slow statement occupies one thread while the event loop stays free, and a timeout
+   * or an aborted signal terminates its thread, which stops the statement. A `point` read (a unique-index
+   * lookup) runs on the calling thread on a pooled read connection instead, skipping the thread hop; it cannot
+   * be interrupted once started (it touches at most a few rows). With `readThreads: 0` every read runs inline.
+   */
+  async read(query: CompiledQuery, options: ReadOptions = {}): Promise<RawRow[]> {
+    this.#assertOpen('read');
+    const details = { sql: query.sql, parameters: query.parameters };
+    if (options.signal?.aborted) throw abortReason(options.signal, details);
+    const parameters = bindableAll(query.parameters);
+    const bigints = options.bigints ?? false;
+    if (options.point === true || this.#options.readThreads === 0) {
+      const reader = this.#readers.acquire();
+      try {
+        const statement = reader.statements.get(query.sql);
+        statement.safeIntegers(bigints);
+        return statement.all(parameters) as RawRow[];
+      } catch (cause) {
+        throw toWarehouseError(cause, query.sql, query.parameters);
+      } finally {
+        this.#readers.release(reader);
+      }
+    }
+    this.#threads ??= new ReadThreads({
+      threads: this.#options.readThreads,
+      maxQueue: this.#options.readQueue,
+    });
+    const signals: AbortSignal[] = options.signal ? [options.signal] : [];
+    let timer: NodeJS.Timeout | undefined;
+    const timeoutMs = options.timeoutMs ?? 0;
+    if (timeoutMs > 0) {
+      const timeout = new AbortController();
+      timer = setTimeout(() => timeout.abort(new ReadTimeoutError(timeoutMs, details)), timeoutMs);
+      signals.push(timeout.signal);
+    }
+    const signal = signals.length <= 1 ? signals[0] : AbortSignal.any(signals);
+    let result: Awaited<ReturnType<ReadThreads['run']>>;
+    try {
+      result = await this.#threads.run({ path: this.path, sql: query.sql, parameters, bigints }, signal);
+    } catch (cause) {
+      if (signal?.aborted) throw abortReason(signal, details);
+      if (cause instanceof ReadQueueFullError) throw new WarehouseOverloadedError({ ...details, cause });
+      throw toWarehouseError(cause, query.sql, query.parameters);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!Array.isArray(result))
+      throw toWarehouseError(new Error(result.message), query.sql, query.parameters);
+    return result;
   }
 
   /**
@@ -357,6 +421,7 @@ export class SqliteWarehouse implements WarehouseDriver {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#threads?.close();
     this.#readers.close();
     this.#statements.clear();
     this.#db.close();
@@ -397,4 +462,9 @@ export class SqliteWarehouse implements WarehouseDriver {
   #removeTempDir(): void {
     if (this.#tempDir !== undefined) rmSync(this.#tempDir, { recursive: true, force: true });
   }
+}
+
+/** The error a read rejects with once `signal` aborted: its reason when that is an Error. */
+function abortReason(signal: AbortSignal, details: { sql: string; parameters: readonly unknown[] }): Error {
+  return signal.reason instanceof Error ? signal.reason : new ReadCancelledError(details);
 }

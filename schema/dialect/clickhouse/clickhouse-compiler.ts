@@ -26,6 +26,7 @@ const CAPABILITIES: DialectCapabilities = Object.freeze({
   likeNeedsEscapeClause: false,
   exceptKeyword: 'EXCEPT DISTINCT',
   joinNullsSetting: 'SETTINGS join_use_nulls = 1',
+  bigintArrayItemsAsText: false,
 });
 
 /** The ClickHouse parameter type of a literal value. */
@@ -39,6 +40,14 @@ export function clickhouseParameterType(value: Exclude<LiteralValue, null>): str
   if (typeof first === 'string') return 'Array(String)';
   if (typeof first === 'boolean') return 'Array(Bool)';
   return 'Array(Float64)';
+}
+
+/** The `Array(T)` parameter type of a bound `IN` list: the element type all values fit. */
+function listParameterType(values: readonly Exclude<LiteralValue, null>[]): string {
+  const types = new Set(values.map((v) => clickhouseParameterType(v)));
+  if (types.size === 1) return `Array(${[...types][0]})`;
+  if ([...types].every((t) => t === 'Int64' || t === 'Float64')) return 'Array(Float64)';
+  return 'Array(String)';
 }
 
 /** Compiles expression and query nodes to ClickHouse SQL. */
@@ -97,8 +106,20 @@ export class ClickhouseCompiler extends BaseCompiler {
     return `if(${operand} IS NULL, NULL, ${predicate})`;
   }
 
-  protected regexpMatch(operand: string, pattern: string): string {
-    return `match(${operand}, ${pattern})`;
+  protected regexpMatch(operand: string, pattern: string, caseInsensitive: boolean): string {
+    return caseInsensitive
+      ? `match(${operand}, concat('(?i)', ${pattern}))`
+      : `match(${operand}, ${pattern})`;
+  }
+
+  protected inBoundList(
+    operand: string,
+    values: readonly Exclude<LiteralValue, null>[],
+    negated: boolean,
+    ctx: CompileContext,
+  ): string {
+    const list = this.placeholder(values, listParameterType(values), ctx);
+    return `if(${operand} IS NULL, NULL, ${negated ? 'NOT ' : ''}has(${list}, ${operand}))`;
   }
 }
 

@@ -32,8 +32,14 @@ export const CLICKHOUSE_FUNCTIONS: FunctionSqlMap = Object.freeze({
   ifNull: call('ifNull'),
   arrayLength: call('length'),
   arrayContains: call('has'),
-  cosineDistance: call('cosineDistance'),
+  // ClickHouse gives NaN for a zero vector; chainql's answer is NULL (as on SQLite). Named placeholders let the
+  // argument SQL repeat.
+  cosineDistance: (args) => {
+    const d = call('cosineDistance')(args);
+    return `if(isFinite(${d}), ${d}, NULL)`;
+  },
   euclideanDistance: call('L2Distance'),
+  innerProduct: call('dotProduct'),
 });
 
 /** Aggregates. The `OrNull` forms return NULL over no rows (plain `sum` would return 0, `avg` NaN). */

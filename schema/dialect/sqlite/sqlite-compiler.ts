@@ -26,6 +26,7 @@ const CAPABILITIES: DialectCapabilities = Object.freeze({
   likeNeedsEscapeClause: true,
   exceptKeyword: 'EXCEPT',
   joinNullsSetting: null,
+  bigintArrayItemsAsText: true,
 });
 
 /** The value better-sqlite3 binds for a literal. */
@@ -34,6 +35,10 @@ export function sqliteParameter(value: Exclude<LiteralValue, null>): string | nu
   if (value instanceof Date) return value.getTime();
   if (Array.isArray(value)) return JSON.stringify(value);
   return value as string | number | bigint;
+}
+
+function jsonItem(value: string | number | bigint): string {
+  return typeof value === 'bigint' ? value.toString() : JSON.stringify(value);
 }
 
 /** Compiles expression and query nodes to SQLite SQL. */
@@ -78,7 +83,20 @@ export class SqliteCompiler extends BaseCompiler {
     throw new DialectUnsupportedError(this.dialect, 'GLOB is native; the regex fallback is never used.');
   }
 
-  protected regexpMatch(operand: string, pattern: string): string {
-    return `chainql_regexp(${operand}, ${pattern})`;
+  protected regexpMatch(operand: string, pattern: string, caseInsensitive: boolean): string {
+    return `${caseInsensitive ? 'chainql_iregexp' : 'chainql_regexp'}(${operand}, ${pattern})`;
+  }
+
+  protected inBoundList(
+    operand: string,
+    values: readonly Exclude<LiteralValue, null>[],
+    negated: boolean,
+    ctx: CompileContext,
+  ): string {
+    // One JSON array parameter read back by json_each: integers stay INTEGER (bigints are written as digits,
+    // never rounded through a double), strings TEXT, so IN compares exactly as with separate placeholders.
+    const json = `[${values.map((v) => jsonItem(sqliteParameter(v))).join(',')}]`;
+    ctx.parameters.push(json);
+    return `(${operand} ${negated ? 'NOT IN' : 'IN'} (SELECT value FROM json_each(?)))`;
   }
 }

@@ -41,28 +41,40 @@ function parseVector(value: SqlValue, fnName: string): number[] | null {
   return parsed;
 }
 
-function pairOfVectors(a: SqlValue, b: SqlValue, fnName: string): [number[], number[]] | null {
-  const x = parseVector(a, fnName);
-  const y = parseVector(b, fnName);
-  if (x === null || y === null) return null;
-  if (x.length !== y.length)
-    throw new RangeError(`${fnName}: vectors of different lengths (${x.length} and ${y.length})`);
-  return [x, y];
-}
-
 /**
  * A fresh list of the functions (each list has its own small cache of compiled regular expressions).
  */
 export function createSqliteFunctions(): readonly SqliteFunction[] {
   const regexCache = new Map<string, RegExp>();
-  const regex = (pattern: string): RegExp => {
-    let re = regexCache.get(pattern);
+  const regex = (pattern: string, flags: string): RegExp => {
+    const key = `${flags}/${pattern}`;
+    let re = regexCache.get(key);
     if (!re) {
-      re = new RegExp(pattern, 'u');
+      re = new RegExp(pattern, flags);
       if (regexCache.size >= 256) regexCache.clear();
-      regexCache.set(pattern, re);
+      regexCache.set(key, re);
     }
     return re;
+  };
+  // A query vector is usually the same JSON text on every row of a statement: parse it once.
+  let lastText = '';
+  let lastVector: number[] | null = null;
+  const vector = (value: SqlValue, fnName: string): number[] | null => {
+    if (typeof value === 'string' && value === lastText) return lastVector;
+    const parsed = parseVector(value, fnName);
+    if (typeof value === 'string') {
+      lastText = value;
+      lastVector = parsed;
+    }
+    return parsed;
+  };
+  const pair = (a: SqlValue, b: SqlValue, fnName: string): [number[], number[]] | null => {
+    const x = parseVector(a, fnName);
+    const y = vector(b, fnName);
+    if (x === null || y === null) return null;
+    if (x.length !== y.length)
+      throw new RangeError(`${fnName}: vectors of different lengths (${x.length} and ${y.length})`);
+    return [x, y];
   };
   const text = (f: (s: string) => string) => (value: SqlValue) => (value === null ? null : f(String(value)));
   const list: SqliteFunction[] = [
@@ -70,7 +82,13 @@ export function createSqliteFunctions(): readonly SqliteFunction[] {
       name: 'chainql_regexp',
       deterministic: true,
       fn: (value: SqlValue, pattern: SqlValue) =>
-        value === null || pattern === null ? null : regex(String(pattern)).test(String(value)) ? 1 : 0,
+        value === null || pattern === null ? null : regex(String(pattern), 'u').test(String(value)) ? 1 : 0,
+    },
+    {
+      name: 'chainql_iregexp',
+      deterministic: true,
+      fn: (value: SqlValue, pattern: SqlValue) =>
+        value === null || pattern === null ? null : regex(String(pattern), 'iu').test(String(value)) ? 1 : 0,
     },
     { name: 'chainql_path_name', deterministic: true, fn: text(basename) },
     {
@@ -100,9 +118,9 @@ export function createSqliteFunctions(): readonly SqliteFunction[] {
       name: 'chainql_cosine_distance',
       deterministic: true,
       fn: (a: SqlValue, b: SqlValue) => {
-        const pair = pairOfVectors(a, b, 'cosineDistance');
-        if (!pair) return null;
-        const [x, y] = pair;
+        const vectors = pair(a, b, 'cosineDistance');
+        if (!vectors) return null;
+        const [x, y] = vectors;
         let dot = 0;
         let nx = 0;
         let ny = 0;
@@ -113,20 +131,33 @@ export function createSqliteFunctions(): readonly SqliteFunction[] {
           nx += xi * xi;
           ny += yi * yi;
         }
-        // Like ClickHouse, a zero vector gives NaN, which SQLite stores as NULL.
-        return 1 - dot / Math.sqrt(nx * ny);
+        // A zero vector has no direction: its distance to anything is NULL (on ClickHouse too).
+        const norm = Math.sqrt(nx * ny);
+        return norm === 0 ? null : 1 - dot / norm;
       },
     },
     {
       name: 'chainql_euclidean_distance',
       deterministic: true,
       fn: (a: SqlValue, b: SqlValue) => {
-        const pair = pairOfVectors(a, b, 'euclideanDistance');
-        if (!pair) return null;
-        const [x, y] = pair;
+        const vectors = pair(a, b, 'euclideanDistance');
+        if (!vectors) return null;
+        const [x, y] = vectors;
         let sum = 0;
         for (let i = 0; i < x.length; i++) sum += ((x[i] ?? 0) - (y[i] ?? 0)) ** 2;
         return Math.sqrt(sum);
+      },
+    },
+    {
+      name: 'chainql_inner_product',
+      deterministic: true,
+      fn: (a: SqlValue, b: SqlValue) => {
+        const vectors = pair(a, b, 'innerProduct');
+        if (!vectors) return null;
+        const [x, y] = vectors;
+        let sum = 0;
+        for (let i = 0; i < x.length; i++) sum += (x[i] ?? 0) * (y[i] ?? 0);
+        return sum;
       },
     },
   ];

@@ -30,6 +30,7 @@ export const SQLITE_FUNCTIONS: FunctionSqlMap = Object.freeze({
     `EXISTS (SELECT 1 FROM json_each(${array}) WHERE json_each.value = ${item})`,
   cosineDistance: call('chainql_cosine_distance'),
   euclideanDistance: call('chainql_euclidean_distance'),
+  innerProduct: call('chainql_inner_product'),
 });
 
 /** Aggregates. `anyValue` uses MIN, which returns some non-NULL value of the group. */

@@ -253,6 +253,48 @@ export const EXPRESSION_CASES: readonly ExpressionCase[] = [
     expected: [1, 4],
   },
   {
+    title: 'in with a long list binds the list as one value',
+    expr: C('n').in([3, 10, ...Array.from({ length: 20 }, (_, i) => 100 + i)]),
+    sqlite: [
+      '("n" IN (SELECT value FROM json_each(?)))',
+      [`[3,10,${Array.from({ length: 20 }, (_, i) => 100 + i).join(',')}]`],
+    ],
+    clickhouse: [
+      'if(`n` IS NULL, NULL, has({p0:Array(Int64)}, `n`))',
+      [[3, 10, ...Array.from({ length: 20 }, (_, i) => 100 + i)]],
+    ],
+    mode: 'rows',
+    expected: [1, 3],
+  },
+  {
+    title: 'notIn with a long list binds the list as one value and excludes NULL',
+    expr: C('name').notIn(['Alice', ...Array.from({ length: 20 }, (_, i) => `x${i}`)]),
+    sqlite: [
+      '("name" NOT IN (SELECT value FROM json_each(?)))',
+      [JSON.stringify(['Alice', ...Array.from({ length: 20 }, (_, i) => `x${i}`)])],
+    ],
+    clickhouse: [
+      'if(`name` IS NULL, NULL, NOT has({p0:Array(String)}, `name`))',
+      [['Alice', ...Array.from({ length: 20 }, (_, i) => `x${i}`)]],
+    ],
+    mode: 'rows',
+    expected: [2, 3],
+  },
+  {
+    title: 'and with many operands compiles as a balanced tree',
+    expr: and(...Array.from({ length: 65 }, () => C('n').gt(0))),
+    sqlite: [
+      `(${['(', ')'].join(Array.from({ length: 33 }, () => '("n" > ?)').join(' AND '))} AND ${['(', ')'].join(Array.from({ length: 32 }, () => '("n" > ?)').join(' AND '))})`,
+      Array.from({ length: 65 }, () => 0),
+    ],
+    clickhouse: [
+      `(${['(', ')'].join(Array.from({ length: 33 }, (_, i) => `(\`n\` > {p${i}:Int64})`).join(' AND '))} AND ${['(', ')'].join(Array.from({ length: 32 }, (_, i) => `(\`n\` > {p${i + 33}:Int64})`).join(' AND '))})`,
+      Array.from({ length: 65 }, () => 0),
+    ],
+    mode: 'rows',
+    expected: [1, 3],
+  },
+  {
     title: 'in [] is false',
     expr: C('n').in([]),
     sqlite: ['0', []],
@@ -373,6 +415,14 @@ export const EXPRESSION_CASES: readonly ExpressionCase[] = [
     clickhouse: ['match(`name`, {p0:String})', ['^[A-C]']],
     mode: 'rows',
     expected: [1, 3],
+  },
+  {
+    title: 'iregexp is case-insensitive',
+    expr: { node: matchNode('iregexp', C('name').node, lit('^[a-c]').node) } as Expr,
+    sqlite: ['chainql_iregexp("name", ?)', ['^[a-c]']],
+    clickhouse: ["match(`name`, concat('(?i)', {p0:String}))", ['^[a-c]']],
+    mode: 'rows',
+    expected: [1, 2, 3],
   },
   {
     title: 'negated regexp',

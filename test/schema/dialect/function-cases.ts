@@ -270,9 +270,31 @@ export const FUNCTION_CASES: readonly ExpressionCase[] = [
     title: 'cosineDistance',
     expr: func.cosineDistance(C('emb'), [1, 0]),
     sqlite: ['chainql_cosine_distance("emb", ?)', ['[1,0]']],
-    clickhouse: ['cosineDistance(`emb`, {p0:Array(Float64)})', [[1, 0]]],
+    clickhouse: [
+      'if(isFinite(cosineDistance(`emb`, {p0:Array(Float64)})), cosineDistance(`emb`, {p0:Array(Float64)}), NULL)',
+      [[1, 0]],
+    ],
     mode: 'values',
     expected: [0, 1, 1 - r2, 1 - r2],
+  },
+  {
+    title: 'cosineDistance to a zero vector is NULL (no direction)',
+    expr: func.cosineDistance(C('emb'), [0, 0]),
+    sqlite: ['chainql_cosine_distance("emb", ?)', ['[0,0]']],
+    clickhouse: [
+      'if(isFinite(cosineDistance(`emb`, {p0:Array(Float64)})), cosineDistance(`emb`, {p0:Array(Float64)}), NULL)',
+      [[0, 0]],
+    ],
+    mode: 'values',
+    expected: [null, null, null, null],
+  },
+  {
+    title: 'innerProduct',
+    expr: func.innerProduct(C('emb'), [2, 3]),
+    sqlite: ['chainql_inner_product("emb", ?)', ['[2,3]']],
+    clickhouse: ['dotProduct(`emb`, {p0:Array(Float64)})', [[2, 3]]],
+    mode: 'values',
+    expected: [2, 3, 5, 2.5],
   },
   {
     title: 'euclideanDistance',

@@ -1,25 +1,30 @@
+import { type ColumnNode, columnNode } from '../../schema/expr/column-node.ts';
+import type { ExprNode } from '../../schema/expr/expr-node.ts';
+import { literalNode } from '../../schema/expr/literal-node.ts';
+import type { TableSource } from '../../schema/query/query-node.ts';
 import { pathToColumnName } from '../../schema/record/column.ts';
 import type { FieldSpec } from '../../schema/record/field-type.ts';
 import type { DatasetModel, LeafModel } from '../model/dataset-model.ts';
 import type { ServedVersion } from '../registry-view.ts';
 import { ServedVersionNotFoundError } from '../server-errors.ts';
-import { quoteIdent } from './sql-text.ts';
 
-/** The table one query reads: a dataset version, and how each leaf of the served type is read from it. */
+/** The table one GraphQL root field reads: a dataset version, and how each leaf of the served type reads. */
 export interface QueryScope {
   readonly ds: DatasetModel;
   readonly version: ServedVersion;
-  /** Quoted table name. */
-  readonly table: string;
+  /** The version's table as a query source. */
+  readonly table: TableSource;
   /**
-   * SQL reading a leaf: its quoted column, or `NULL` when this version's schema lacks it (older versions
+   * The expression reading a leaf: its column, or NULL when this version's schema lacks it (older versions
    * are served through the newest version's types).
    */
-  readonly col: (leaf: LeafModel) => string;
+  readonly col: (leaf: LeafModel) => ExprNode;
 }
 
-/** The row id column every stored row has (`schema/record/system-columns.ts`). */
-export const ID_COLUMN = quoteIdent('sys__id');
+/** The row id column every stored row has (`sys__id`, see schema/record/system-columns.ts). */
+export const ID_COLUMN: ColumnNode = columnNode('sys.id');
+
+const NULL = literalNode(null);
 
 /**
  * Resolves the `version:` argument (default: newest) to a scope.
@@ -30,11 +35,19 @@ export function scopeFor(ds: DatasetModel, version: string | null | undefined): 
     version === null || version === undefined ? ds.latest : ds.versions.find((x) => x.version === version);
   if (v === undefined) throw new ServedVersionNotFoundError(ds.name, String(version));
   const present = v === ds.latest ? undefined : columnsOf(v.schema.fields, '');
+  const columns = new Map<LeafModel, ExprNode>();
   return {
     ds,
     version: v,
-    table: quoteIdent(v.table),
-    col: (leaf) => (present === undefined || present.has(leaf.column) ? quoteIdent(leaf.column) : 'NULL'),
+    table: Object.freeze({ kind: 'table', name: v.table }),
+    col: (leaf) => {
+      let node = columns.get(leaf);
+      if (node === undefined) {
+        node = present === undefined || present.has(leaf.column) ? columnNode(leaf.path) : NULL;
+        columns.set(leaf, node);
+      }
+      return node;
+    },
   };
 }
 

@@ -1,38 +1,47 @@
+import type { LiteralValue } from '../../schema/expr/literal-node.ts';
 import type { FieldType, LeafType } from '../../schema/record/field-type.ts';
+import { readBoolean, readDate } from '../../schema/record/value-codec.ts';
 import { BadUserInputError } from '../server-errors.ts';
 
 /**
- * Values crossing between GraphQL and the SQLite warehouse, following `schema/record/sql-types.ts`:
- * booleans are 0/1, datetimes epoch milliseconds, bigints 64-bit integers (GraphQL: decimal strings),
- * arrays/vectors/records JSON text.
+ * Values crossing between GraphQL and the warehouse. Arguments become dialect-neutral literal values
+ * (booleans, `Date`s, `bigint`s, numbers, strings) that each dialect compiler binds its own way; results are
+ * read tolerantly (SQLite's 0/1 and epoch milliseconds, ClickHouse's booleans and DateTime text, arrays as
+ * JSON text or native arrays) into their GraphQL output form.
  */
 
 /**
- * Encodes a GraphQL argument value for comparison with a column of type `type`.
+ * Encodes a GraphQL argument value for comparison with a value of type `type`.
  * @throws BadUserInputError when the value cannot represent that type (bad date, non-integer BigInt, …).
  */
-export function encodeParam(type: FieldType, value: unknown, path: string): unknown {
+export function encodeParam(type: FieldType, value: unknown, path: string): Exclude<LiteralValue, null> {
   switch (type.kind) {
     case 'boolean':
-      return value === true ? 1 : value === false ? 0 : invalid(path, value, 'a Boolean');
+      return typeof value === 'boolean' ? value : invalid(path, value, 'a Boolean');
     case 'datetime':
-      return encodeDateTime(value, path);
+      return new Date(encodeDateTime(value, path));
     case 'bigint':
       try {
         return BigInt(value as string);
       } catch {
         return invalid(path, value, 'a BigInt (decimal integer string)');
       }
-    case 'literal':
-      return typeof type.value === 'boolean' ? (value === true ? 1 : 0) : value;
-    case 'array':
-    case 'vector':
-    case 'record':
-    case 'object':
-      return JSON.stringify(value);
+    case 'int':
+      return encodeInt(value, path);
     default:
-      return value;
+      return value as Exclude<LiteralValue, null>;
   }
+}
+
+/** An integer argument: a JS number when safe, else a bigint (exact beyond ±2^53). */
+function encodeInt(value: unknown, path: string): number | bigint {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value;
+  if (typeof value === 'string' && /^-?\d+$/.test(value)) {
+    const n = BigInt(value);
+    return Number.isSafeInteger(Number(n)) ? Number(n) : n;
+  }
+  return invalid(path, value, 'an integer');
 }
 
 /** An ISO-8601 string (or epoch milliseconds) → epoch milliseconds. */
@@ -46,21 +55,22 @@ function invalid(path: string, value: unknown, expected: string): never {
   throw new BadUserInputError(`'${path}': ${JSON.stringify(String(value))} is not ${expected}.`);
 }
 
-/** Decodes one raw SQLite value of a leaf column into its GraphQL output value. */
+/** Decodes one raw warehouse value of a leaf column into its GraphQL output value. */
 export function decodeValue(type: LeafType, raw: unknown): unknown {
   if (raw === null || raw === undefined) return null;
   switch (type.kind) {
     case 'boolean':
-      return raw === 1 || raw === 1n || raw === true;
+      return readBoolean(raw);
     case 'datetime':
-      return new Date(Number(raw)).toISOString();
+      return readDate(raw).toISOString();
     case 'bigint':
       return String(raw);
     case 'int':
+      return decodeInt(raw);
     case 'float':
-      return typeof raw === 'bigint' ? Number(raw) : raw;
+      return typeof raw === 'bigint' ? Number(raw) : typeof raw === 'string' ? Number(raw) : raw;
     case 'literal':
-      return typeof type.value === 'boolean' ? raw === 1 || raw === true : raw;
+      return typeof type.value === 'boolean' ? readBoolean(raw) : raw;
     case 'array':
     case 'vector':
     case 'record':
@@ -70,7 +80,15 @@ export function decodeValue(type: LeafType, raw: unknown): unknown {
   }
 }
 
-/** Converts values inside JSON-stored arrays/records to their GraphQL form (datetimes, bigints). */
+/** An integer result: a number while exact (±2^53), else its decimal string (see the `Int64` scalar). */
+export function decodeInt(raw: unknown): number | string {
+  if (typeof raw === 'number') return raw;
+  if (typeof raw === 'bigint') return Number.isSafeInteger(Number(raw)) ? Number(raw) : raw.toString();
+  const n = Number(raw);
+  return Number.isSafeInteger(n) ? n : String(raw);
+}
+
+/** Converts values inside stored arrays/records to their GraphQL form (datetimes, bigints, booleans). */
 function decodeJsonValue(type: FieldType, value: unknown): unknown {
   if (value === null || value === undefined) return null;
   switch (type.kind) {
@@ -88,7 +106,7 @@ function decodeJsonValue(type: FieldType, value: unknown): unknown {
       return out;
     }
     case 'boolean':
-      return value === true || value === 1 || value === 'true';
+      return readBoolean(value);
     case 'datetime':
       return typeof value === 'number' ? new Date(value).toISOString() : value;
     case 'bigint':

@@ -1,19 +1,26 @@
+import type { ExprNode } from '../../schema/expr/expr-node.ts';
+import type { OrderByItem } from '../../schema/query/query-node.ts';
 import type { LeafModel, ObjectModel } from '../model/dataset-model.ts';
 import { BadUserInputError } from '../server-errors.ts';
-import { ID_COLUMN } from './scope.ts';
+import { ID_COLUMN } from './query-scope.ts';
 
 /**
  * `order_by` values: Hasura's `order_by` enum. `asc` puts NULLs last and `desc` puts them first (as in
- * PostgreSQL); SQLite's own defaults differ, so the compiled SQL always says NULLS FIRST/LAST.
+ * PostgreSQL); the compilers always state NULLS FIRST/LAST, whatever the engine's default.
  */
 export const ORDER_DIRECTIONS = {
-  asc: 'ASC NULLS LAST',
-  asc_nulls_first: 'ASC NULLS FIRST',
-  asc_nulls_last: 'ASC NULLS LAST',
-  desc: 'DESC NULLS FIRST',
-  desc_nulls_first: 'DESC NULLS FIRST',
-  desc_nulls_last: 'DESC NULLS LAST',
-} as const;
+  asc: { direction: 'asc', nulls: 'last' },
+  asc_nulls_first: { direction: 'asc', nulls: 'first' },
+  asc_nulls_last: { direction: 'asc', nulls: 'last' },
+  desc: { direction: 'desc', nulls: 'first' },
+  desc_nulls_first: { direction: 'desc', nulls: 'first' },
+  desc_nulls_last: { direction: 'desc', nulls: 'last' },
+} as const satisfies Record<string, Omit<OrderByItem, 'expr'>>;
+
+/** An order key on `expr` in one of the `order_by` directions. */
+export function orderItem(expr: ExprNode, direction: OrderDirection): OrderByItem {
+  return { expr, ...ORDER_DIRECTIONS[direction] };
+}
 
 export type OrderDirection = keyof typeof ORDER_DIRECTIONS;
 
@@ -74,16 +81,23 @@ export function asList(value: unknown): readonly unknown[] {
   return Array.isArray(value) ? value : [value];
 }
 
-/** Compiles row `order_by` items to `ORDER BY` terms (without the keyword). */
-export function compileRowOrder(
+/** A resolved row sort key: the expression, and the leaf it reads (undefined for `_id`). */
+export interface RowOrderKey {
+  readonly item: OrderByItem;
+  readonly leaf: LeafModel | undefined;
+}
+
+/** Builds row `order_by` items into order keys (without the `sys.id` tie-breaker). */
+export function buildRowOrder(
   root: ObjectModel,
   orderBy: unknown,
-  col: (leaf: LeafModel) => string,
-): string[] {
+  col: (leaf: LeafModel) => ExprNode,
+): RowOrderKey[] {
   return asList(orderBy).map((item) => {
     const term = singleKeyPath(item, 'order_by');
-    const sql =
-      term.path.length === 1 && term.path[0] === '_id' ? ID_COLUMN : col(leafAt(root, term.path, 'order_by'));
-    return `${sql} ${ORDER_DIRECTIONS[term.direction]}`;
+    if (term.path.length === 1 && term.path[0] === '_id')
+      return { item: orderItem(ID_COLUMN, term.direction), leaf: undefined };
+    const leaf = leafAt(root, term.path, 'order_by');
+    return { item: orderItem(col(leaf), term.direction), leaf };
   });
 }

@@ -1,0 +1,41 @@
+import type { WarehouseDriver } from '../../clients/warehouse/warehouse-driver.ts';
+import { TableNotFoundError } from '../../clients/warehouse/warehouse-errors.ts';
+import type { DialectCompiler } from '../../schema/dialect/dialect-compiler.ts';
+import { ChainqlError } from '../../schema/errors.ts';
+import type { PlannedRead } from './planned-read.ts';
+
+/** Where GraphQL reads run: any warehouse whose dialect has a compiler. */
+export interface ReadTarget {
+  /** The warehouse (only `read` is used). */
+  readonly warehouse: Pick<WarehouseDriver, 'read'>;
+  readonly compiler: DialectCompiler;
+}
+
+/**
+ * Compiles a planned read with the warehouse's dialect compiler, runs it through `WarehouseDriver.read`
+ * (cancelled by `signal`, the per-query timeout) and decodes the rows.
+ * @throws ChainqlError DATASET_NOT_FOUND when the table vanished after the schema was built (a deleted
+ *   version); the driver's coded errors (TIMEOUT, OVERLOADED, …) otherwise.
+ */
+export async function runRead<T>(
+  target: ReadTarget,
+  planned: PlannedRead<T>,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  const compiled = target.compiler.compileQuery(planned.query);
+  try {
+    const rows = await target.warehouse.read(compiled, {
+      bigints: planned.bigints,
+      ...(planned.point ? { point: true } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    return planned.decode(rows);
+  } catch (error) {
+    if (error instanceof TableNotFoundError) {
+      throw new ChainqlError('DATASET_NOT_FOUND', 'The dataset (or this version of it) no longer exists.', {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
