@@ -1,6 +1,6 @@
 /**
  * An independent in-JS evaluator of Hasura `where` / `order_by` / `limit` / `offset` semantics on plain
- * rows (as the API returns them), used by the differential test. It shares no code with server/sql.
+ * rows (as the API returns them), used by the differential test. It shares no code with server/query.
  * Three-valued logic: `true`, `false`, or `null` (unknown).
  */
 
