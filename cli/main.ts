@@ -1,29 +1,54 @@
-import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { EXIT, UsageError } from './cli-errors.ts';
 import { registerDatasetsCommand } from './commands/datasets-command.ts';
 import { registerDemoCommand } from './commands/demo-command.ts';
+import { registerExportCommand } from './commands/export-command.ts';
+import { registerMcpCommand } from './commands/mcp-command.ts';
+import { registerQueryCommand } from './commands/query-command.ts';
 import { registerRunCommand } from './commands/run-command.ts';
 import { registerServeCommand } from './commands/serve-command.ts';
 import { registerWorkerCommand } from './commands/worker-command.ts';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 const program = new Command()
   .name('chainql')
   .description(
     'Typed datasets built by compute chains, stored in a SQL Data Memory (embedded SQLite by default) ' +
       'and served through a generated GraphQL API.\n\n' +
-      'Data lives in --data DIR (default: $CHAINQL_DATA_DIR or ./.chainql).',
+      'Data lives in --data DIR (default: $CHAINQL_DATA_DIR or ./.chainql).\n' +
+      'Exit codes: 0 done, 1 failed (an error prints [CODE] message), 2 bad command line, 130 interrupted.',
   )
-  .showHelpAfterError();
+  .version(version, '-V, --version', 'print the chainql version')
+  .showHelpAfterError()
+  // Program flags (`--version`) only before the command, so `export --version 1.0.0` is the command's.
+  .enablePositionalOptions()
+  // Commander's own errors (unknown flag, bad value) become exit code 2 below instead of exiting at once.
+  .exitOverride();
 
 registerDemoCommand(program);
 registerServeCommand(program);
 registerDatasetsCommand(program);
+registerQueryCommand(program);
+registerExportCommand(program);
 registerRunCommand(program);
+registerMcpCommand(program);
 registerWorkerCommand(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  const coded = error as { code?: string; message?: string };
-  process.stderr.write(`chainql: ${coded.code ? `[${coded.code}] ` : ''}${coded.message ?? String(error)}\n`);
-  process.exitCode = 1;
+  if (error instanceof CommanderError) {
+    // Already printed by commander (help and --version end here too, with exit code 0).
+    process.exitCode = error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+  } else {
+    const coded = error as { code?: string; message?: string };
+    process.stderr.write(
+      `chainql: ${coded.code ? `[${coded.code}] ` : ''}${coded.message ?? String(error)}\n`,
+    );
+    process.exitCode = error instanceof UsageError ? EXIT.USAGE : EXIT.FAILED;
+  }
 }

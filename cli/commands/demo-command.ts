@@ -1,13 +1,5 @@
-import { type Command, InvalidArgumentError } from 'commander';
-
-/** Parses a `--port` value: an integer in 0..65535 (0 picks a free port). */
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new InvalidArgumentError('expected an integer from 0 to 65535.');
-  }
-  return port;
-}
+import type { Command } from 'commander';
+import { parsePort } from '../parse-port.ts';
 
 /** `chainql demo`: builds the demo datasets with real chains and serves them with GraphiQL. */
 export function registerDemoCommand(program: Command): void {

@@ -18,6 +18,38 @@ export class ScriptLoadError extends ChainqlError {
   }
 }
 
+/** The script (or a module it imports) does not parse; the message is `file:line:column: what`. */
+export class ScriptSyntaxError extends ChainqlError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('SCRIPT_SYNTAX', message, options);
+  }
+}
+
+/**
+ * A syntax error as one line `file:line:column: message` (column 1-based), from tsx's esbuild
+ * TransformError (only its message crosses from the loader thread: "Transform failed with 1 error:\n
+ * file:line:column: ERROR: text", esbuild columns 0-based) or Node's own SyntaxError; else undefined.
+ */
+export function syntaxErrorLine(error: unknown): string | undefined {
+  const {
+    name,
+    message = '',
+    stack = '',
+  } = (error ?? {}) as { name?: string; message?: string; stack?: string };
+  const esbuild = /^(.+?):(\d+):(\d+): ERROR: (.+)$/m.exec(message);
+  if (name === 'TransformError' && esbuild) {
+    const [, file, line, column, text] = esbuild;
+    return `${resolve(file ?? '')}:${line}:${Number(column) + 1}: ${text}`;
+  }
+  if (error instanceof SyntaxError) {
+    // Node puts "file:line" on the first stack line of a SyntaxError raised while loading a module.
+    const where = /^(\S+?):(\d+)\n/.exec(stack);
+    const file = where?.[1]?.replace(/^file:\/\//, '');
+    return file ? `${file}:${where?.[2]}:1: ${error.message}` : undefined;
+  }
+  return undefined;
+}
+
 /** Node's (and tsx's) ways of saying "a file with top-level await was loaded as CommonJS". */
 const CJS_TOP_LEVEL_AWAIT = new Set(['ERR_REQUIRE_ASYNC_MODULE', 'ERR_REQUIRE_CYCLE_MODULE']);
 
@@ -72,6 +104,8 @@ export function registerRunCommand(program: Command): void {
       } catch (error) {
         const explained = explainLoadFailure(path, error);
         if (explained) throw explained;
+        const syntax = syntaxErrorLine(error);
+        if (syntax !== undefined) throw new ScriptSyntaxError(syntax, { cause: error });
         if (error instanceof ChainqlError || !(error instanceof Error)) throw error;
         // A bug in the script: the stack (source-mapped by tsx) shows where.
         process.stderr.write(`chainql: ${path} failed:\n${error.stack ?? error.message}\n`);

@@ -1,5 +1,10 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ChainqlError } from '../../schema/errors.ts';
+import { ConfigNotFoundError } from '../cli-errors.ts';
+import { existingDataDir } from '../data-dir.ts';
+import { parsePort } from '../parse-port.ts';
 
 /** The port `serve`/`demo` should listen on is taken by another process. */
 export class PortInUseError extends ChainqlError {
@@ -55,9 +60,10 @@ export function registerServeCommand(program: Command): void {
         'CHAINQL_API_KEYS ("key:role,…", roles reader|writer|admin). Without keys the server only binds ' +
         'to loopback unless --allow-unauthenticated is given.',
     )
-    .option('--port <port>', 'port to listen on (0 picks a free one)', '4000')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, 4000)
     .option('--host <host>', 'host to bind; a non-loopback host needs API keys', '127.0.0.1')
-    .option('--data <dir>', 'data directory (default: $CHAINQL_DATA_DIR or ./.chainql)')
+    .option('--data <dir>', 'data directory (default: $CHAINQL_DATA_DIR or ./.chainql); must exist')
+    .option('--create', 'create the data directory when it does not exist (an empty API until a save)')
     .option('--allow-unauthenticated', 'bind a non-loopback host even without API keys (anyone can query)')
     .option(
       '--config <path>',
@@ -65,16 +71,27 @@ export function registerServeCommand(program: Command): void {
     )
     .action(
       async (options: {
-        port: string;
+        port: number;
         host: string;
         data?: string;
+        create?: boolean;
         allowUnauthenticated?: boolean;
         config?: string;
       }) => {
+        // A typo in --data or --config must not serve an empty API or one without its pipelines.
+        const config = options.config ?? process.env.CHAINQL_CONFIG;
+        if (config !== undefined && !existsSync(resolve(config)))
+          throw new ConfigNotFoundError(resolve(config));
+        const dataDir = options.create
+          ? options.data
+          : existingDataDir(
+              options.data,
+              'Pass --create to start with an empty one, or build the demo with `chainql demo --no-serve`.',
+            );
         await startServer({
           ...(options.config ? { configPath: options.config } : {}),
-          dataDir: options.data,
-          port: Number(options.port),
+          dataDir,
+          port: options.port,
           host: options.host,
           allowUnauthenticated: options.allowUnauthenticated ?? false,
         });

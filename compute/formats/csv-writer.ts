@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { Readable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import type { DatasetSchema } from '../../schema/record/field-type.ts';
@@ -32,11 +32,12 @@ function cell(leaf: LeafPath, row: Readonly<Record<string, unknown>>): string | 
  * `true`/`false`. `null` is an empty unquoted cell and the empty string is `""`, so the two survive a
  * round trip through `openCsv`.
  *
+ * `file` is a path, or a stream the rows are piped into (ended when done: wrap `process.stdout`).
  * @returns the number of rows written.
  * @throws InvalidFileError when the file cannot be written; errors thrown by `rows` propagate unchanged.
  */
 export async function writeCsv(
-  file: string,
+  file: string | Writable,
   schema: DatasetSchema,
   rows: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>,
   options: CsvWriteOptions = {},
@@ -56,12 +57,21 @@ export async function writeCsv(
     cast: { string: (value: string) => (value === '' ? { value, quoted_string: true } : value) },
   });
   try {
-    await pipeline(Readable.from(records()), stringifier, createWriteStream(file));
+    await pipeline(
+      Readable.from(records()),
+      stringifier,
+      typeof file === 'string' ? createWriteStream(file) : file,
+    );
   } catch (error) {
     if (error instanceof FormatError || !isFsError(error)) throw error;
-    throw new InvalidFileError(file, `cannot write: ${(error as Error).message}`, undefined, {
-      cause: error,
-    });
+    throw new InvalidFileError(
+      typeof file === 'string' ? file : 'output stream',
+      `cannot write: ${(error as Error).message}`,
+      undefined,
+      {
+        cause: error,
+      },
+    );
   }
   return count;
 }

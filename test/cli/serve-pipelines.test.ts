@@ -37,7 +37,7 @@ describe('chainql serve with pipelines', () => {
     const config = join(project.dir, 'chainql.config.ts');
     writeFileSync(config, CONFIG);
     const server = await startCliServer(
-      ['serve', '--port', '0', '--data', join(project.dir, 'data'), '--config', config],
+      ['serve', '--port', '0', '--data', join(project.dir, 'data'), '--create', '--config', config],
       { cwd: project.dir },
     );
     try {

@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+/** Placeholder replaced below. */
+export function registerMcpCommand(_program: Command): void {}

@@ -1,0 +1,404 @@
+// `chainql query`, `export`, `datasets show|delete`, `--version` and the flag checks of `serve`/`run`, as a
+// user runs them (child processes): happy paths, and bad input with its exit code (see README "CLI").
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readParquet } from '../../compute/chain/read.ts';
+import { openSession } from '../../compute/session.ts';
+import { PHOTOS, saveCliFixture } from './cli-fixture.ts';
+import { makeScriptProject, makeTempDir, runCli, startCliServer } from './run-cli.ts';
+
+const TIMEOUT = 120_000;
+let temp: ReturnType<typeof makeTempDir>;
+let data: string;
+
+beforeAll(async () => {
+  temp = makeTempDir('chainql-cli-commands-');
+  data = join(temp.dir, 'data');
+  await saveCliFixture(data);
+}, TIMEOUT);
+afterAll(() => temp?.remove());
+
+describe('chainql --version', () => {
+  it(
+    'prints the package version and exits 0',
+    async () => {
+      const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+      const result = await runCli(['--version']);
+      expect(result).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
+    },
+    TIMEOUT,
+  );
+});
+
+describe('chainql query', () => {
+  it(
+    'runs a nested filter and prints the data as JSON',
+    async () => {
+      const result = await runCli([
+        'query',
+        '{ photos(where: { det: { confidence: { _gt: 0.9 } } }, order_by: [{ name: asc }]) { name det { label } } }',
+        '--data',
+        data,
+      ]);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      // Version 1.0.1 (the latest, rows p00..p09) is served: none is above 0.9; ask the 1.0.0 version.
+      expect(JSON.parse(result.stdout)).toEqual({ photos: [] });
+      const old = await runCli([
+        'query',
+        '{ photos(version: "1.0.0", where: { det: { confidence: { _gt: 0.9 } } }, order_by: [{ name: asc }]) { name det { label } } }',
+        '--data',
+        data,
+      ]);
+      expect(JSON.parse(old.stdout)).toEqual({
+        photos: [
+          { name: 'p28', det: { label: 'cat' } },
+          { name: 'p29', det: { label: 'dog' } },
+        ],
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'takes --var values (JSON when they parse) and prints tables with dot-path columns',
+    async () => {
+      const result = await runCli([
+        'query',
+        'query($n: Int, $label: String) { photos(limit: $n, where: { det: { label: { _eq: $label } } }, order_by: [{ name: asc }]) { name det { label box { w } } } photos_aggregate { aggregate { count } } }',
+        '--var',
+        'n=2',
+        '--var',
+        'label=dog',
+        '--format',
+        'table',
+        '--data',
+        data,
+      ]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('photos (2 rows)');
+      expect(result.stdout).toMatch(/name\s+det\.label\s+det\.box\.w/);
+      expect(result.stdout).toMatch(/^p01\s+dog\s+2$/m);
+      expect(result.stdout).toMatch(/^p03\s+dog\s+4$/m);
+      expect(result.stdout).toMatch(/aggregate\.count\n-+\n10\n/);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'a malformed query exits 1 with the GraphQL error, its code and position',
+    async () => {
+      const result = await runCli(['query', '{ photos(limit: 1) { nme } }', '--data', data]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('[GRAPHQL_VALIDATION_FAILED]');
+      expect(result.stderr).toContain('Cannot query field "nme"');
+      expect(result.stderr).toContain('Did you mean "name"');
+      expect(result.stderr).toContain('line 1, column 22');
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'an unknown dataset is a GraphQL error naming the field; bad flags exit 2',
+    async () => {
+      const unknown = await runCli(['query', '{ nosuch { x } }', '--data', data]);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain('Cannot query field "nosuch" on type "Query"');
+      const badVar = await runCli(['query', '{ photos { name } }', '--var', 'novalue', '--data', data]);
+      expect(badVar.code).toBe(2);
+      expect(badVar.stderr).toContain("[BAD_FLAG] --var: expected name=value, got 'novalue'");
+      const badFormat = await runCli(['query', '{ photos { name } }', '--format', 'xml', '--data', data]);
+      expect(badFormat.code).toBe(2);
+      expect(badFormat.stderr).toContain("argument 'xml' is invalid");
+      const missing = await runCli(['query', '{ photos { name } }', '--data', join(temp.dir, 'typo')]);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain('[DATA_DIR_NOT_FOUND]');
+      expect(existsSync(join(temp.dir, 'typo'))).toBe(false);
+    },
+    TIMEOUT,
+  );
+});
+
+describe('chainql export', () => {
+  it(
+    'writes csv, jsonl and parquet files with every row of the chosen version',
+    async () => {
+      const csv = join(temp.dir, 'photos.csv');
+      const result = await runCli([
+        'export',
+        'photos',
+        '--version',
+        '1.0.0',
+        '--format',
+        'csv',
+        '--out',
+        csv,
+        '--data',
+        data,
+      ]);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain('wrote 30 rows of photos@1.0.0');
+      // Not a terminal: progress comes as plain lines, ending with a summary.
+      expect(result.stderr).toMatch(/export photos@1\.0\.0: succeeded, 30 rows/);
+      const lines = readFileSync(csv, 'utf8').trim().split('\n');
+      expect(lines[0]).toBe('name,det.label,det.confidence,det.box.w,det.box.h,camera,tags');
+      expect(lines).toHaveLength(31);
+      expect(lines[1]).toBe('p00,cat,0,1,2,north,"[""night""]"');
+
+      const jsonl = join(temp.dir, 'photos.jsonl');
+      expect(
+        (await runCli(['export', 'photos', '--format', 'jsonl', '--out', jsonl, '--data', data])).code,
+      ).toBe(0);
+      const rows = readFileSync(jsonl, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(rows).toEqual(PHOTOS.slice(0, 10));
+
+      const parquet = join(temp.dir, 'photos.parquet');
+      expect(
+        (
+          await runCli([
+            'export',
+            'photos',
+            '--version',
+            '1.0.0',
+            '--format',
+            'parquet',
+            '--out',
+            parquet,
+            '--data',
+            data,
+          ])
+        ).code,
+      ).toBe(0);
+      const session = await openSession({ dataDir: join(temp.dir, 'readback') });
+      try {
+        expect(await readParquet(parquet, { session }).collect()).toEqual(PHOTOS);
+      } finally {
+        await session.close();
+      }
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'csv and jsonl go to stdout without --out',
+    async () => {
+      const result = await runCli([
+        'export',
+        'confident',
+        '--format',
+        'jsonl',
+        '--no-progress',
+        '--data',
+        data,
+      ]);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toBe('');
+      expect(
+        result.stdout
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l).name),
+      ).toEqual(PHOTOS.filter((p) => p.det.confidence > 0.5).map((p) => p.name));
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'bad input: unknown dataset or version exits 1; missing --format, parquet to stdout exit 2',
+    async () => {
+      const unknown = await runCli(['export', 'nosuch', '--format', 'csv', '--data', data]);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain('[DATASET_NOT_FOUND]');
+      expect(unknown.stderr).toContain('confident, photos');
+      const version = await runCli([
+        'export',
+        'photos',
+        '--version',
+        '9.9.9',
+        '--format',
+        'csv',
+        '--data',
+        data,
+      ]);
+      expect(version.code).toBe(1);
+      expect(version.stderr).toContain('[VERSION_NOT_FOUND]');
+      const noFormat = await runCli(['export', 'photos', '--data', data]);
+      expect(noFormat.code).toBe(2);
+      expect(noFormat.stderr).toContain("required option '--format <format>' not specified");
+      const parquet = await runCli(['export', 'photos', '--format', 'parquet', '--data', data]);
+      expect(parquet.code).toBe(2);
+      expect(parquet.stderr).toContain('--out');
+    },
+    TIMEOUT,
+  );
+});
+
+describe('chainql datasets show', () => {
+  it(
+    'prints the schema as a tree with descriptions, the versions, keys and lineage',
+    async () => {
+      const result = await runCli(['datasets', 'show', 'photos', '--version', '1.0.0', '--data', data]);
+      expect(result.code).toBe(0);
+      const out = result.stdout;
+      expect(out).toContain('photos@1.0.0 — Photos with one detection each (CLI fixture).');
+      expect(out).toMatch(/^ {2}1\.0\.0 +30 rows .*\(shown\)$/m);
+      expect(out).toMatch(/^ {2}1\.0\.1 +10 rows /m);
+      expect(out).toContain('  name: string  # File name of the photo\n  det: object\n    label: string\n');
+      expect(out).toContain(
+        '    confidence: float  # Detector confidence in [0, 1]\n    box: object\n      w: int\n',
+      );
+      expect(out).toContain('  camera: enum(north|south)\n  tags: array<string>\n');
+      expect(out).toContain('primary key: name\nindexes: (det.label)\n');
+      const lineage = await runCli(['datasets', 'show', 'confident', '--data', data]);
+      expect(lineage.stdout).toContain('lineage: photos@1.0.0');
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'an unknown dataset exits 1 and lists the existing ones',
+    async () => {
+      const result = await runCli(['datasets', 'show', 'phtos', '--data', data]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("[DATASET_NOT_FOUND] Dataset 'phtos' does not exist");
+      expect(result.stderr).toContain('photos');
+    },
+    TIMEOUT,
+  );
+});
+
+describe('chainql datasets delete', () => {
+  it(
+    'refuses without --yes when it cannot ask; deletes one version, then the dataset',
+    async () => {
+      const dir = join(temp.dir, 'delete');
+      await saveCliFixture(dir);
+      const refused = await runCli(['datasets', 'delete', 'photos', '--data', dir]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('[CONFIRMATION_REQUIRED]');
+      const listed = async () =>
+        JSON.parse((await runCli(['datasets', '--json', '--data', dir])).stdout) as {
+          name: string;
+          versions: { version: string }[];
+        }[];
+      expect((await listed()).find((d) => d.name === 'photos')?.versions).toHaveLength(2);
+
+      const unknown = await runCli([
+        'datasets',
+        'delete',
+        'photos',
+        '--version',
+        '3.0.0',
+        '--yes',
+        '--data',
+        dir,
+      ]);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain('[VERSION_NOT_FOUND]');
+
+      const one = await runCli([
+        'datasets',
+        'delete',
+        'photos',
+        '--version',
+        '1.0.0',
+        '--yes',
+        '--data',
+        dir,
+      ]);
+      expect(one).toMatchObject({ code: 0, stdout: 'deleted photos@1.0.0\n' });
+      expect((await listed()).find((d) => d.name === 'photos')?.versions.map((v) => v.version)).toEqual([
+        '1.0.1',
+      ]);
+
+      const all = await runCli(['datasets', 'delete', 'photos', '--yes', '--data', dir]);
+      expect(all.code).toBe(0);
+      expect((await listed()).map((d) => d.name)).toEqual(['confident']);
+    },
+    TIMEOUT,
+  );
+});
+
+describe('flag checks of serve and run', () => {
+  it(
+    'serve --port abc gets the same message as demo --port abc, exit 2',
+    async () => {
+      const serve = await runCli(['serve', '--port', 'abc', '--data', data]);
+      const demo = await runCli(['demo', '--port', 'abc', '--data', data]);
+      const message =
+        "error: option '--port <port>' argument 'abc' is invalid. expected an integer from 0 to 65535.";
+      expect(serve.code).toBe(2);
+      expect(demo.code).toBe(2);
+      expect(serve.stderr.split('\n')[0]).toBe(message);
+      expect(demo.stderr.split('\n')[0]).toBe(message);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'serve --config with a missing file and --data with a missing directory are errors',
+    async () => {
+      const config = await runCli([
+        'serve',
+        '--port',
+        '0',
+        '--data',
+        data,
+        '--config',
+        join(temp.dir, 'nope.ts'),
+      ]);
+      expect(config.code).toBe(2);
+      expect(config.stderr).toContain(
+        `[CONFIG_NOT_FOUND] Config module not found: ${join(temp.dir, 'nope.ts')}`,
+      );
+      expect(config.stdout).not.toContain('http://');
+      const missing = join(temp.dir, 'no-data');
+      const dataDir = await runCli(['serve', '--port', '0', '--data', missing]);
+      expect(dataDir.code).toBe(2);
+      expect(dataDir.stderr).toContain('[DATA_DIR_NOT_FOUND]');
+      expect(dataDir.stderr).toContain('--create');
+      expect(existsSync(missing)).toBe(false);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'serve --data DIR --create creates the directory and serves an empty API',
+    async () => {
+      const fresh = join(temp.dir, 'fresh');
+      const server = await startCliServer(['serve', '--port', '0', '--data', fresh, '--create']);
+      try {
+        expect(existsSync(join(fresh, 'chainql.db'))).toBe(true);
+      } finally {
+        expect((await server.stop()).code).toBe(0);
+      }
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'run: a script with a syntax error gets one line with file:line:column',
+    async () => {
+      const project = makeScriptProject('chainql-cli-syntax-');
+      try {
+        writeFileSync(join(project.dir, 'broken.ts'), "const ok = 1;\nconst x = ;\nconsole.log('never');\n");
+        const result = await runCli(['run', 'broken.ts', '--data', join(project.dir, 'data')], {
+          cwd: project.dir,
+        });
+        expect(result.code).toBe(1);
+        expect(result.stdout).toBe('');
+        expect(result.stderr).toBe(
+          `chainql: [SCRIPT_SYNTAX] ${join(project.dir, 'broken.ts')}:2:11: Unexpected ";"\n`,
+        );
+      } finally {
+        project.remove();
+      }
+    },
+    TIMEOUT,
+  );
+});
