@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Chain } from '../chain/chain.ts';
 import type { SaveOptions } from '../chain/terminals.ts';
+import type { DeltaOptions } from '../delta/delta-options.ts';
 import type { Session } from '../session.ts';
 import { PipelineConfigError, PipelineInputError } from './pipeline-errors.ts';
 
@@ -31,6 +32,12 @@ export interface Pipeline<S extends z.ZodType = z.ZodType> {
   readonly output: string | ((input: z.output<S>) => string);
   /** Save options (version, description, keys) — `force` is not allowed: resume relies on checkpoints. */
   readonly save?: Omit<SaveOptions, 'force'>;
+  /**
+   * Incremental runs: `true` (or delta options such as `{ deltaRetry: 'udf_error' }`) reads the chain's
+   * source with `delta: true`, so each run processes only the source rows that are new or changed since
+   * the output's previous version (see `DeltaOptions`). Default: as the chain's source says.
+   */
+  readonly delta?: boolean | DeltaOptions;
   /** Builds the chain (lazy; nothing runs until the manager saves it). */
   run(input: z.output<S>, context: PipelineContext): Chain | Promise<Chain>;
 }

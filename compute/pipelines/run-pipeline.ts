@@ -1,4 +1,5 @@
 import type { StepRunner } from '../chain/udf-runner.ts';
+import { withDelta } from '../delta/delta-chain.ts';
 import type { DatasetVersion } from '../registry/dataset-registry.ts';
 import type { Session } from '../session.ts';
 import type { ProgressEvent } from '../udf/index.ts';
@@ -27,7 +28,8 @@ export async function runPipeline(
   options: PipelineRunOptions,
 ): Promise<JobOutput> {
   const { session, jobId, signal } = options;
-  const chain = await pipeline.run(input, { session, jobId, signal });
+  const built = await pipeline.run(input, { session, jobId, signal });
+  const chain = pipeline.delta ? withDelta(built, pipeline.delta === true ? {} : pipeline.delta) : built;
   const onProgress = (event: ProgressEvent) => {
     if (event.type === 'started') options.onProgress({ done: 0, total: event.total ?? 0, rate: 0 });
     if (event.type === 'batchCommitted') {

@@ -156,6 +156,11 @@ export class StorageSource implements ChainSource, DeltaSource {
     return this.#options;
   }
 
+  /** The same source with other delta options (pipelines declared `delta`). */
+  withDeltaOptions(delta: DeltaOptions): StorageSource {
+    return new StorageSource(this.#uris, { ...this.#options, ...delta });
+  }
+
   /** URIs, glob, recursion and file kind: the source without the listing versions it resolves to. */
   deltaIdentity(): string {
     const o = this.#options;

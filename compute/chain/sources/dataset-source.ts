@@ -39,6 +39,11 @@ export class DatasetSource implements ChainSource, DeltaSource {
     };
   }
 
+  /** The same source with other delta options (pipelines declared `delta`). */
+  withDeltaOptions(delta: DeltaOptions): DatasetSource {
+    return new DatasetSource(this.name, this.version, delta);
+  }
+
   /** The dataset name (and pinned version, if any): the source without the version it resolves to. */
   deltaIdentity(): string {
     return `dataset:${this.name}${this.version ? `@${this.version}` : ''}`;
