@@ -41,6 +41,7 @@ export { vector } from '../schema/record/index.ts';
 export type { JoinOn, JoinOptions, OrderInput, PathOrExpr, Row } from './chain/chain.ts';
 export { Chain } from './chain/chain.ts';
 export { InvalidArgumentError } from './chain/chain-errors.ts';
+export type { DiffOptions, DiffStatus } from './chain/diff.ts';
 export type { ChainSettings } from './chain/plan.ts';
 export {
   readCsv,
@@ -52,18 +53,17 @@ export {
   readValues,
   type SourceOptions,
 } from './chain/read.ts';
-export type { DiffOptions, DiffStatus } from './chain/diff.ts';
 export type { SaveOptions } from './chain/terminals.ts';
 export { ERROR_FIELD } from './chain/udf-runner.ts';
 export { CheckpointStore } from './checkpoint/checkpoint-store.ts';
 export type { ReadDatabaseOptions, ToDatabaseOptions } from './database/index.ts';
 export { DatabaseSchemaError, DatabaseValueError, readDatabase } from './database/index.ts';
 export type { RegistryOptions } from './datasets.ts';
+export { deleteDatasetVersion, getDatasetVersion, listDatasets, listVersions } from './datasets.ts';
 export { withDelta } from './delta/delta-chain.ts';
 export { DeltaError } from './delta/delta-errors.ts';
 export type { DeltaOptions } from './delta/delta-options.ts';
 export type { DeltaFullReason, DeltaReport } from './delta/delta-report.ts';
-export { deleteDatasetVersion, getDatasetVersion, listDatasets, listVersions } from './datasets.ts';
 export { DuplicateKeyError, KeyDeclarationError } from './keys/index.ts';
 export type {
   Job,

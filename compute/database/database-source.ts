@@ -7,13 +7,15 @@ import {
   openDatabase,
 } from '../../clients/database/index.ts';
 import type { DatasetSchema } from '../../schema/record/field-type.ts';
-import { fromZod } from '../../schema/record/index.ts';
+import { flattenSchema, fromZod } from '../../schema/record/index.ts';
 import { EncodedDigest } from '../chain/encoded-digest.ts';
 import type { Relation } from '../chain/relation.ts';
 import type { ChainSource } from '../chain/sources/chain-source.ts';
 import { scanTable } from '../chain/sources/scan.ts';
 import { stableJson } from '../chain/stable-json.ts';
 import { writeRows } from '../chain/table-writer.ts';
+import { DeltaError } from '../delta/delta-errors.ts';
+import type { DeltaOptions, DeltaSource } from '../delta/delta-options.ts';
 import type { DatasetVersion } from '../registry/dataset-registry.ts';
 import { DatasetNotFoundError } from '../registry/registry-errors.ts';
 import type { Session } from '../session.ts';
@@ -24,7 +26,7 @@ import { bindLayout, inferLayout } from './database-schema.ts';
 export const DATABASE_READ_PREFIX = '_database.';
 
 /** Options of a database source (see `readDatabase`). */
-export interface DatabaseReadOptions {
+export interface DatabaseReadOptions extends DeltaOptions {
   readonly params?: readonly unknown[] | Readonly<Record<string, unknown>>;
   readonly schema?: z.ZodObject;
   readonly batchSize?: number;
@@ -49,7 +51,7 @@ interface ResultMeta {
  * the previous version. The source identity names that version, so the chain hash changes exactly when
  * the rows read change: same-hash saves return the existing version and UDF checkpoints resume.
  */
-export class DatabaseSource implements ChainSource {
+export class DatabaseSource implements ChainSource, DeltaSource {
   readonly label: string;
   readonly target: string;
   readonly #key: string;
@@ -68,6 +70,41 @@ export class DatabaseSource implements ChainSource {
       params: options.params ?? [],
       schema: options.schema ? fromZod(options.schema) : null,
     });
+  }
+
+  /** The delta options (`readDatabase(sql, conn, { delta: true, deltaOn: 'id' })`). */
+  get deltaOptions(): DeltaOptions | undefined {
+    return this.options;
+  }
+
+  /** Connection target, SQL, params and schema: the query without the rows it returned this time. */
+  deltaIdentity(): string {
+    return `database:${this.#key}`;
+  }
+
+  /**
+   * A query has no declared key: `deltaOn` must be given (e.g. the table's primary key column); the
+   * default `deltaCompare` is every other column.
+   * @throws DeltaError when `deltaOn` is missing.
+   */
+  async deltaDefaults(
+    session: Session,
+    on: readonly string[] | undefined,
+  ): Promise<{ on: readonly string[]; compare: readonly string[] }> {
+    if (on === undefined || on.length === 0) {
+      throw new DeltaError(
+        `readDatabase(…, { delta: true }) needs deltaOn (the column(s) identifying a row, e.g. the primary key) for ${this.label}.`,
+      );
+    }
+    const compare = flattenSchema(await this.describe(session))
+      .map((column) => column.path)
+      .filter((path) => !on.some((k) => path === k || path.startsWith(`${k}.`)));
+    return { on, compare };
+  }
+
+  /** The same query with other delta options (pipelines declared `delta`). */
+  withDeltaOptions(delta: DeltaOptions): DatabaseSource {
+    return new DatabaseSource(this.sql, this.connection, { ...this.options, ...delta });
   }
 
   /** The internal dataset holding this query's cached results. */

@@ -3,10 +3,13 @@ import type { DatabaseConnection } from '../../clients/database/index.ts';
 import { Chain, type Row } from '../chain/chain.ts';
 import { InvalidArgumentError } from '../chain/chain-errors.ts';
 import type { SourceOptions } from '../chain/read.ts';
+import type { DeltaOptions } from '../delta/delta-options.ts';
 import { DatabaseSource } from './database-source.ts';
 
 /** Options of {@link readDatabase}. */
-export interface ReadDatabaseOptions<S extends z.ZodObject = z.ZodObject> extends SourceOptions {
+export interface ReadDatabaseOptions<S extends z.ZodObject = z.ZodObject>
+  extends SourceOptions,
+    DeltaOptions {
   /**
    * Bound parameters: an array for `$1, $2, …` (PostgreSQL) or `?` (SQLite); SQLite also takes an object
    * for `@name` / `:name` / `$name`. Never spliced into the SQL text. Default none.
