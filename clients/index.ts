@@ -4,7 +4,6 @@
 
 // SQLite warehouse
 export type { SqliteUserFunction } from './warehouse/sqlite/sqlite-connection.ts';
-export { quoteIdentifier as quoteSqliteIdentifier } from './warehouse/sqlite/sqlite-identifiers.ts';
 export { openSqliteWarehouse, SqliteWarehouse } from './warehouse/sqlite/sqlite-warehouse.ts';
 export type { SqliteWarehouseOptions } from './warehouse/sqlite/sqlite-warehouse-options.ts';
 export type { StatementCacheStats } from './warehouse/sqlite/statement-cache.ts';

@@ -18,3 +18,13 @@ export class InvalidQueryError extends ChainqlError {
     super('INVALID_QUERY', message);
   }
 }
+
+/** A table, column or alias name that cannot be quoted: empty, or containing a NUL character. */
+export class InvalidIdentifierError extends ChainqlError {
+  constructor(readonly identifier: string) {
+    super(
+      'INVALID_IDENTIFIER',
+      `Invalid SQL identifier ${JSON.stringify(identifier)}: empty or contains NUL.`,
+    );
+  }
+}

@@ -1,6 +1,6 @@
+import { quoteIdentifier, quoteIdentifiers } from '../../../schema/dialect/quote-identifier.ts';
 import { WarehouseError } from '../warehouse-errors.ts';
 import { toWarehouseError } from './sqlite-error-mapping.ts';
-import { quoteIdentifier, quoteIdentifiers } from './sqlite-identifiers.ts';
 import type { StatementCache } from './statement-cache.ts';
 
 /** SQLite's default SQLITE_MAX_VARIABLE_NUMBER (since 3.32): bound parameters per statement. */
@@ -46,7 +46,7 @@ export class BatchInserter {
     this.#table = table;
     this.#columnCount = columns.length;
     this.#perStatement = rowsPerStatement(columns.length);
-    const head = `INSERT INTO ${quoteIdentifier(table)} (${quoteIdentifiers(columns)}) VALUES `;
+    const head = `INSERT INTO ${quoteIdentifier('sqlite', table)} (${quoteIdentifiers('sqlite', columns)}) VALUES `;
     const tuple = `(${new Array(columns.length).fill('?').join(',')})`;
     this.#singleSql = head + tuple;
     this.#multiSql = head + new Array(this.#perStatement).fill(tuple).join(',');

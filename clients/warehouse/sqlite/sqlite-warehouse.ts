@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { CompiledQuery, DialectName } from '../../../schema/dialect/compiled-query.ts';
+import { quoteIdentifier, quoteIdentifiers } from '../../../schema/dialect/quote-identifier.ts';
 import { createSqliteFunctions } from '../../../schema/dialect/sqlite/sqlite-functions.ts';
 import type {
   ColumnDefinition,
@@ -27,7 +28,6 @@ import { ReadConnectionPool } from './read-connection-pool.ts';
 import { ReadQueueFullError, ReadThreads } from './read-threads.ts';
 import { openConnection } from './sqlite-connection.ts';
 import { bindableAll, toWarehouseError } from './sqlite-error-mapping.ts';
-import { quoteIdentifier, quoteIdentifiers } from './sqlite-identifiers.ts';
 import {
   type ResolvedSqliteWarehouseOptions,
   resolveOptions,
@@ -254,12 +254,15 @@ export class SqliteWarehouse implements WarehouseDriver {
     const body = columns
       .map((c) =>
         c === rowidKey
-          ? `${quoteIdentifier(c.name)} INTEGER PRIMARY KEY`
-          : `${quoteIdentifier(c.name)} ${c.sqlType}${c.nullable ? '' : ' NOT NULL'}`,
+          ? `${quoteIdentifier('sqlite', c.name)} INTEGER PRIMARY KEY`
+          : `${quoteIdentifier('sqlite', c.name)} ${c.sqlType}${c.nullable ? '' : ' NOT NULL'}`,
       )
       .join(', ');
     const ifNotExists = options?.ifNotExists ? 'IF NOT EXISTS ' : '';
-    this.#execute({ sql: `CREATE TABLE ${ifNotExists}${quoteIdentifier(table)} (${body})`, parameters: [] });
+    this.#execute({
+      sql: `CREATE TABLE ${ifNotExists}${quoteIdentifier('sqlite', table)} (${body})`,
+      parameters: [],
+    });
   }
 
   /** @inheritdoc A unique index fails with WarehouseError when existing rows hold duplicates. */
@@ -267,7 +270,7 @@ export class SqliteWarehouse implements WarehouseDriver {
     this.#assertOpen('createIndex');
     const unique = index.unique ? 'UNIQUE ' : '';
     this.#execute({
-      sql: `CREATE ${unique}INDEX ${quoteIdentifier(index.name)} ON ${quoteIdentifier(table)} (${quoteIdentifiers(index.columns)})`,
+      sql: `CREATE ${unique}INDEX ${quoteIdentifier('sqlite', index.name)} ON ${quoteIdentifier('sqlite', table)} (${quoteIdentifiers('sqlite', index.columns)})`,
       parameters: [],
     });
   }
@@ -275,14 +278,14 @@ export class SqliteWarehouse implements WarehouseDriver {
   /** @inheritdoc */
   async dropTable(table: string): Promise<void> {
     this.#assertOpen('dropTable');
-    this.#execute({ sql: `DROP TABLE IF EXISTS ${quoteIdentifier(table)}`, parameters: [] });
+    this.#execute({ sql: `DROP TABLE IF EXISTS ${quoteIdentifier('sqlite', table)}`, parameters: [] });
   }
 
   /** @inheritdoc @throws TableNotFoundError when `from` does not exist; WarehouseError when `to` does. */
   async renameTable(from: string, to: string): Promise<void> {
     this.#assertOpen('renameTable');
     this.#execute({
-      sql: `ALTER TABLE ${quoteIdentifier(from)} RENAME TO ${quoteIdentifier(to)}`,
+      sql: `ALTER TABLE ${quoteIdentifier('sqlite', from)} RENAME TO ${quoteIdentifier('sqlite', to)}`,
       parameters: [],
     });
   }
