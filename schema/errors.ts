@@ -1,3 +1,5 @@
+import { didYouMean } from './record/suggest-paths.ts';
+
 /**
  * Base class of every error chainql throws on purpose. `code` is stable and machine readable;
  * callers (retry policies, the GraphQL error mapper) branch on the class or the code, never the message.
@@ -30,9 +32,7 @@ export class UnknownColumnError extends ChainqlError {
     readonly path: string,
     readonly suggestions: readonly string[],
   ) {
-    const hint =
-      suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?` : '';
-    super('UNKNOWN_COLUMN', `Unknown column '${path}'.${hint}`);
+    super('UNKNOWN_COLUMN', `Unknown column '${path}'.${didYouMean(suggestions)}`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { SchemaError, UnknownColumnError } from '../../schema/errors.ts';
-import { suggestPaths } from '../../schema/expr/index.ts';
 import type { DatasetSchema, FieldSpec, FieldType, LeafType } from '../../schema/record/field-type.ts';
+import { suggestPaths } from '../../schema/record/suggest-paths.ts';
 
 /**
  * Pure operations on dataset schemas used by the chain planner to compute each step's output type

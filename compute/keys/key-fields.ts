@@ -1,6 +1,6 @@
 import { UnknownColumnError } from '../../schema/errors.ts';
 import type { Column, LeafKind } from '../../schema/record/index.ts';
-import { findColumn } from '../../schema/record/index.ts';
+import { didYouMean, findColumn } from '../../schema/record/index.ts';
 import { KeyDeclarationError } from './key-errors.ts';
 
 /** Leaf kinds a key or index field may have: values SQL compares by equality and orders. */
@@ -116,14 +116,11 @@ function keyColumn(columns: readonly Column[], path: string, role: KeyRole, cont
       );
     }
     if (inheritedFrom !== undefined) {
-      const hint =
-        error.suggestions.length > 0
-          ? ` Similar fields: ${error.suggestions.map((s) => `'${s}'`).join(', ')}.`
-          : '';
       throw new KeyDeclarationError(
         dataset,
         path,
-        `${what} field '${path}' of '${dataset}' does not exist in the new schema.${hint}${clearHint(role, context)}`,
+        `${what} field '${path}' of '${dataset}' does not exist in the new schema.` +
+          `${didYouMean(error.suggestions)}${clearHint(role, context)}`,
         inheritedFrom,
       );
     }
