@@ -1,4 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
+import { stableJson } from './stable-json.ts';
 
 /** Values buffered before they are handed to sha256. */
 const BUFFERED_VALUES = 16_384;
@@ -17,7 +18,8 @@ const OTHER = 6;
  *
  * Values go into three streams that are hashed block by block: a type tag per value, a float64 per
  * value (numbers as their bits, so `-0` differs from `0`; strings, bigints and other values as their
- * text length) and the concatenated text (strings; bigints in decimal; anything else as JSON). Tags and
+ * text length) and the concatenated text (strings; bigints in decimal; anything else as stable JSON,
+ * so a map's key order does not matter). Tags and
  * lengths make the encoding unambiguous, and numbers never become text — far cheaper than serialising
  * the input objects or printing every value. Rows have the width of the schema, which callers hash in
  * first; the row count is hashed by `digest()`. Different strings that SQLite stores identically (lone
@@ -77,9 +79,7 @@ export class EncodedDigest {
             tags[k] = NULL;
             numbers[k] = 0;
           } else {
-            const json = JSON.stringify(v, (_key, inner: unknown) =>
-              typeof inner === 'bigint' ? `${inner}n` : inner,
-            );
+            const json = stableJson(v);
             tags[k] = OTHER;
             numbers[k] = json.length;
             text += json;

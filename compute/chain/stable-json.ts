@@ -1,6 +1,8 @@
 /**
- * Deterministic JSON for hashing: object keys sorted, Dates as ISO strings, bigints as `"<n>n"`,
- * undefined dropped. Two structurally equal values always give the same text.
+ * The one deterministic JSON for hashes (chain and step hashes, source identities, UDF options and output
+ * shapes, row digests): object keys sorted, Dates as ISO strings, bigints as `"<n>n"` (never a throw or a
+ * rounded number), functions as their source, undefined dropped. Two structurally equal values always give
+ * the same text.
  */
 export function stableJson(value: unknown): string {
   return JSON.stringify(normalise(value));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { stableJson } from '../chain/stable-json.ts';
 import type { UdfStep } from './udf-step.ts';
 
 /**
@@ -31,16 +32,4 @@ function shapeJson(step: UdfStep): string {
   );
   shapeCache.set(step.outputShape, json);
   return json;
-}
-
-/** JSON with object keys sorted, so equal values give equal text. */
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      return Object.fromEntries(
-        Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
-      );
-    }
-    return v;
-  });
 }
