@@ -1,3 +1,4 @@
+import semver from 'semver';
 import { DATABASE_READ_PREFIX } from '../../compute/database/database-source.ts';
 import { LISTING_DATASET_PREFIX } from '../../compute/storage/storage-listing.ts';
 import { allocateNames } from '../naming.ts';
@@ -24,7 +25,9 @@ export async function loadServedModel(registry: RegistryView): Promise<ServedMod
     if (name.startsWith(LISTING_DATASET_PREFIX) || name.startsWith(DATABASE_READ_PREFIX)) continue;
     let versions: ServedVersion[];
     try {
-      versions = [...(await registry.listVersions(name))].sort((a, b) => compareSemver(a.version, b.version));
+      versions = [...(await registry.listVersions(name))].sort((a, b) =>
+        semver.compare(a.version, b.version),
+      );
     } catch (error) {
       // Deleted between listDatasets and listVersions: serve the registry without it.
       if ((error as { code?: unknown }).code === 'DATASET_NOT_FOUND') continue;
@@ -101,26 +104,4 @@ export function buildServedModel(
   }
   datasets.sort((a, b) => (a.gqlName < b.gqlName ? -1 : a.gqlName > b.gqlName ? 1 : 0));
   return { revision, datasets, byGqlName: new Map(datasets.map((d) => [d.gqlName, d])) };
-}
-
-/** Orders semver strings (`1.2.10` after `1.2.9`); non-numeric parts compare as strings. */
-export function compareSemver(a: string, b: string): number {
-  const pa = a.split(/[.+-]/);
-  const pb = b.split(/[.+-]/);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i] ?? '';
-    const y = pb[i] ?? '';
-    const nx = Number(x);
-    const ny = Number(y);
-    const c =
-      Number.isFinite(nx) && Number.isFinite(ny) && x !== '' && y !== ''
-        ? nx - ny
-        : x < y
-          ? -1
-          : x > y
-            ? 1
-            : 0;
-    if (c !== 0) return c;
-  }
-  return 0;
 }
