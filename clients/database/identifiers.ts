@@ -1,3 +1,4 @@
+import { quoteIdentifier } from '../../schema/dialect/quote-identifier.ts';
 import { InvalidIdentifierError } from './database-errors.ts';
 
 /** PostgreSQL's NAMEDATALEN − 1: longer names are silently truncated by the server, so they are refused. */
@@ -49,9 +50,12 @@ export function parseTableName(target: string, table: string): TableName {
   return { schema: undefined, name: checkIdentifier(target, table) };
 }
 
-/** `"name"` with embedded quotes doubled — the quoting PostgreSQL and SQLite share. */
+/**
+ * `"name"` with embedded quotes doubled — the quoting PostgreSQL and SQLite share, so the one quoter's
+ * SQLite rule (schema/dialect/quote-identifier.ts) serves both.
+ */
 export function quoteName(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
+  return quoteIdentifier('sqlite', name);
 }
 
 /** The quoted, optionally schema-qualified table name. */
