@@ -27,15 +27,34 @@ export interface FaultProxy {
   readonly endpoint: string;
   readonly port: number;
   faults: FaultOptions;
-  /** Counters; `signed` counts requests that carried an `Authorization` header. */
-  readonly stats: { requests: number; resets: number; errors: number; truncations: number; signed: number };
+  /**
+   * Counters; `signed` counts requests that carried an `Authorization` header; `inFlight` is the number of
+   * requests not yet answered and `maxInFlight` its high-water mark (reset it to measure one phase).
+   */
+  readonly stats: {
+    requests: number;
+    resets: number;
+    errors: number;
+    truncations: number;
+    signed: number;
+    inFlight: number;
+    maxInFlight: number;
+  };
   close(): Promise<void>;
 }
 
 /** Starts a proxy in front of `target` (`http://host:port`). */
 export async function startFaultProxy(target: string, faults: FaultOptions = {}): Promise<FaultProxy> {
   const to = new URL(target);
-  const stats = { requests: 0, resets: 0, errors: 0, truncations: 0, signed: 0 };
+  const stats = {
+    requests: 0,
+    resets: 0,
+    errors: 0,
+    truncations: 0,
+    signed: 0,
+    inFlight: 0,
+    maxInFlight: 0,
+  };
   let state = (faults.seed ?? 1) >>> 0 || 1;
   const random = (): number => {
     // xorshift32
@@ -56,6 +75,9 @@ export async function startFaultProxy(target: string, faults: FaultOptions = {})
 
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     stats.requests++;
+    stats.inFlight++;
+    stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+    res.once('close', () => stats.inFlight--);
     if (req.headers.authorization !== undefined) stats.signed++;
     const f = proxy.faults;
     const roll = random();
