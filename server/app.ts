@@ -11,7 +11,7 @@ import { type ServedJobManager, withPipelineFields } from './pipelines/pipeline-
 import { exampleQuery, keylessExampleQuery } from './playground.ts';
 import { type ApiKeys, parseApiKeys, type Role, requestKey, useAuth } from './plugins/use-auth.ts';
 import { useBatchLimits } from './plugins/use-batch-limits.ts';
-import { createErrorMasker, EXPOSED_CODES, useErrorCodes } from './plugins/use-error-codes.ts';
+import { createErrorMasker, isExpectedError, useErrorCodes } from './plugins/use-error-codes.ts';
 import { DEFAULT_SHAPE_LIMITS, type QueryShapeLimits, useLimits } from './plugins/use-limits.ts';
 import { usePersistedQueries } from './plugins/use-persisted-queries.ts';
 import { useRowCapWarnings } from './plugins/use-row-cap-warnings.ts';
@@ -162,7 +162,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
           },
     renderGraphiQL,
     maskedErrors: { maskError: createErrorMasker(options.logError) },
-    // Expected errors (coded ChainqlErrors) are answers, not incidents: keep them out of the error log.
+    // Expected errors (exposed ChainqlErrors) are answers, not incidents: keep them out of the error log.
     logging: {
       debug: () => {},
       info: () => {},
@@ -196,17 +196,6 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
       await ownedWarehouse?.close();
     },
   });
-}
-
-function isExpectedError(value: unknown): boolean {
-  const error = value as { code?: unknown; originalError?: unknown; extensions?: { code?: unknown } } | null;
-  const code = error?.code ?? error?.extensions?.code;
-  if (typeof code === 'string' && EXPOSED_CODES.has(code)) return true;
-  return (
-    error?.originalError !== undefined &&
-    error.originalError !== value &&
-    isExpectedError(error.originalError)
-  );
 }
 
 /** `CHAINQL_DEFAULT_LIMIT` (rows a query without `limit` gets), when set. */

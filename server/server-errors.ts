@@ -1,13 +1,14 @@
 import { ChainqlError } from '../schema/errors.ts';
 
 /**
- * Errors the GraphQL server raises on purpose. Each becomes a GraphQL error whose `extensions.code`
- * is the `code` below (see `plugins/use-error-codes.ts`); anything else is masked as
+ * Errors the GraphQL server raises on purpose. Each class marked `exposed` becomes a GraphQL error whose
+ * `extensions.code` is its `code` (see `plugins/use-error-codes.ts`); anything else is masked as
  * "Unexpected error." so internals (SQL, paths) never leak.
  */
 
 /** An argument the server cannot honour (bad filter, multi-key order_by, huge limit, bad path …). */
 export class BadUserInputError extends ChainqlError {
+  static override readonly exposed = true;
   constructor(message: string, options?: { cause?: unknown }) {
     super('BAD_USER_INPUT', message, options);
   }
@@ -15,6 +16,7 @@ export class BadUserInputError extends ChainqlError {
 
 /** A `version:` argument naming a version the dataset does not have. */
 export class ServedVersionNotFoundError extends ChainqlError {
+  static override readonly exposed = true;
   constructor(
     readonly dataset: string,
     readonly version: string,
@@ -23,8 +25,17 @@ export class ServedVersionNotFoundError extends ChainqlError {
   }
 }
 
+/** The dataset (or the version a request reads) was deleted after the request's schema was built. */
+export class DatasetVanishedError extends ChainqlError {
+  static override readonly exposed = true;
+  constructor(options?: { cause?: unknown }) {
+    super('DATASET_NOT_FOUND', 'The dataset (or this version of it) no longer exists.', options);
+  }
+}
+
 /** A query that ran longer than the per-query timeout; its SQLite statement was interrupted. */
 export class QueryTimeoutError extends ChainqlError {
+  static override readonly exposed = true;
   constructor(readonly timeoutMs: number) {
     super('TIMEOUT', `Query exceeded the ${timeoutMs} ms timeout and was cancelled.`);
   }
@@ -32,6 +43,7 @@ export class QueryTimeoutError extends ChainqlError {
 
 /** No API key, or an unknown one, while keys are configured. HTTP 401. */
 export class UnauthenticatedError extends ChainqlError {
+  static override readonly exposed = true;
   constructor(message = 'A valid API key is required (Authorization: Bearer <key> or x-api-key).') {
     super('UNAUTHENTICATED', message);
   }
@@ -39,6 +51,7 @@ export class UnauthenticatedError extends ChainqlError {
 
 /** A known key whose role does not allow the operation. HTTP 403. */
 export class ForbiddenError extends ChainqlError {
+  static override readonly exposed = true;
   constructor(message: string) {
     super('FORBIDDEN', message);
   }

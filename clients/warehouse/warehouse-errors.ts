@@ -41,6 +41,7 @@ export class WarehouseClosedError extends WarehouseError {
 
 /** A `read` ran past its `timeoutMs` and was stopped. */
 export class ReadTimeoutError extends WarehouseError {
+  static override readonly exposed = true;
   constructor(
     readonly timeoutMs: number,
     details: { sql?: string; parameters?: readonly unknown[] } = {},
@@ -58,6 +59,7 @@ export class ReadCancelledError extends WarehouseError {
 
 /** The driver's queue of pending reads is full; retry shortly. */
 export class WarehouseOverloadedError extends WarehouseError {
+  static override readonly exposed = true;
   constructor(details: { sql?: string; parameters?: readonly unknown[]; cause?: unknown } = {}) {
     super('The server is busy (read queue full); retry shortly.', { ...details, code: 'OVERLOADED' });
   }

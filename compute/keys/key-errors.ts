@@ -6,6 +6,7 @@ import { ChainqlError } from '../../schema/errors.ts';
  * longer exists (or changed type) in the new schema. Thrown before any row is written to the new version.
  */
 export class KeyDeclarationError extends ChainqlError {
+  static override readonly exposed = true;
   constructor(
     /** The dataset being saved. */
     readonly dataset: string,
@@ -24,6 +25,7 @@ export class KeyDeclarationError extends ChainqlError {
  * dropped and earlier versions are untouched. `value` holds one duplicated key (field path → value).
  */
 export class DuplicateKeyError extends ChainqlError {
+  static override readonly exposed = true;
   constructor(
     /** The dataset being saved. */
     readonly dataset: string,

@@ -2,6 +2,7 @@ import { ChainqlError } from '../../schema/errors.ts';
 
 /** A pipeline's input does not match its zod schema; `field` is the dot path of the first bad field. */
 export class PipelineInputError extends ChainqlError {
+  static override readonly exposed = true;
   constructor(
     /** Pipeline name. */
     readonly pipeline: string,
@@ -21,6 +22,7 @@ export class PipelineInputError extends ChainqlError {
 
 /** No pipeline with this name is registered. */
 export class PipelineNotFoundError extends ChainqlError {
+  static override readonly exposed = true;
   constructor(
     readonly pipeline: string,
     readonly known: readonly string[],
@@ -41,6 +43,7 @@ export class PipelineConfigError extends ChainqlError {
 
 /** No job with this id exists (in this job manager's store). */
 export class JobNotFoundError extends ChainqlError {
+  static override readonly exposed = true;
   constructor(readonly jobId: string) {
     super('JOB_NOT_FOUND', `No job with id '${jobId}'.`);
   }
@@ -48,6 +51,7 @@ export class JobNotFoundError extends ChainqlError {
 
 /** The operation does not apply to the job's current status (resume a running or succeeded job, …). */
 export class JobStateError extends ChainqlError {
+  static override readonly exposed = true;
   constructor(
     readonly jobId: string,
     readonly status: string,

@@ -11,6 +11,7 @@ function listSome(items: readonly string[], what: string): string {
 
 /** No dataset has this name. `existing` holds the dataset names that do exist (all of them, sorted). */
 export class DatasetNotFoundError extends ChainqlError {
+  static override readonly exposed = true;
   constructor(
     readonly dataset: string,
     readonly existing: readonly string[],
@@ -21,6 +22,7 @@ export class DatasetNotFoundError extends ChainqlError {
 
 /** The dataset exists but not in this version. `existing` holds its versions, oldest first. */
 export class VersionNotFoundError extends ChainqlError {
+  static override readonly exposed = true;
   constructor(
     readonly dataset: string,
     readonly version: string,
@@ -45,6 +47,7 @@ export class VersionExistsError extends ChainqlError {
 
 /** A dataset name outside `[A-Za-z_][A-Za-z0-9_.-]*` (at most 128 characters). */
 export class InvalidDatasetNameError extends ChainqlError {
+  static override readonly exposed = true;
   constructor(readonly dataset: string) {
     super(
       'INVALID_DATASET_NAME',
@@ -56,6 +59,7 @@ export class InvalidDatasetNameError extends ChainqlError {
 
 /** An explicit version that is not a plain semver string such as `1.2.3` or `2.0.0-rc.1`. */
 export class InvalidVersionError extends ChainqlError {
+  static override readonly exposed = true;
   constructor(readonly version: string) {
     super('INVALID_VERSION', `Invalid version ${JSON.stringify(version)}: expected semver like '1.2.3'.`);
   }

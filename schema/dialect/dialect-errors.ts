@@ -14,6 +14,7 @@ export class DialectUnsupportedError extends ChainqlError {
 
 /** A query node with invalid content (negative or fractional LIMIT/OFFSET, …). */
 export class InvalidQueryError extends ChainqlError {
+  static override readonly exposed = true;
   constructor(message: string) {
     super('INVALID_QUERY', message);
   }

@@ -3,6 +3,7 @@ import { ChainqlError } from '../errors.ts';
 
 /** An expression that cannot be built: wrong argument count, empty path, `*` outside `count`, … */
 export class InvalidExpressionError extends ChainqlError {
+  static override readonly exposed = true;
   constructor(message: string, options?: { cause?: unknown }) {
     super('INVALID_EXPRESSION', message, options);
   }
@@ -13,6 +14,7 @@ export class InvalidExpressionError extends ChainqlError {
  * `leaves` lists the leaf paths under it.
  */
 export class NotALeafColumnError extends ChainqlError {
+  static override readonly exposed = true;
   constructor(
     readonly path: string,
     readonly leaves: readonly string[],

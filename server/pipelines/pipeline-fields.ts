@@ -14,6 +14,7 @@ import {
 } from 'graphql';
 import type { Job, JobManager, JobStatus, PipelineRegistry } from '../../compute/pipelines/index.ts';
 import { DateTimeScalar, JsonScalar, schemaScalar } from '../graphql/scalars.ts';
+import { isExposedError } from '../plugins/use-error-codes.ts';
 import { pipelineInputType } from './pipeline-input-types.ts';
 
 /** A job manager that also says which pipelines it launches (LocalJobManager, BullmqJobManager). */
@@ -21,15 +22,12 @@ export type ServedJobManager = JobManager & { readonly pipelines: PipelineRegist
 
 const STATUSES: readonly JobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
-/** Rethrows coded job/pipeline errors as GraphQL errors with `extensions.code` (and `field` for bad input). */
+/** Rethrows exposed job/pipeline errors as GraphQL errors with `extensions.code` (and `field` for bad input). */
 function coded(error: unknown): never {
-  const e = error as { code?: unknown; message?: unknown; field?: unknown };
-  if (
-    typeof e?.code === 'string' &&
-    ['BAD_USER_INPUT', 'JOB_NOT_FOUND', 'JOB_STATE', 'PIPELINE_NOT_FOUND'].includes(e.code)
-  ) {
-    throw new GraphQLError(String(e.message), {
-      extensions: { code: e.code, ...(typeof e.field === 'string' ? { field: e.field } : {}) },
+  if (isExposedError(error)) {
+    const field = (error as { field?: unknown }).field;
+    throw new GraphQLError(error.message, {
+      extensions: { code: error.code, ...(typeof field === 'string' ? { field } : {}) },
     });
   }
   throw error;

@@ -2,34 +2,32 @@ import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /**
- * Error policy: errors chainql raises on purpose (a `ChainqlError` whose code is in {@link EXPOSED_CODES})
- * reach the client with their message and `extensions.code`; GraphQL's own errors (syntax, validation,
- * variable coercion) pass through; anything else becomes "Unexpected error." (details only in the log),
- * so SQL text, file paths and stack traces never leak.
+ * Error policy: errors chainql raises on purpose whose class is marked `exposed` (`ChainqlError.exposed`,
+ * e.g. BadUserInputError, UnknownColumnError, DatasetNotFoundError, QueryTimeoutError) reach the client with
+ * their message and `extensions.code`; GraphQL's own errors (syntax, validation, variable coercion) and the
+ * GraphQLErrors the server's plugins throw pass through; anything else becomes "Unexpected error." (details
+ * only in the log), so SQL text, file paths and stack traces never leak. The class is the only source of
+ * truth: there is no list of codes.
  */
 
-/** Codes whose messages are safe to show (they describe the caller's input or state, not internals). */
-export const EXPOSED_CODES: ReadonlySet<string> = new Set([
-  'BAD_USER_INPUT',
-  'DATASET_NOT_FOUND',
-  'VERSION_NOT_FOUND',
-  'TIMEOUT',
-  'FORBIDDEN',
-  'UNAUTHENTICATED',
-  'UNKNOWN_COLUMN',
-  'TYPE_MISMATCH',
-  'INVALID_DATASET_NAME',
-  'INVALID_VERSION',
-  'OVERLOADED',
-  'DUPLICATE_KEY',
-  'INVALID_KEY',
-]);
+/** An error whose class allows showing it to clients: an `exposed` ChainqlError (from any module copy). */
+export function isExposedError(error: unknown): error is Error & { code: string; exposed: true } {
+  return (
+    error instanceof Error &&
+    (error as { exposed?: unknown }).exposed === true &&
+    typeof (error as { code?: unknown }).code === 'string'
+  );
+}
 
-function codeOf(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && error instanceof Error && error.name !== 'SqliteError'
-    ? code
-    : undefined;
+/**
+ * Whether an error the server logs is an expected answer rather than an incident: an exposed error, or a
+ * GraphQLError wrapping one (or raised by GraphQL or a plugin, wrapping nothing).
+ */
+export function isExpectedError(value: unknown): boolean {
+  if (isExposedError(value)) return true;
+  if (!(value instanceof GraphQLError)) return false;
+  const original = value.originalError;
+  return original === undefined || original === null || original === value || isExpectedError(original);
 }
 
 /**
@@ -43,14 +41,13 @@ export function createErrorMasker(
     if (error instanceof GraphQLError) {
       const original = error.originalError;
       if (original === undefined || original === null || original instanceof GraphQLError) return error;
-      const code = codeOf(original);
-      if (code !== undefined && EXPOSED_CODES.has(code)) {
+      if (isExposedError(original)) {
         return new GraphQLError(original.message, {
           ...(error.nodes ? { nodes: error.nodes } : {}),
           ...(error.source ? { source: error.source } : {}),
           ...(error.positions ? { positions: error.positions } : {}),
           ...(error.path ? { path: error.path } : {}),
-          extensions: { ...error.extensions, code },
+          extensions: { ...error.extensions, code: original.code },
         });
       }
       log(original);
@@ -60,9 +57,8 @@ export function createErrorMasker(
         extensions: { code: 'INTERNAL_SERVER_ERROR' },
       });
     }
-    const code = codeOf(error);
-    if (code !== undefined && EXPOSED_CODES.has(code)) {
-      return new GraphQLError((error as Error).message, { extensions: { code } });
+    if (isExposedError(error)) {
+      return new GraphQLError(error.message, { extensions: { code: error.code } });
     }
     log(error);
     return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });

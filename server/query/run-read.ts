@@ -1,7 +1,7 @@
 import type { WarehouseDriver } from '../../clients/warehouse/warehouse-driver.ts';
 import { TableNotFoundError } from '../../clients/warehouse/warehouse-errors.ts';
 import type { DialectCompiler } from '../../schema/dialect/dialect-compiler.ts';
-import { ChainqlError } from '../../schema/errors.ts';
+import { DatasetVanishedError } from '../server-errors.ts';
 import type { PlannedRead } from './planned-read.ts';
 
 /** Where GraphQL reads run: any warehouse whose dialect has a compiler. */
@@ -14,7 +14,7 @@ export interface ReadTarget {
 /**
  * Compiles a planned read with the warehouse's dialect compiler, runs it through `WarehouseDriver.read`
  * (cancelled by `signal`, the per-query timeout) and decodes the rows.
- * @throws ChainqlError DATASET_NOT_FOUND when the table vanished after the schema was built (a deleted
+ * @throws DatasetVanishedError (DATASET_NOT_FOUND) when the table vanished after the schema was built (a deleted
  *   version); the driver's coded errors (TIMEOUT, OVERLOADED, …) otherwise.
  */
 export async function runRead<T>(
@@ -32,9 +32,7 @@ export async function runRead<T>(
     return planned.decode(rows);
   } catch (error) {
     if (error instanceof TableNotFoundError) {
-      throw new ChainqlError('DATASET_NOT_FOUND', 'The dataset (or this version of it) no longer exists.', {
-        cause: error,
-      });
+      throw new DatasetVanishedError({ cause: error });
     }
     throw error;
   }
