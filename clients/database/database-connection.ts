@@ -83,12 +83,18 @@ function describePgUrl(text: string): string {
       `not a valid PostgreSQL URL: ${text.replace(/:[^:@/]*@/, ':***@')} (${String(cause)})`,
     );
   }
-  return pgTarget({
-    host: decodeURIComponent(url.hostname) || undefined,
-    port: url.port ? Number(url.port) : undefined,
-    user: decodeURIComponent(url.username) || undefined,
-    database: decodeURIComponent(url.pathname.replace(/^\//, '')) || undefined,
-  });
+  // Query parameters that change what the SQL means (options=-c search_path=…, …) are part of the
+  // target; anything that could hold a secret is not.
+  const kept = [...url.searchParams].filter(([key]) => !/pass|key|cert|secret|token/i.test(key));
+  const query = kept.length > 0 ? `?${new URLSearchParams(kept).toString()}` : '';
+  return (
+    pgTarget({
+      host: decodeURIComponent(url.hostname) || undefined,
+      port: url.port ? Number(url.port) : undefined,
+      user: decodeURIComponent(url.username) || undefined,
+      database: decodeURIComponent(url.pathname.replace(/^\//, '')) || undefined,
+    }) + query
+  );
 }
 
 function describePgConfig(config: {

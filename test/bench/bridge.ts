@@ -1,0 +1,271 @@
+/**
+ * Benchmark: the database bridge against hand-written `pg` code, measured in the same run.
+ *
+ * - read: rows/s of `readDatabase(sql, url).count()` (server-side cursor → typed rows → warehouse table)
+ *   vs a hand-written pg-cursor loop doing the same job (fetch 10k rows per round trip, insert them into
+ *   a SQLite table with batched multi-row INSERTs), and vs a pg-cursor loop that only fetches (the
+ *   ceiling of reading; rows discarded).
+ * - write: rows/s of `readDataset(ds).toDatabase(table, url)` (rows streamed from the warehouse, multi-row
+ *   INSERTs in one transaction) vs a hand-written batched multi-row INSERT loop over rows already in
+ *   memory (500 rows per statement, one transaction), and PostgreSQL `COPY … FROM STDIN` (pg-copy-streams)
+ *   as the ceiling.
+ * - memory: peak RSS (`maxRSS`) after a 100k-row and after a 1M-row `readDatabase` (goal: flat).
+ *
+ * Runs alternate (`rounds` of each) and medians are compared (wall clock: the server's work counts).
+ *
+ *   npx tsx test/bench/bridge.ts [rows=200000] [rounds=3] [--memory]   (needs PostgreSQL at CHAINQL_TEST_POSTGRES_URL
+ *   or postgres://postgres@127.0.0.1:5432/test)
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { readDatabase, readDataset } from '../../compute/index.ts';
+import { openSession } from '../../compute/session.ts';
+
+const require = createRequire(import.meta.url);
+const Cursor = require('pg-cursor') as new (
+  text: string,
+  values?: unknown[],
+  config?: object,
+) => { read(n: number): Promise<unknown[][]>; close(): Promise<void> };
+const { from: copyFrom } = require('pg-copy-streams') as { from: (sql: string) => NodeJS.WritableStream };
+
+const URL = process.env.CHAINQL_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const ROWS = Number(positional[0] ?? 200_000);
+const ROUNDS = Number(positional[1] ?? 3);
+const MEMORY = process.argv.includes('--memory');
+const SCHEMA = `bench_${randomBytes(4).toString('hex')}`;
+const COLUMNS = 'id bigint, name text, score double precision, flag boolean, at timestamptz';
+
+const pool = new pg.Pool({ connectionString: URL, max: 4 });
+const dir = mkdtempSync(join(tmpdir(), 'chainql-bridge-bench-'));
+const session = await openSession({ dataDir: join(dir, 'data') });
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+async function source(n: number): Promise<string> {
+  const table = `"${SCHEMA}".src_${n}`;
+  await pool.query(`CREATE TABLE ${table} (${COLUMNS})`);
+  await pool.query(
+    `INSERT INTO ${table} SELECT g, 'name_' || g, g * 0.5, g % 2 = 0, timestamptz '2024-01-01' + g * interval '1 second' FROM generate_series(1, $1) g`,
+    [n],
+  );
+  return table;
+}
+
+const readSql = (table: string) => `SELECT id::int AS id, name, score, flag, at FROM ${table}`;
+
+/** Hand-written: pg-cursor, 10k rows per fetch, into SQLite with 500-row multi-row INSERTs. */
+async function cursorLoop(table: string, store: boolean): Promise<number> {
+  const client = await pool.connect();
+  const db = store ? new Database(join(dir, `raw-${randomBytes(4).toString('hex')}.db`)) : undefined;
+  db?.pragma('journal_mode = WAL');
+  db?.pragma('synchronous = NORMAL');
+  db?.exec('CREATE TABLE t (id INTEGER, name TEXT, score REAL, flag INTEGER, at INTEGER)');
+  const per = 500;
+  const many = db?.prepare(
+    `INSERT INTO t VALUES ${Array.from({ length: per }, () => '(?,?,?,?,?)').join(',')}`,
+  );
+  const one = db?.prepare('INSERT INTO t VALUES (?,?,?,?,?)');
+  try {
+    const cursor = client.query(
+      new Cursor(readSql(table), [], { rowMode: 'array' }) as never,
+    ) as unknown as InstanceType<typeof Cursor>;
+    let n = 0;
+    for (let rows = await cursor.read(10_000); rows.length > 0; rows = await cursor.read(10_000)) {
+      n += rows.length;
+      if (!db) continue;
+      db.exec('BEGIN');
+      let i = 0;
+      const values: unknown[] = [];
+      for (; i + per <= rows.length; i += per) {
+        values.length = 0;
+        for (let j = i; j < i + per; j++) {
+          const r = rows[j] as [number, string, number, boolean, Date];
+          values.push(r[0], r[1], r[2], r[3] ? 1 : 0, r[4].getTime());
+        }
+        many!.run(values);
+      }
+      for (; i < rows.length; i++) {
+        const r = rows[i] as [number, string, number, boolean, Date];
+        one!.run(r[0], r[1], r[2], r[3] ? 1 : 0, r[4].getTime());
+      }
+      db.exec('COMMIT');
+    }
+    await cursor.close();
+    return n;
+  } finally {
+    client.release();
+    db?.close();
+  }
+}
+
+async function bridgeRead(table: string): Promise<number> {
+  return readDatabase(readSql(table), URL, { session, update: true }).count();
+}
+
+type Tuple = [number, string, number, boolean, Date];
+function memoryRows(n: number): Tuple[] {
+  return Array.from({ length: n }, (_, i) => [
+    i,
+    `name_${i}`,
+    i * 0.5,
+    i % 2 === 0,
+    new Date(1_704_067_200_000 + i * 1000),
+  ]);
+}
+
+async function target(name: string): Promise<string> {
+  const table = `"${SCHEMA}".${name}`;
+  await pool.query(`DROP TABLE IF EXISTS ${table}`);
+  await pool.query(`CREATE TABLE ${table} (${COLUMNS})`);
+  return table;
+}
+
+/** Hand-written: one transaction, 500-row multi-row INSERTs with bound parameters. */
+async function insertLoop(rows: Tuple[], table: string): Promise<void> {
+  const client = await pool.connect();
+  const per = 500;
+  const text = `INSERT INTO ${table} (id, name, score, flag, at) VALUES ${Array.from({ length: per }, (_, r) => `($${r * 5 + 1},$${r * 5 + 2},$${r * 5 + 3},$${r * 5 + 4},$${r * 5 + 5})`).join(',')}`;
+  try {
+    await client.query('BEGIN');
+    let i = 0;
+    for (; i + per <= rows.length; i += per) {
+      const values: unknown[] = [];
+      for (let j = i; j < i + per; j++) {
+        const r = rows[j]!;
+        values.push(r[0], r[1], r[2], r[3], r[4].toISOString());
+      }
+      await client.query({ name: `bench_insert_${per}`, text, values });
+    }
+    for (; i < rows.length; i++) {
+      const r = rows[i]!;
+      await client.query(`INSERT INTO ${table} VALUES ($1,$2,$3,$4,$5)`, [
+        r[0],
+        r[1],
+        r[2],
+        r[3],
+        r[4].toISOString(),
+      ]);
+    }
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+
+/** The ceiling: COPY FROM STDIN in text format. */
+async function copyIn(rows: Tuple[], table: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    const stream = client.query(
+      copyFrom(`COPY ${table} (id, name, score, flag, at) FROM STDIN`) as never,
+    ) as unknown as NodeJS.WritableStream;
+    async function* lines() {
+      let chunk = '';
+      for (const r of rows) {
+        chunk += `${r[0]}\t${r[1]}\t${r[2]}\t${r[3] ? 't' : 'f'}\t${r[4].toISOString()}\n`;
+        if (chunk.length > 65_536) {
+          yield chunk;
+          chunk = '';
+        }
+      }
+      if (chunk) yield chunk;
+    }
+    await pipeline(lines, stream as never);
+  } finally {
+    client.release();
+  }
+}
+
+function rate(rows: number, ms: number): string {
+  return `${Math.round((rows / ms) * 1000).toLocaleString('en-US')} rows/s`;
+}
+
+try {
+  await pool.query(`CREATE SCHEMA "${SCHEMA}"`);
+  const table = await source(ROWS);
+  console.log(
+    `# database bridge, ${ROWS.toLocaleString('en-US')} rows x 5 columns (id, name, score, flag, at), ${ROUNDS} rounds, medians`,
+  );
+
+  const times = { fetch: [] as number[], loop: [] as number[], bridge: [] as number[] };
+  for (let round = 0; round < ROUNDS; round++) {
+    times.fetch.push(await time(() => cursorLoop(table, false)));
+    times.loop.push(await time(() => cursorLoop(table, true)));
+    times.bridge.push(await time(() => bridgeRead(table)));
+  }
+  const [fetch, loop, bridge] = [median(times.fetch), median(times.loop), median(times.bridge)];
+  console.log('\n## read');
+  console.log(`pg-cursor loop, fetch only (ceiling)         ${rate(ROWS, fetch)}`);
+  console.log(`pg-cursor loop + SQLite batched insert        ${rate(ROWS, loop)}`);
+  console.log(`readDatabase(...).count()                     ${rate(ROWS, bridge)}`);
+  console.log(`ratio vs hand-written cursor loop + insert:   ${(loop / bridge).toFixed(2)}x (goal >= 0.8x)`);
+  console.log(`ratio vs fetch-only ceiling:                  ${(fetch / bridge).toFixed(2)}x`);
+
+  // Writes: the same rows, from memory (hand-written, COPY) or from a saved dataset (toDatabase).
+  const rows = memoryRows(ROWS);
+  await readDatabase(readSql(table), URL, { session }).save('bench_src');
+  const chain = readDataset('bench_src', { session });
+  const w = { insert: [] as number[], copy: [] as number[], bridge: [] as number[] };
+  for (let round = 0; round < ROUNDS; round++) {
+    let t = await target('w_insert');
+    w.insert.push(await time(() => insertLoop(rows, t)));
+    t = await target('w_copy');
+    w.copy.push(await time(() => copyIn(rows, t)));
+    t = await target('w_bridge');
+    w.bridge.push(await time(() => chain.toDatabase(`${SCHEMA}.w_bridge`, URL)));
+  }
+  const [insert, copy, written] = [median(w.insert), median(w.copy), median(w.bridge)];
+  const check = await pool.query(`SELECT count(*)::int AS n FROM "${SCHEMA}".w_bridge`);
+  if (check.rows[0].n !== ROWS) throw new Error(`toDatabase wrote ${check.rows[0].n} rows, expected ${ROWS}`);
+  console.log('\n## write');
+  console.log(`COPY FROM STDIN (ceiling)                     ${rate(ROWS, copy)}`);
+  console.log(`hand-written batched multi-row INSERT loop    ${rate(ROWS, insert)}`);
+  console.log(`readDataset(...).toDatabase(...)              ${rate(ROWS, written)}`);
+  console.log(
+    `ratio vs hand-written INSERT loop:            ${(insert / written).toFixed(2)}x (goal >= 0.8x)`,
+  );
+  console.log(
+    `ratio vs COPY:                                ${(copy / written).toFixed(2)}x (stretch goal >= 0.5x)`,
+  );
+
+  if (MEMORY) {
+    console.log('\n## memory (peak RSS of this process, maxRSS)');
+    const small = await source(100_000);
+    await readDatabase(readSql(small), URL, { session }).count();
+    const after100k = process.resourceUsage().maxRSS / 1024;
+    const big = await source(1_000_000);
+    const start = performance.now();
+    const n = await readDatabase(readSql(big), URL, { session }).count();
+    const ms = performance.now() - start;
+    const after1m = process.resourceUsage().maxRSS / 1024;
+    console.log(`after 100k-row readDatabase: ${after100k.toFixed(0)} MB`);
+    console.log(
+      `after 1M-row readDatabase:   ${after1m.toFixed(0)} MB (${n.toLocaleString('en-US')} rows, ${rate(n, ms)})`,
+    );
+    console.log(
+      `growth 100k -> 1M: ${(after1m - after100k).toFixed(0)} MB (flat = the result is never held in memory)`,
+    );
+  }
+} finally {
+  await pool.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`).catch(() => undefined);
+  await pool.end();
+  await session.close();
+  rmSync(dir, { recursive: true, force: true });
+}
