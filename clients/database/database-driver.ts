@@ -30,10 +30,10 @@ export interface DatabaseCursor {
   /** The result's columns, in order. */
   readonly columns: readonly ResultColumn[];
   /**
-   * The next batch of at most `batchSize` rows, each an object keyed by column name with values parsed
-   * for the column's type; an empty array once the result is exhausted.
+   * The next batch of at most `batchSize` rows, each an array of values in `columns` order, parsed for
+   * the column's type; an empty array once the result is exhausted.
    */
-  next(): Promise<Record<string, unknown>[]>;
+  next(): Promise<unknown[][]>;
   /** Closes the cursor and releases the connection (idempotent; safe after an error). */
   close(): Promise<void>;
 }

@@ -8,10 +8,7 @@ import { DatabaseValueError } from './database-read-errors.ts';
 import type { FieldBinding, ReadLayout } from './database-schema.ts';
 
 /** Turns one result row (object keyed by column name) into a typed nested row; `row` is 1-based. */
-export type DatabaseRowReader = (
-  raw: Readonly<Record<string, unknown>>,
-  row: number,
-) => Record<string, unknown>;
+export type DatabaseRowReader = (raw: readonly unknown[], row: number) => Record<string, unknown>;
 
 const IDENTITY_TYPE = { kind: 'string' } as const;
 
@@ -31,12 +28,13 @@ export function createDatabaseRowReader(
   const { schema, bindings } = layout;
   const leaves = new Map(flattenSchema(schema).map((column) => [column.path, column]));
   const direct: Column[] = [];
-  const whole: { keys: string[]; column: string }[] = [];
+  const whole: { keys: string[]; index: number }[] = [];
   for (const binding of bindings) {
     const leaf = leaves.get(binding.path);
+    // The decoder reads `raw[name]`: named by position, it reads the result row arrays directly.
     if (binding.leaf && leaf !== undefined)
-      direct.push({ ...leaf, name: binding.column, type: IDENTITY_TYPE });
-    else whole.push({ keys: binding.path.split('.'), column: binding.column });
+      direct.push({ ...leaf, name: String(binding.index), type: IDENTITY_TYPE });
+    else whole.push({ keys: binding.path.split('.'), index: binding.index });
   }
   // The decoder only nests here (identity readers); types are checked below.
   const nest = direct.length > 0 ? createRowDecoder(direct, 'sqlite') : () => ({}) as Record<string, unknown>;
@@ -45,8 +43,8 @@ export function createDatabaseRowReader(
   const columnOf = columnLookup(bindings);
   const context = { file: target, position: { row: 0 }, source: 'native' as const };
   return (raw, row) => {
-    const nested = nest(raw);
-    for (const { keys, column } of whole) setPath(nested, keys, raw[column] ?? null);
+    const nested = nest(raw as unknown as Record<string, unknown>);
+    for (const { keys, index } of whole) setPath(nested, keys, raw[index] ?? null);
     let value = nested;
     if (!fast?.(value)) {
       try {

@@ -11,6 +11,8 @@ export interface FieldBinding {
   readonly path: string;
   /** The result column holding its value. */
   readonly column: string;
+  /** The column's position in result rows. */
+  readonly index: number;
   /** True for a leaf field; false for a nested object read whole from a JSON column. */
   readonly leaf: boolean;
 }
@@ -31,11 +33,11 @@ export interface ReadLayout {
 export function inferLayout(
   target: string,
   columns: readonly ResultColumn[],
-  samples: readonly Record<string, unknown>[],
+  samples: readonly (readonly unknown[])[],
 ): ReadLayout {
   const fields: Record<string, FieldSpec> = {};
   const bindings: FieldBinding[] = [];
-  for (const column of columns) {
+  for (const [index, column] of columns.entries()) {
     const segments = column.name.split(COLUMN_SEPARATOR);
     const path = segments.join('.');
     try {
@@ -48,17 +50,23 @@ export function inferLayout(
         `result column ${JSON.stringify(column.name)} cannot be a field name (${(error as SchemaError).message}); give it an alias in the query (SELECT … AS some_name)`,
       );
     }
-    const type = column.type.kind === 'leaf' ? column.type.type : sampledType(target, column.name, samples);
+    const type =
+      column.type.kind === 'leaf' ? column.type.type : sampledType(target, column.name, index, samples);
     place(target, fields, segments, { type, nullable: true, optional: false }, column.name);
-    bindings.push({ path, column: column.name, leaf: true });
+    bindings.push({ path, column: column.name, index, leaf: true });
   }
   return { schema: { format: 1, fields }, bindings };
 }
 
 /** The type of one column inferred from its values in the sample (JSON documents, untyped SQLite values). */
-function sampledType(target: string, column: string, samples: readonly Record<string, unknown>[]): FieldType {
+function sampledType(
+  target: string,
+  column: string,
+  index: number,
+  samples: readonly (readonly unknown[])[],
+): FieldType {
   const schema = inferSchema(
-    samples.map((row, i) => ({ value: { value: row[column] }, line: i + 1 })),
+    samples.map((row, i) => ({ value: { value: row[index] }, line: i + 1 })),
     { source: 'json', dates: false, file: `${target} column ${JSON.stringify(column)}` },
   );
   return storable(schema.fields.value?.type ?? { kind: 'string' });
@@ -145,21 +153,22 @@ export function bindLayout(
   columns: readonly ResultColumn[],
   schema: DatasetSchema,
 ): ReadLayout {
-  const exact = new Map(columns.map((column) => [column.name, column.name]));
-  const folded = new Map<string, string | null>();
-  for (const column of columns) {
+  const exact = new Map(columns.map((column, index) => [column.name, index]));
+  const folded = new Map<string, number | null>();
+  for (const [index, column] of columns.entries()) {
     const key = column.name.toLowerCase();
-    folded.set(key, folded.has(key) ? null : column.name);
+    folded.set(key, folded.has(key) ? null : index);
   }
-  const find = (name: string): string | undefined =>
+  const find = (name: string): number | undefined =>
     exact.get(name) ?? folded.get(name.toLowerCase()) ?? undefined;
   const bindings: FieldBinding[] = [];
   const walk = (fields: Readonly<Record<string, FieldSpec>>, prefix: string[]) => {
     for (const [key, spec] of Object.entries(fields)) {
       const segments = [...prefix, key];
-      const column = find(segments.join(COLUMN_SEPARATOR));
-      if (column !== undefined) {
-        bindings.push({ path: segments.join('.'), column, leaf: spec.type.kind !== 'object' });
+      const index = find(segments.join(COLUMN_SEPARATOR));
+      if (index !== undefined) {
+        const column = columns[index]!.name;
+        bindings.push({ path: segments.join('.'), column, index, leaf: spec.type.kind !== 'object' });
         continue;
       }
       if (spec.type.kind === 'object') {

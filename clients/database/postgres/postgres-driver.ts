@@ -34,11 +34,7 @@ type PgModule = typeof import('pg');
 interface PgCursor {
   read(
     rows: number,
-    callback: (
-      error: Error | undefined,
-      rows: Record<string, unknown>[],
-      result: { fields: FieldDef[] },
-    ) => void,
+    callback: (error: Error | undefined, rows: unknown[][], result: { fields: FieldDef[] }) => void,
   ): void;
   close(callback?: (error?: Error) => void): Promise<void> | undefined;
   /** The result being built; its `fields` are set once the row description arrived. */
@@ -47,7 +43,7 @@ interface PgCursor {
 type CursorConstructor = new (
   text: string,
   values: readonly unknown[],
-  config: { types: TypeParsers },
+  config: { types: TypeParsers; rowMode: 'array' },
 ) => PgCursor;
 
 const require = createRequire(import.meta.url);
@@ -134,24 +130,33 @@ export class PostgresDriver implements DatabaseDriver {
     const { Cursor, parsers } = await load();
     const lease = await this.#lease();
     const cursor = lease.client.query(
-      new Cursor(sql, params as unknown[], { types: parsers }) as never,
+      new Cursor(sql, params as unknown[], { types: parsers, rowMode: 'array' }) as never,
     ) as unknown as PgCursor;
+    type Batch = { rows: unknown[][]; fields: FieldDef[] };
+    const read = () =>
+      new Promise<Batch>((resolve, reject) => {
+        cursor.read(batchSize, (error, rows, result) =>
+          error ? reject(error) : resolve({ rows, fields: result?.fields ?? cursor._result.fields }),
+        );
+      });
+    // One batch is always fetched ahead: the server produces batch k+1 while batch k is processed.
+    let ahead: Promise<Batch> | undefined;
+    const fetchAhead = () => {
+      ahead = read();
+      ahead.catch(() => undefined); // observed by the next `next()`
+    };
     let done = false;
     const finish = async (error?: Error): Promise<void> => {
       if (done) return;
       done = true;
+      if (ahead) await ahead.catch(() => undefined);
+      ahead = undefined;
       await new Promise<void>((resolve) => {
         cursor.close(() => resolve());
       }).catch(() => undefined);
       lease.release(error);
     };
-    const read = () =>
-      new Promise<{ rows: Record<string, unknown>[]; fields: FieldDef[] }>((resolve, reject) => {
-        cursor.read(batchSize, (error, rows, result) =>
-          error ? reject(error) : resolve({ rows, fields: result?.fields ?? cursor._result.fields }),
-        );
-      });
-    let first: { rows: Record<string, unknown>[]; fields: FieldDef[] };
+    let first: Batch;
     let columns: ResultColumn[];
     try {
       first = await read();
@@ -161,22 +166,20 @@ export class PostgresDriver implements DatabaseDriver {
       throw statementError(this.target, error, sql);
     }
     // Arrays of types pg has no parser for (enums, citext) arrive as array literals: parse them as text[].
-    const literalArrays = columns
-      .filter((column) => column.engineType.startsWith('_'))
-      .map((column) => column.name);
-    const { parsers: textParsers } = await load();
-    const parseTextArray = textParsers.getTypeParser(1009, 'text');
-    const fix = (rows: Record<string, unknown>[]): Record<string, unknown>[] => {
+    const literalArrays = columns.flatMap((column, i) => (column.engineType.startsWith('_') ? [i] : []));
+    const parseTextArray = parsers.getTypeParser(1009, 'text');
+    const fix = (rows: unknown[][]): unknown[][] => {
       if (literalArrays.length === 0) return rows;
       for (const row of rows) {
-        for (const name of literalArrays) {
-          const value = row[name];
-          if (typeof value === 'string') row[name] = parseTextArray(value);
+        for (const i of literalArrays) {
+          const value = row[i];
+          if (typeof value === 'string') row[i] = parseTextArray(value);
         }
       }
       return rows;
     };
-    let pending: Record<string, unknown>[] | undefined = fix(first.rows);
+    let pending: unknown[][] | undefined = fix(first.rows);
+    if (pending.length > 0) fetchAhead();
     const target = this.target;
     return {
       columns,
@@ -187,12 +190,15 @@ export class PostgresDriver implements DatabaseDriver {
           if (rows.length === 0) await finish();
           return rows;
         }
-        if (done) return [];
+        if (done || ahead === undefined) return [];
         try {
-          const { rows } = await read();
+          const { rows } = await ahead;
+          ahead = undefined;
           if (rows.length === 0) await finish();
+          else fetchAhead();
           return fix(rows);
         } catch (error) {
+          ahead = undefined;
           await finish(error as Error);
           throw statementError(target, error, sql);
         }

@@ -107,7 +107,7 @@ export class SqliteDatabaseDriver implements DatabaseDriver {
       columns,
       async next() {
         if (done) return [];
-        const rows: Record<string, unknown>[] = [];
+        const rows: unknown[][] = [];
         try {
           while (rows.length < batchSize) {
             const step = iterator.next();
@@ -115,10 +115,9 @@ export class SqliteDatabaseDriver implements DatabaseDriver {
               done = true;
               break;
             }
-            const raw = step.value;
-            const row: Record<string, unknown> = {};
+            const row = step.value;
             for (let c = 0; c < width; c++) {
-              const value = raw[c];
+              const value = row[c];
               if (value instanceof Uint8Array) {
                 throw new UnmappableTypeError(
                   target,
@@ -127,7 +126,7 @@ export class SqliteDatabaseDriver implements DatabaseDriver {
                   'binary values cannot be read; leave the column out or convert it in SQL (hex(col))',
                 );
               }
-              row[names[c]!] = value === null ? null : converters[c]!(value);
+              if (value !== null) row[c] = converters[c]!(value);
             }
             rows.push(row);
           }
