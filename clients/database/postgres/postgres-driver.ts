@@ -18,6 +18,7 @@ import {
   MAX_PARAMETERS,
   TABLE_COLUMNS_SQL,
   TABLE_EXISTS_SQL,
+  unnestInsertSql,
 } from './postgres-statements.ts';
 import { type CatalogType, postgresColumnType, resultType } from './postgres-types.ts';
 import {
@@ -311,7 +312,6 @@ export class PostgresDriver implements DatabaseDriver {
           },
         );
       }
-      const width = request.columns.length;
       // Columns stored as JSON: created as jsonb, or an existing json/jsonb column (whatever our type).
       const jsonColumns = new Set<number>();
       const encoders: (ValueEncoder | undefined)[] = request.columns.map((column, i) => {
@@ -322,33 +322,16 @@ export class PostgresDriver implements DatabaseDriver {
         jsonColumns.add(i);
         return jsonEncoder;
       });
-      const perStatement = rowsPerInsert(width);
-      const fullSql = insertSql(request, perStatement, jsonColumns);
-      const fullName = `chainql_${createHash('sha1').update(fullSql).digest('hex').slice(0, 24)}`;
-      const values: unknown[] = new Array(perStatement * width);
+      // Column types as the table has them: one array parameter per column then fits `unnest`.
+      const sqlTypes = request.columns.map(
+        (column) => existing?.get(column.name) ?? postgresColumnType(column.type).sql,
+      );
+      const write = sqlTypes.some((type) => type.endsWith('[]'))
+        ? valuesWriter(request, jsonColumns, run)
+        : unnestWriter(request, sqlTypes, run);
       let written = 0;
       for await (const batch of batches) {
-        let start = 0;
-        while (start < batch.length) {
-          const count = Math.min(perStatement, batch.length - start);
-          const params = count === perStatement ? values : new Array<unknown>(count * width);
-          let k = 0;
-          for (let r = start; r < start + count; r++) {
-            const row = batch[r]!;
-            for (let c = 0; c < width; c++) {
-              const value = row[c];
-              const encode = encoders[c];
-              params[k++] = value === null || value === undefined ? null : encode ? encode(value) : value;
-            }
-          }
-          // Full statements are prepared once per connection (named); the tail of a batch is not.
-          const result =
-            count === perStatement
-              ? await run(fullSql, params, fullName)
-              : await run(insertSql(request, count, jsonColumns), params);
-          written += result.rowCount ?? 0;
-          start += count;
-        }
+        if (batch.length > 0) written += await write(batch, encoders);
       }
       await run('COMMIT');
       return { rows: written, created: !exists };
@@ -368,4 +351,63 @@ export class PostgresDriver implements DatabaseDriver {
     this.#closed = true;
     if (this.owned && this.pool) await this.pool.end().catch(() => undefined);
   }
+}
+
+type Run = (text: string, values?: unknown[], name?: string) => Promise<{ rowCount: number | null }>;
+type BatchWriter = (
+  batch: readonly (readonly unknown[])[],
+  encoders: readonly (ValueEncoder | undefined)[],
+) => Promise<number>;
+
+function encode(value: unknown, encoder: ValueEncoder | undefined): unknown {
+  return value === null || value === undefined ? null : encoder ? encoder(value) : value;
+}
+
+/**
+ * One `INSERT … SELECT * FROM unnest($1::t1[], $2::t2[], …)` per batch: one array parameter per column,
+ * so a 5,000-row batch is one statement the server parses once (prepared, named) instead of ten 500-row
+ * VALUES lists. Used when no column is itself an array (unnest would flatten those).
+ */
+function unnestWriter(request: WriteRequest, sqlTypes: readonly string[], run: Run): BatchWriter {
+  const sql = unnestInsertSql(request, sqlTypes);
+  const name = `chainql_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
+  const width = request.columns.length;
+  return async (batch, encoders) => {
+    const columns: unknown[][] = Array.from({ length: width }, () => new Array(batch.length));
+    for (let r = 0; r < batch.length; r++) {
+      const row = batch[r]!;
+      for (let c = 0; c < width; c++) columns[c]![r] = encode(row[c], encoders[c]);
+    }
+    return (await run(sql, columns, name)).rowCount ?? 0;
+  };
+}
+
+/** Multi-row `INSERT … VALUES (…), (…)` statements of `rowsPerInsert` rows (array columns need this). */
+function valuesWriter(request: WriteRequest, jsonColumns: ReadonlySet<number>, run: Run): BatchWriter {
+  const width = request.columns.length;
+  const perStatement = rowsPerInsert(width);
+  const fullSql = insertSql(request, perStatement, jsonColumns);
+  const fullName = `chainql_${createHash('sha1').update(fullSql).digest('hex').slice(0, 24)}`;
+  const values: unknown[] = new Array(perStatement * width);
+  return async (batch, encoders) => {
+    let written = 0;
+    let start = 0;
+    while (start < batch.length) {
+      const count = Math.min(perStatement, batch.length - start);
+      const params = count === perStatement ? values : new Array<unknown>(count * width);
+      let k = 0;
+      for (let r = start; r < start + count; r++) {
+        const row = batch[r]!;
+        for (let c = 0; c < width; c++) params[k++] = encode(row[c], encoders[c]);
+      }
+      // Full statements are prepared once per connection (named); the tail of a batch is not.
+      const result =
+        count === perStatement
+          ? await run(fullSql, params, fullName)
+          : await run(insertSql(request, count, jsonColumns), params);
+      written += result.rowCount ?? 0;
+      start += count;
+    }
+    return written;
+  };
 }
