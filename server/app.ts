@@ -7,6 +7,8 @@ import type { WarehouseDriver } from '../clients/warehouse/warehouse-driver.ts';
 import { defaultDataDir, openSession, type Session } from '../compute/session.ts';
 import { getCompiler } from '../schema/dialect/get-compiler.ts';
 import type { QueryEnv, QueryLimits, RequestContext } from './graphql/query-env.ts';
+import type { FetchingApp } from './mcp/graphql-caller.ts';
+import { useMcp } from './mcp/use-mcp.ts';
 import { type ServedJobManager, withPipelineFields } from './pipelines/pipeline-fields.ts';
 import { exampleQuery, keylessExampleQuery } from './playground.ts';
 import { type ApiKeys, parseApiKeys, type Role, requestKey, useAuth } from './plugins/use-auth.ts';
@@ -74,6 +76,8 @@ export interface CreateAppOptions {
    * `job_updates`); see server/pipelines/pipeline-fields.ts. Not closed by `close()`. Default: none.
    */
   readonly jobs?: ServedJobManager;
+  /** Serve the MCP tools over streamable HTTP at `/mcp` (same keys, roles and limits). Default true. */
+  readonly mcp?: boolean;
 }
 
 /** The server: a yoga instance (`app.fetch(request)`, or a Node `http` request listener) plus lifecycle. */
@@ -176,6 +180,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
     // message before yoga's own check (same number) would.
     batching: limits.maxBatchSize > 0 ? { limit: limits.maxBatchSize } : false,
     plugins: [
+      ...(options.mcp === false ? [] : [useMcp({ apiKeys, app: (): FetchingApp => yoga as FetchingApp })]),
       usePersistedQueries(),
       useBatchLimits(limits),
       useAuth(apiKeys),

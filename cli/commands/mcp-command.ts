@@ -1,4 +1,47 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { ConfigNotFoundError } from '../cli-errors.ts';
+import { DATA_FLAG_HELP, existingDataDir } from '../data-dir.ts';
 
-/** Placeholder replaced below. */
-export function registerMcpCommand(_program: Command): void {}
+/** `chainql mcp [--data DIR] [--config FILE] [--api-key KEY]`: the MCP server over stdio. */
+export function registerMcpCommand(program: Command): void {
+  program
+    .command('mcp')
+    .summary('serve the datasets to AI agents as MCP tools over stdio')
+    .description(
+      'Run an MCP (Model Context Protocol) server on stdin/stdout with the tools list_datasets, ' +
+        'describe_dataset, query, start_pipeline, get_job and cancel_job, over the same GraphQL API ' +
+        '`chainql serve` serves (which also offers them over HTTP at /mcp). Pipelines come from the config ' +
+        'module and run in this process (or on workers with CHAINQL_REDIS_URL). With CHAINQL_API_KEYS set, ' +
+        'the key given here decides the role; the job tools need writer.',
+    )
+    .option('--data <dir>', `${DATA_FLAG_HELP}; must exist`)
+    .option(
+      '--config <path>',
+      'module defining pipelines; default $CHAINQL_CONFIG or ./chainql.config.ts if present',
+    )
+    .option(
+      '--api-key <key>',
+      'key this client acts with when CHAINQL_API_KEYS is set (default: $CHAINQL_API_KEY)',
+    )
+    .addHelpText(
+      'after',
+      '\nExample (an MCP client config):\n  { "command": "npx", "args": ["chainql", "mcp", "--data", "/path/to/.chainql"] }',
+    )
+    .action(async (options: { data?: string; config?: string; apiKey?: string }) => {
+      const config = options.config ?? process.env.CHAINQL_CONFIG;
+      if (config !== undefined && !existsSync(resolve(config)))
+        throw new ConfigNotFoundError(resolve(config));
+      const dataDir = existingDataDir(
+        options.data,
+        'Build one with `chainql demo --no-serve` or pass --data.',
+      );
+      const { runMcpStdio } = await import('../../server/mcp/mcp-stdio.ts');
+      await runMcpStdio({
+        dataDir,
+        ...(options.config ? { configPath: options.config } : {}),
+        ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+      });
+    });
+}

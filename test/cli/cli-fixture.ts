@@ -35,7 +35,10 @@ export async function saveCliFixture(dataDir: string): Promise<void> {
       primaryKey: ['name'],
       indexes: [['det.label']],
     });
-    await readRecords(PHOTOS.slice(0, 10), Photo, { session }).save('photos', { version: '1.0.1' });
+    await readRecords(PHOTOS.slice(0, 10), Photo, { session }).save('photos', {
+      version: '1.0.1',
+      description: 'Photos with one detection each (CLI fixture).',
+    });
     await readDataset('photos', { session, version: '1.0.0' })
       .filter(C('det.confidence').gt(0.5))
       .save('confident');
