@@ -6,6 +6,7 @@ import { literalNode } from '../../schema/expr/literal-node.ts';
 import { logicalNode, notNode } from '../../schema/expr/predicate-nodes.ts';
 import type { OrderByItem, Selection, SelectQuery, Source } from '../../schema/query/query-node.ts';
 import type { FieldType } from '../../schema/record/field-type.ts';
+import { didYouMean, suggestPaths, withEnclosingObjects } from '../../schema/record/suggest-paths.ts';
 import type { LeafModel, ObjectModel } from '../model/dataset-model.ts';
 import type { AggregateOp } from '../model/type-names.ts';
 import { BadUserInputError } from '../server-errors.ts';
@@ -207,11 +208,14 @@ export function groupLeaves(scope: QueryScope, by: readonly string[]): LeafModel
     const prefix = `${path}.`;
     const under = scope.ds.leaves.filter((l) => l.gqlPath.startsWith(prefix) || l.path.startsWith(prefix));
     if (under.length === 0) {
-      const known = scope.ds.leaves
-        .map((l) => `'${l.gqlPath}'`)
-        .slice(0, 20)
-        .join(', ');
-      throw new BadUserInputError(`by: unknown field '${raw}'. Known fields: ${known}.`);
+      const known = scope.ds.leaves.map((l) => l.gqlPath);
+      const hint =
+        didYouMean(suggestPaths(path, withEnclosingObjects(known))) ||
+        ` Known fields: ${known
+          .slice(0, 20)
+          .map((p) => `'${p}'`)
+          .join(', ')}.`;
+      throw new BadUserInputError(`by: unknown field '${raw}'.${hint}`);
     }
     for (const l of under) if (!out.includes(l)) out.push(l);
   }
