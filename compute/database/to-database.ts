@@ -9,12 +9,13 @@ import {
   type WriteRequest,
 } from '../../clients/database/index.ts';
 import type { Column } from '../../schema/record/column.ts';
-import { createRowDecoder, flattenSchema, pathToColumnName } from '../../schema/record/index.ts';
+import { flattenSchema, pathToColumnName } from '../../schema/record/index.ts';
 import { InvalidArgumentError } from '../chain/chain-errors.ts';
 import { ChainRun } from '../chain/chain-run.ts';
 import type { ChainPlan } from '../chain/plan.ts';
 import { leavesOf } from '../chain/planner.ts';
 import type { Session } from '../session.ts';
+import { createWriteRowReader } from './to-database-rows.ts';
 
 /** Options of `chain.toDatabase(table, connection, options)`. */
 export interface ToDatabaseOptions {
@@ -102,14 +103,7 @@ export async function toDatabaseChain(
       onConflict,
       conflictColumns,
     };
-    // Decode each leaf on its own (flat keys): writing needs the leaves, not the nested objects.
-    const flat = picked.map(({ column }) => ({
-      ...column,
-      path: column.name,
-      segments: [{ nullable: column.nullable, optional: false }],
-    }));
-    const decode = createRowDecoder(flat, session.warehouse.dialect);
-    const keys = picked.map(({ column }) => column.name);
+    const toValues = createWriteRowReader(picked.map(({ column }) => column));
     const bigints = picked.some(({ column }) => column.type.kind === 'bigint');
     const compiled = run.compile(run.orderedQuery(relation));
     async function* batches(): AsyncIterable<unknown[][]> {
@@ -119,8 +113,7 @@ export async function toDatabaseChain(
         chunkSize: Math.min(batchSize, 5000),
       })) {
         for (const raw of chunk) {
-          const row = decode(raw);
-          batch.push(keys.map((key) => row[key]));
+          batch.push(toValues(raw));
           if (batch.length >= batchSize) {
             yield batch;
             batch = [];
@@ -131,7 +124,7 @@ export async function toDatabaseChain(
     }
     const driver = await openDatabase(connection, 'write');
     try {
-      return (await driver.write(request, batches())).rows;
+      return (await driver.write(request, readAhead(batches()))).rows;
     } finally {
       await driver.close();
     }
@@ -175,4 +168,25 @@ function pickColumns(
     seen.add(name);
   }
   return picked;
+}
+
+/**
+ * Wraps an async iterable so the next item is already being produced while the consumer works on the
+ * current one: the warehouse reads batch k+1 while the database writes batch k (one batch ahead).
+ */
+async function* readAhead<T>(source: AsyncIterable<T>): AsyncIterable<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  let next = iterator.next();
+  try {
+    while (true) {
+      const current = await next;
+      if (current.done) return;
+      next = iterator.next();
+      // A failure of the prefetched step is reported when it is awaited, not as an unhandled rejection.
+      next.catch(() => undefined);
+      yield current.value;
+    }
+  } finally {
+    await iterator.return?.();
+  }
 }
