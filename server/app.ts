@@ -14,6 +14,7 @@ import { exampleQuery, keylessExampleQuery } from './playground.ts';
 import { type ApiKeys, parseApiKeys, type Role, requestKey, useAuth } from './plugins/use-auth.ts';
 import { useBatchLimits } from './plugins/use-batch-limits.ts';
 import { createErrorMasker, isExpectedError, useErrorCodes } from './plugins/use-error-codes.ts';
+import { useInputDepth } from './plugins/use-input-depth.ts';
 import { DEFAULT_SHAPE_LIMITS, type QueryShapeLimits, useLimits } from './plugins/use-limits.ts';
 import { usePersistedQueries } from './plugins/use-persisted-queries.ts';
 import { useRowCapWarnings } from './plugins/use-row-cap-warnings.ts';
@@ -185,6 +186,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
       useBatchLimits(limits),
       useAuth(apiKeys),
       useTimeout(limits.timeoutMs),
+      useInputDepth(limits),
       ...useLimits(limits),
       useRowCapWarnings(limits),
       useErrorCodes(),

@@ -12,7 +12,14 @@ import { type ExprNode, type NodeVisitor, visitNode } from '../expr/expr-node.ts
 import type { FunctionName } from '../expr/function-nodes.ts';
 import type { LiteralNode, LiteralValue } from '../expr/literal-node.ts';
 import type { ComparisonOp, MatchNode } from '../expr/predicate-nodes.ts';
-import { effectiveNulls, type Query, type SelectQuery, type Source } from '../query/query-node.ts';
+import { rewriteDistinctOn } from '../query/distinct-on.ts';
+import {
+  effectiveNulls,
+  type OrderByItem,
+  type Query,
+  type SelectQuery,
+  type Source,
+} from '../query/query-node.ts';
 import { pathToColumnName } from '../record/column.ts';
 import type { CompiledQuery, DialectName } from './compiled-query.ts';
 import type { DialectCapabilities, DialectCompiler } from './dialect-compiler.ts';
@@ -133,6 +140,14 @@ export abstract class BaseCompiler implements DialectCompiler {
       const otherwise = n.else ? ` ELSE ${this.expr(n.else, ctx)}` : '';
       return `(CASE ${arms.join(' ')}${otherwise} END)`;
     },
+    rowNumber: (n, ctx) => {
+      const partition =
+        n.partitionBy.length === 0
+          ? ''
+          : `PARTITION BY ${n.partitionBy.map((p) => this.expr(p, ctx)).join(', ')}`;
+      const order = n.orderBy.length === 0 ? '' : `ORDER BY ${this.orderKeys(n.orderBy, ctx)}`;
+      return `row_number() OVER (${[partition, order].filter((s) => s !== '').join(' ')})`;
+    },
     aggregate: (n, ctx) => {
       const arg = this.expr(n.arg, ctx);
       const separator = n.separator ? this.expr(n.separator, ctx) : undefined;
@@ -208,8 +223,19 @@ export abstract class BaseCompiler implements DialectCompiler {
     return `SELECT * FROM (${left}) ${op} SELECT * FROM (${right})`;
   }
 
+  /** `expr ASC|DESC NULLS FIRST|LAST, …` (nulls always stated). */
+  protected orderKeys(items: readonly OrderByItem[], ctx: CompileContext): string {
+    return items
+      .map(
+        (o) =>
+          `${this.expr(o.expr, ctx)} ${o.direction === 'asc' ? 'ASC' : 'DESC'} NULLS ${effectiveNulls(o) === 'first' ? 'FIRST' : 'LAST'}`,
+      )
+      .join(', ');
+  }
+
   /** Compiles a SELECT, clause by clause in SQL text order (parameter order). */
   protected select(q: SelectQuery, ctx: CompileContext): string {
+    if (q.distinctOn !== undefined && q.distinctOn.length > 0) return this.select(rewriteDistinctOn(q), ctx);
     const parts: string[] = [q.distinct ? 'SELECT DISTINCT' : 'SELECT'];
     parts.push(
       q.selections === 'all'
@@ -221,13 +247,7 @@ export abstract class BaseCompiler implements DialectCompiler {
     if (q.groupBy && q.groupBy.length > 0)
       parts.push('GROUP BY', q.groupBy.map((g) => this.expr(g, ctx)).join(', '));
     if (q.having) parts.push('HAVING', this.expr(q.having, ctx));
-    if (q.orderBy && q.orderBy.length > 0) {
-      const keys = q.orderBy.map(
-        (o) =>
-          `${this.expr(o.expr, ctx)} ${o.direction === 'asc' ? 'ASC' : 'DESC'} NULLS ${effectiveNulls(o) === 'first' ? 'FIRST' : 'LAST'}`,
-      );
-      parts.push('ORDER BY', keys.join(', '));
-    }
+    if (q.orderBy && q.orderBy.length > 0) parts.push('ORDER BY', this.orderKeys(q.orderBy, ctx));
     if (q.limit !== undefined) {
       parts.push('LIMIT', this.bindRowCount(checkRowCount(this.dialect, 'limit', q.limit), ctx));
       if (q.offset !== undefined)

@@ -50,6 +50,10 @@ const describer: NodeVisitor<string> = {
     const arms = n.whens.map((w) => `[${describeNode(w.condition)}, ${describeNode(w.value)}]`).join(', ');
     return `caseWhen([${arms}]${n.else ? `, ${describeNode(n.else)}` : ''})`;
   },
+  rowNumber: (n) =>
+    `rowNumber(partitionBy: [${n.partitionBy.map(describeNode).join(', ')}], orderBy: [${n.orderBy
+      .map((o) => `${describeNode(o.expr)} ${o.direction}`)
+      .join(', ')}])`,
   aggregate: (n) =>
     `agg.${n.fn}(${n.arg.kind === 'star' ? '' : describeNode(n.arg)}${n.separator ? `, ${describeNode(n.separator)}` : ''})`,
 };

@@ -15,6 +15,7 @@ import type {
   MatchNode,
   NotNode,
 } from './predicate-nodes.ts';
+import type { RowNumberNode } from './window-node.ts';
 
 /** Any expression node. */
 export type ExprNode =
@@ -31,7 +32,8 @@ export type ExprNode =
   | NegateNode
   | FunctionNode
   | CaseNode
-  | AggregateNode;
+  | AggregateNode
+  | RowNumberNode;
 
 /** The literal `kind` of every node. */
 export type NodeKind = ExprNode['kind'];
@@ -63,6 +65,7 @@ const NODE_KINDS: Readonly<Record<NodeKind, true>> = {
   function: true,
   case: true,
   aggregate: true,
+  rowNumber: true,
 };
 
 /** Every node kind (handy for tests that must cover them all). */
@@ -106,6 +109,8 @@ export function childNodes(node: ExprNode): readonly ExprNode[] {
       return [...node.whens.flatMap((w) => [w.condition, w.value]), ...(node.else ? [node.else] : [])];
     case 'aggregate':
       return node.separator ? [node.arg, node.separator] : [node.arg];
+    case 'rowNumber':
+      return [...node.partitionBy, ...node.orderBy.map((o) => o.expr)];
   }
 }
 

@@ -23,3 +23,4 @@ export * from './function-nodes.ts';
 export * from './literal-node.ts';
 export * from './predicate-nodes.ts';
 export * from './type-check.ts';
+export * from './window-node.ts';

@@ -248,6 +248,11 @@ const checker: NodeVisitor<ExprType, Ctx> = {
     }
     return result;
   },
+  rowNumber: (node, ctx) => {
+    for (const p of node.partitionBy) infer(p, ctx);
+    for (const o of node.orderBy) infer(o.expr, ctx);
+    return T.int;
+  },
   aggregate: (node, ctx) => {
     if (node.arg.kind !== 'star' && node.arg.kind !== 'literal' && isAggregate(node.arg)) {
       fail(`Aggregates cannot be nested: ${describeNode(node)}.`);

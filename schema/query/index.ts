@@ -1,2 +1,3 @@
 /** Query nodes. */
+export * from './distinct-on.ts';
 export * from './query-node.ts';

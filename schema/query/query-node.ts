@@ -62,6 +62,11 @@ export interface SelectQuery {
   /** Rows to skip (bound as a parameter). */
   readonly offset?: number;
   readonly distinct?: boolean;
+  /**
+   * `DISTINCT ON (…)` with PostgreSQL's meaning: of the rows sharing these values, keep the first in `orderBy`
+   * order (NULLs count as equal). `limit`/`offset` apply after. Compiled through the `distinct-on.ts` rewrite.
+   */
+  readonly distinctOn?: readonly ExprNode[];
 }
 
 /**

@@ -46,7 +46,14 @@ export class AggregateTypes {
     const f = this.types.factory;
     if (op === 'count_distinct') return outType('Int');
     if (op === 'avg') return outType('Float');
-    if (op === 'sum') return outType(leaf.type.kind === 'bigint' ? f.scalar('bigint') : 'Float');
+    if (op === 'sum')
+      return outType(
+        leaf.type.kind === 'bigint'
+          ? f.scalar('bigint')
+          : leaf.type.kind === 'int'
+            ? f.scalar('int')
+            : 'Float',
+      );
     return this.types.leafOutput(leaf.type, leaf.typeSuffix);
   }
 
@@ -58,7 +65,9 @@ export class AggregateTypes {
     if (op === 'sum')
       return leaf.type.kind === 'bigint'
         ? f.comparison('BigInt', f.scalar('bigint'))
-        : f.comparison('Float', 'Float');
+        : leaf.type.kind === 'int'
+          ? f.comparison('bigint', f.scalar('int'))
+          : f.comparison('Float', 'Float');
     return this.types.leafComparison(leaf);
   }
 

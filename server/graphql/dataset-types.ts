@@ -152,7 +152,7 @@ export class DatasetTypes {
       case 'float':
         return f.comparison('Float', 'Float');
       case 'int':
-        return f.comparison('Int', 'Int');
+        return f.comparison('bigint', f.scalar('int'));
       case 'boolean':
         return f.comparison('Boolean', 'Boolean');
       case 'bigint':
@@ -246,6 +246,28 @@ export class DatasetTypes {
       this.name(`${object.typeSuffix}_order_by`),
       () => fields,
       'Sort key: exactly one field per object; pass a list for several keys.',
+    );
+  }
+
+  /**
+   * `<ds>_select_column` (Hasura's name): one value per sortable leaf, named by its GraphQL path with `__` for
+   * dots (`det__label`), whose value is the leaf's dot path. `undefined` when the dataset has no such leaf.
+   */
+  selectColumn(): EnumTypeRef | undefined {
+    const leaves = this.ds.leaves.filter((l) => isScalarLeaf(l.type));
+    if (leaves.length === 0) return undefined;
+    return this.factory.enum(
+      this.name('_select_column'),
+      () => {
+        const names = allocateNames(leaves.map((l) => l.gqlPath.split('.').join('__')));
+        return Object.fromEntries(
+          leaves.map((l) => [
+            names.get(l.gqlPath.split('.').join('__')) ?? l.gqlPath,
+            { value: l.path, description: `'${l.path}'` },
+          ]),
+        );
+      },
+      `Fields of '${this.ds.name}' for distinct_on (nested paths joined by __).`,
     );
   }
 

@@ -25,6 +25,7 @@ import type { RequestContext } from './query-env.ts';
 type ChainqlScalars = {
   DateTime: { Input: string; Output: string };
   BigInt: { Input: string; Output: string };
+  bigint: { Input: number | bigint; Output: number | bigint | string };
   JSON: { Input: unknown; Output: unknown };
   FieldPath: { Input: string; Output: string };
 };

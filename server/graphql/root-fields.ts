@@ -94,17 +94,33 @@ export function datasetRootFields(
   const fields: Record<string, FieldSpec> = {};
   const doc = ds.description ? `${ds.description}\n\n` : '';
 
+  const selectColumn = types.selectColumn();
+  const distinctOn: Record<string, InputSpec> =
+    selectColumn === undefined
+      ? {}
+      : {
+          distinct_on: {
+            type: inList(inType(selectColumn, true)),
+            description:
+              'Keep the first row (in order_by order) of each distinct value of these fields; they must lead order_by.',
+          },
+        };
   fields[b] = {
     type: rows,
     description: `${doc}Rows of dataset '${ds.name}'.`,
-    args: { where, ...orderBy, limit, offset, version },
+    args: { ...distinctOn, where, ...orderBy, limit, offset, version },
     resolve: (_src, args, ctx, info) => {
       const scope = scopeFor(ds, args.version as string | undefined);
       const selection = rowSelection(ds.root, subFieldsOf(info.fieldNodes, info.fragments), info.fragments);
       const planned = rowsRead(
         scope,
         selection,
-        { where: args.where, order_by: args.order_by, ...paging(env, args) },
+        {
+          where: args.where,
+          order_by: args.order_by,
+          distinct_on: args.distinct_on as readonly string[] | null | undefined,
+          ...paging(env, args),
+        },
         filterBudget(env, 'where'),
       );
       return runRead(env, planned, ctx.signal).then(

@@ -1,4 +1,4 @@
-import { GraphQLError, GraphQLScalarType, type GraphQLSchema, Kind, type ValueNode } from 'graphql';
+import { GraphQLError, GraphQLScalarType, type GraphQLSchema, Kind, print, type ValueNode } from 'graphql';
 
 /**
  * Custom scalars of the generated API. Values cross the wire as JSON-safe text:
@@ -54,6 +54,54 @@ export const BigIntScalar = new GraphQLScalarType<string, string>({
   serialize: (value) => String(value),
   parseValue: parseBigInt,
   parseLiteral: (ast) => parseBigInt(ast.kind === Kind.INT ? ast.value : literalToString('BigInt', ast)),
+});
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** A 64-bit integer input: a JS number while exact, else a bigint. */
+function parseInt64(value: unknown): number | bigint {
+  let n: bigint;
+  if (typeof value === 'number' && Number.isInteger(value)) n = BigInt(value);
+  else if (typeof value === 'bigint') n = value;
+  else if (typeof value === 'string' && BIGINT_TEXT.test(value)) n = BigInt(value);
+  else {
+    throw new GraphQLError(
+      `64-bit Int cannot represent non-integer value: ${JSON.stringify(value) ?? String(value)}`,
+      { extensions: { code: 'BAD_USER_INPUT' } },
+    );
+  }
+  if (n < INT64_MIN || n > INT64_MAX) {
+    throw new GraphQLError(`bigint ${n} is outside the 64-bit range.`, {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
+  return Number.isSafeInteger(Number(n)) ? Number(n) : n;
+}
+
+/**
+ * `bigint` (Hasura's name for 64-bit integer columns): chainql's `int` fields, their `min`/`max` and `sum`.
+ * Output: a JSON number while it is exact (|n| ≤ 2^53 − 1), else a decimal string, so no value is ever rounded.
+ * Input: an integer literal (exact at any size), or in variables a JSON integer or a decimal integer string
+ * (JSON numbers beyond 2^53 are already rounded by the client), within the signed 64-bit range. String
+ * literals are refused, as for `Int`.
+ */
+export const Int64Scalar = new GraphQLScalarType<number | bigint, number | string>({
+  name: 'bigint',
+  description:
+    'A 64-bit integer: a JSON number while exact (|n| <= 2^53 - 1), else a decimal string. ' +
+    'Inputs: an integer literal; in variables also a decimal integer string.',
+  serialize: (value) => {
+    const n = parseInt64(typeof value === 'string' ? value.trim() : value);
+    return typeof n === 'bigint' ? n.toString() : n;
+  },
+  parseValue: parseInt64,
+  parseLiteral: (ast) => {
+    if (ast.kind === Kind.INT) return parseInt64(ast.value);
+    throw new GraphQLError(`64-bit Int cannot represent non-integer value: ${print(ast)}`, {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  },
 });
 
 function literalToJson(

@@ -10,7 +10,7 @@ import {
   inList,
   inType,
 } from './pothos-builder.ts';
-import { BigIntScalar, DateTimeScalar, FieldPathScalar, JsonScalar } from './scalars.ts';
+import { BigIntScalar, DateTimeScalar, FieldPathScalar, Int64Scalar, JsonScalar } from './scalars.ts';
 
 /** A row (or nested value) as the generated resolvers see it. */
 export type Row = Record<string | symbol, unknown>;
@@ -37,7 +37,6 @@ export type ScalarKind = 'string' | 'float' | 'int' | 'boolean' | 'bigint' | 'da
 const BUILTIN: Partial<Record<ScalarKind, ScalarParam>> = {
   string: 'String',
   float: 'Float',
-  int: 'Int',
   boolean: 'Boolean',
 };
 
@@ -125,6 +124,8 @@ export class TypeFactory {
     switch (kind) {
       case 'bigint':
         return this.#cached('BigInt', () => this.builder.addScalarType('BigInt', BigIntScalar));
+      case 'int':
+        return this.#cached('bigint', () => this.builder.addScalarType('bigint', Int64Scalar));
       case 'datetime':
         return this.#cached('DateTime', () => this.builder.addScalarType('DateTime', DateTimeScalar));
       default:

@@ -28,6 +28,7 @@ export const ROOT_TYPE_SUFFIXES: readonly string[] = [
   '_group',
   '_group_order_by',
   '_nearest_row',
+  '_select_column',
 ];
 
 /** Root query fields per dataset: `<ds>`, `<ds>_aggregate`, `<ds>_groups`, `<ds>_by_id`, `<ds>_nearest`. */
@@ -52,6 +53,7 @@ export const BUILTIN_NAMES: readonly string[] = [
   'ID',
   'DateTime',
   'BigInt',
+  'bigint',
   'JSON',
   'FieldPath',
   'order_by',
@@ -59,10 +61,9 @@ export const BUILTIN_NAMES: readonly string[] = [
   'dataset',
   'dataset_version',
   'datasets',
-  ...['String', 'Int', 'Float', 'Boolean', 'DateTime', 'BigInt', 'JSON', 'ID', 'vector'].flatMap((s) => [
-    `${s}_comparison_exp`,
-    `${s}_array_comparison_exp`,
-  ]),
+  ...['String', 'Int', 'Float', 'Boolean', 'DateTime', 'BigInt', 'bigint', 'JSON', 'ID', 'vector'].flatMap(
+    (s) => [`${s}_comparison_exp`, `${s}_array_comparison_exp`],
+  ),
 ];
 
 /** Suffixes of types generated for a leaf of type `type` at `suffix` (enums, array item objects). */

@@ -17,7 +17,7 @@ import type { QueryScope } from './query-scope.ts';
 import { decodePlan, decodeRow } from './row-decoder.ts';
 import { ID_ASC, needsBigints, type Row, rowDecoder, selectList, whereClause } from './row-queries.ts';
 import type { RowSelection } from './selection.ts';
-import { decodeValue } from './value-codec.ts';
+import { decodeInt, decodeValue } from './value-codec.ts';
 import { allOf, buildOperators, buildWhere, COUNT_ALL } from './where-builder.ts';
 
 /** Aggregates a query asks for: `count` and per-op leaves. */
@@ -39,11 +39,19 @@ export function aggregateOf(op: AggregateOp, arg: ExprNode): ExprNode {
   return aggregateNode(AGGREGATE_FUNCTIONS[op], arg);
 }
 
+/** Aggregates read exactly only as 64-bit integers: over `bigint` leaves, and sums of `int` leaves. */
+function termsNeedBigints(selection: AggregateSelection): boolean {
+  return selection.terms.some(
+    (t) => t.leaf.type.kind === 'bigint' || (t.op === 'sum' && t.leaf.type.kind === 'int'),
+  );
+}
+
 /** Value type of an aggregate result, for encoding HAVING values. */
 function aggregateValueType(op: AggregateOp, leaf: LeafModel): FieldType {
   if (op === 'count_distinct') return { kind: 'int' };
   if (op === 'avg') return { kind: 'float' };
-  if (op === 'sum') return leaf.type.kind === 'bigint' ? { kind: 'bigint' } : { kind: 'float' };
+  if (op === 'sum')
+    return leaf.type.kind === 'bigint' || leaf.type.kind === 'int' ? leaf.type : { kind: 'float' };
   return leaf.type;
 }
 
@@ -51,6 +59,7 @@ function decodeAggregate(op: AggregateOp, leaf: LeafModel, raw: unknown): unknow
   if (raw === null || raw === undefined) return null;
   if (op === 'min' || op === 'max') return decodeValue(leaf.type, raw);
   if (op === 'sum' && leaf.type.kind === 'bigint') return String(raw);
+  if (op === 'sum' && leaf.type.kind === 'int') return decodeInt(raw);
   return Number(raw);
 }
 
@@ -140,7 +149,7 @@ export function aggregateRead(
         };
   const baseWhere = base === scope.table ? where : undefined;
   const { items, decode } = aggregateItems(scope, selection);
-  const bigints = needsBigints(selection.terms.map((t) => t.leaf)) || needsBigints(nodes?.leaves ?? []);
+  const bigints = termsNeedBigints(selection) || needsBigints(nodes?.leaves ?? []);
   const aggregates: SelectQuery = {
     kind: 'select',
     from: base,
@@ -267,7 +276,7 @@ export function groupsRead(
       limit: args.limit,
       offset: args.offset,
     },
-    bigints: needsBigints(args.by) || needsBigints(selection.terms.map((t) => t.leaf)),
+    bigints: needsBigints(args.by) || termsNeedBigints(selection),
     decode: (rows) => rows.map((raw) => ({ key: decodeRow(plan, raw) ?? {}, aggregate: decode(raw) })),
   };
 }

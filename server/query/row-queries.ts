@@ -8,7 +8,7 @@ import type { OrderByItem, Selection } from '../../schema/query/query-node.ts';
 import type { LeafModel } from '../model/dataset-model.ts';
 import { BadUserInputError } from '../server-errors.ts';
 import type { FilterBudget } from './filter-limits.ts';
-import { buildRowOrder } from './order-builder.ts';
+import { buildRowOrder, type RowOrderKey } from './order-builder.ts';
 import type { PlannedRead } from './planned-read.ts';
 import { ID_COLUMN, type QueryScope } from './query-scope.ts';
 import { DISTANCE_KEY, decodePlan, decodeRow, ID_KEY } from './row-decoder.ts';
@@ -70,13 +70,17 @@ export function needsBigints(leaves: Iterable<LeafModel>): boolean {
 export interface RowsArgs {
   readonly where?: unknown;
   readonly order_by?: unknown;
+  /** Dot paths (`<ds>_select_column` values) whose distinct values keep one row each. */
+  readonly distinct_on?: readonly string[] | null;
   readonly limit: number;
   readonly offset: number;
 }
 
 /**
  * `SELECT <selected columns> FROM <table> WHERE … ORDER BY …, sys.id LIMIT ? OFFSET ?` — the row id is the
- * last sort key so pages are stable.
+ * last sort key so pages are stable. With `distinct_on`, Hasura's (PostgreSQL's) `DISTINCT ON`: the first row
+ * of each distinct value in `order_by` order, the fields leading `order_by`.
+ * @throws BadUserInputError when the distinct_on fields do not lead order_by.
  */
 export function rowsRead(
   scope: QueryScope,
@@ -86,7 +90,9 @@ export function rowsRead(
 ): PlannedRead<Row[]> {
   const { items, alias } = selectList(scope, selection);
   const where = whereClause(buildWhere(scope.ds.root, args.where, scope.col, budget));
-  const order = buildRowOrder(scope.ds.root, args.order_by, scope.col).map((k) => k.item);
+  const keys = buildRowOrder(scope.ds.root, args.order_by, scope.col);
+  const order = keys.map((k) => k.item);
+  const distinct = distinctLeaves(scope, args.distinct_on ?? [], keys);
   const decode = rowDecoder(scope, selection, alias);
   return {
     query: {
@@ -94,6 +100,7 @@ export function rowsRead(
       from: scope.table,
       selections: items,
       ...(where ? { where } : {}),
+      ...(distinct.length > 0 ? { distinctOn: distinct.map((leaf) => scope.col(leaf)) } : {}),
       orderBy: [...order, ID_ASC],
       limit: args.limit,
       offset: args.offset,
@@ -101,6 +108,35 @@ export function rowsRead(
     bigints: needsBigints(selection.leaves),
     decode: (rows) => rows.map(decode),
   };
+}
+
+/**
+ * Resolves `distinct_on` paths and checks PostgreSQL's rule: the first order_by keys (as many as there are
+ * distinct_on fields, or all of them when fewer) must be distinct_on fields, each once.
+ */
+function distinctLeaves(
+  scope: QueryScope,
+  paths: readonly string[],
+  keys: readonly RowOrderKey[],
+): LeafModel[] {
+  const leaves: LeafModel[] = [];
+  for (const path of paths) {
+    const leaf = scope.ds.leafByPath.get(path);
+    if (leaf === undefined) throw new BadUserInputError(`distinct_on: unknown field '${path}'.`);
+    if (!leaves.includes(leaf)) leaves.push(leaf);
+  }
+  const leading = keys.slice(0, leaves.length);
+  const seen = new Set<LeafModel>();
+  for (const key of leading) {
+    if (key.leaf === undefined || !leaves.includes(key.leaf) || seen.has(key.leaf)) {
+      throw new BadUserInputError(
+        `distinct_on fields (${leaves.map((l) => l.gqlPath).join(', ')}) must lead order_by: ` +
+          `order by them first, e.g. order_by: [${leaves.map((l) => `{${l.gqlPath.split('.').join(': {')}: asc${'}'.repeat(l.gqlPath.split('.').length)}`).join(', ')}, …].`,
+      );
+    }
+    seen.add(key.leaf);
+  }
+  return leaves;
 }
 
 /** `<ds>_by_id(id)`: looks the row up by the declared single-field primary key, else by `sys.id`. */

@@ -25,7 +25,9 @@ describe('generated SDL for the fixture registry', () => {
       'runs_v2_final_groups',
     ]);
     expect(String(query.photos?.type)).toBe('[photos!]!');
+    // distinct_on: Hasura parity (issue 17).
     expect(query.photos?.args.map((a) => a.name).sort()).toEqual([
+      'distinct_on',
       'limit',
       'offset',
       'order_by',

@@ -1,5 +1,7 @@
 /** Expected SQL and SQLite results for arithmetic, scalar functions, case/when and aggregates (see expression-cases.ts). */
-import { agg, C, caseWhen, count, func, sum } from '../../../schema/expr/index.ts';
+
+import type { Expr } from '../../../schema/expr/index.ts';
+import { agg, C, caseWhen, count, func, rowNumberNode, sum } from '../../../schema/expr/index.ts';
 import type { ExpressionCase } from './expression-cases.ts';
 
 const r2 = Math.SQRT1_2;
@@ -303,6 +305,17 @@ export const FUNCTION_CASES: readonly ExpressionCase[] = [
     clickhouse: ['L2Distance(`emb`, {p0:Array(Float64)})', [[1, 0]]],
     mode: 'values',
     expected: [0, Math.SQRT2, 1, r2],
+  },
+  // window functions
+  {
+    title: 'rowNumber over a partition (NULL keys form one partition)',
+    expr: {
+      node: rowNumberNode([C('det.label').node], [{ expr: C('n').node, direction: 'asc', nulls: 'last' }]),
+    } as Expr,
+    sqlite: ['row_number() OVER (PARTITION BY "det__label" ORDER BY "n" ASC NULLS LAST)', []],
+    clickhouse: ['row_number() OVER (PARTITION BY `det__label` ORDER BY `n` ASC NULLS LAST)', []],
+    mode: 'values',
+    expected: [2, 1, 1, 1],
   },
   // aggregates
   {
