@@ -1,5 +1,6 @@
 import { type ExecutionResult, type ResponsePath, responsePathAsArray } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { RowLimits } from '../graphql/query-env.ts';
 
 /** A list field cut at the default row cap, as reported in `extensions.warnings` of the response. */
 export interface RowCapWarning {
@@ -22,7 +23,7 @@ export class RowCapNotes {
   readonly #warnings: RowCapWarning[] = [];
 
   /** @param limits the server's row limits (`defaultLimit` is the cap; `maxLimit` is named in the message). */
-  constructor(private readonly limits: { readonly defaultLimit: number; readonly maxLimit: number }) {}
+  constructor(private readonly limits: RowLimits) {}
 
   /**
    * Returns `rows` unchanged. Notes a warning for the field at `path` (`info.path`) when `limit` (the
@@ -49,7 +50,7 @@ export class RowCapNotes {
   }
 }
 
-/** The context field resolvers read: `ctx.rowCap?.check(info.path, rows, cap)`. */
+/** The context field resolvers read: `ctx.rowCap?.check(info.path, rows, args.limit) ?? rows`. */
 export interface RowCapContext {
   readonly rowCap?: RowCapNotes;
 }
@@ -60,10 +61,7 @@ export interface RowCapContext {
  * `[{ code: 'ROW_CAP', path: ['photos'], cap: 100, message }]`. Every operation of a batch gets its own.
  * @param limits the server's `defaultLimit` (the cap) and `maxLimit` (named in the message).
  */
-export function useRowCapWarnings(limits: {
-  readonly defaultLimit: number;
-  readonly maxLimit: number;
-}): Plugin<RowCapContext> {
+export function useRowCapWarnings(limits: RowLimits): Plugin<RowCapContext> {
   return {
     onContextBuilding({ extendContext }) {
       extendContext({ rowCap: new RowCapNotes(limits) });
