@@ -157,6 +157,20 @@ export interface GqlResult {
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
+/** POSTs any JSON body (one operation, a batch array, persisted-query extensions); no port. */
+export async function postJson(
+  app: ChainqlApp,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: Json }> {
+  const response = await app.fetch('http://localhost/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, json: await response.json() };
+}
+
 /** POSTs a GraphQL request (no port). */
 export async function gql(
   app: ChainqlApp,
@@ -164,13 +178,8 @@ export async function gql(
   variables?: Record<string, unknown>,
   headers: Record<string, string> = {},
 ): Promise<GqlResult> {
-  const response = await app.fetch('http://localhost/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as Omit<GqlResult, 'status'>;
-  return { status: response.status, ...body };
+  const { status, json } = await postJson(app, { query, variables }, headers);
+  return { status, ...(json as Omit<GqlResult, 'status'>) };
 }
 
 /** Response JSON as tests navigate it. */

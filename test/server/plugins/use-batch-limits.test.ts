@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainqlApp } from '../../../server/app.ts';
 import { countTokens } from '../../../server/plugins/use-batch-limits.ts';
-import { appFor, openStore, PHOTOS, Photo, type TestStore } from '../fixtures.ts';
+import { appFor, openStore, PHOTOS, Photo, postJson, type TestStore } from '../fixtures.ts';
 
 let store: TestStore;
 let app: ChainqlApp;
@@ -10,15 +10,6 @@ type Body = {
   data?: Record<string, unknown> | null;
   errors?: { message: string; extensions?: { code?: string } }[];
 };
-
-async function post(target: ChainqlApp, body: unknown, headers: Record<string, string> = {}) {
-  const response = await target.fetch('http://localhost/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, json: (await response.json()) as Body | Body[] };
-}
 
 const COUNT = '{ photos_aggregate { aggregate { count } } }';
 
@@ -34,7 +25,7 @@ afterAll(async () => {
 
 describe('batched requests', () => {
   it('a JSON array of operations gets an array of results, in order, each with its own errors', async () => {
-    const { status, json } = await post(app, [
+    const { status, json } = await postJson(app, [
       { query: COUNT },
       {
         query: 'query($k: photos_kind_enum) { photos(where: { kind: { _eq: $k } }) { name } }',
@@ -52,7 +43,7 @@ describe('batched requests', () => {
   });
 
   it('refuses a batch over limits.maxBatchSize with a clear BAD_USER_INPUT naming the limit (HTTP 413)', async () => {
-    const { status, json } = await post(
+    const { status, json } = await postJson(
       app,
       Array.from({ length: 4 }, () => ({ query: COUNT })),
     );
@@ -70,7 +61,7 @@ describe('batched requests', () => {
     // 9 tokens each: two fit in a budget of 20, the third goes past it (27).
     const small = await appFor(store, { limits: { maxBatchSize: 10, maxTokens: 20 } });
     try {
-      const { json } = await post(small, [{ query: COUNT }, { query: COUNT }, { query: COUNT }]);
+      const { json } = await postJson(small, [{ query: COUNT }, { query: COUNT }, { query: COUNT }]);
       const [a, b, c] = json as Body[];
       expect(a?.data).toBeTruthy();
       expect(b?.data).toBeTruthy();
@@ -78,7 +69,7 @@ describe('batched requests', () => {
       expect(c?.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       expect(c?.errors?.[0]?.message).toMatch(/27 tokens.*at most 20 \(limits\.maxTokens\)/);
       // The same operation alone is fine.
-      const { json: alone } = await post(small, { query: COUNT });
+      const { json: alone } = await postJson(small, { query: COUNT });
       expect((alone as Body).data).toBeTruthy();
     } finally {
       await small.close();
@@ -88,10 +79,10 @@ describe('batched requests', () => {
   it('each operation of a batch is checked by auth and by the per-operation limits', async () => {
     const secured = await appFor(store, { apiKeys: 'r:reader', limits: { maxDepth: 3 } });
     try {
-      const unauth = await post(secured, [{ query: COUNT }]);
+      const unauth = await postJson(secured, [{ query: COUNT }]);
       expect(JSON.stringify(unauth.json)).toContain('UNAUTHENTICATED');
       expect(JSON.stringify(unauth.json)).not.toContain('"count"');
-      const { json } = await post(
+      const { json } = await postJson(
         secured,
         [{ query: COUNT }, { query: '{ photos { det { box { w } } } }' }],
         { 'x-api-key': 'r' },
@@ -107,7 +98,7 @@ describe('batched requests', () => {
   it('limits.maxBatchSize 0 turns batching off', async () => {
     const off = await appFor(store, { limits: { maxBatchSize: 0 } });
     try {
-      const { status, json } = await post(off, [{ query: COUNT }]);
+      const { status, json } = await postJson(off, [{ query: COUNT }]);
       expect(status).toBe(400);
       expect((json as Body).errors?.[0]?.message).toMatch(/turned off.*maxBatchSize is 0/);
       expect((json as Body).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');

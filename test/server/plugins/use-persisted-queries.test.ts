@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainqlApp } from '../../../server/app.ts';
-import { appFor, openStore, PHOTOS, Photo, type TestStore } from '../fixtures.ts';
+import { appFor, openStore, PHOTOS, Photo, postJson, type TestStore } from '../fixtures.ts';
 
 let store: TestStore;
 let app: ChainqlApp;
@@ -13,15 +13,6 @@ type Body = {
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 const persisted = (query: string) => ({ persistedQuery: { version: 1, sha256Hash: sha256(query) } });
-
-async function post(target: ChainqlApp, body: unknown, headers: Record<string, string> = {}) {
-  const response = await target.fetch('http://localhost/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, json: (await response.json()) as Body | Body[] };
-}
 
 beforeAll(async () => {
   store = await openStore();
@@ -38,20 +29,20 @@ describe('automatic persisted queries (Apollo protocol)', () => {
     const query = `{ photos_aggregate { aggregate { count } } } # ${Math.random()}`;
     const extensions = persisted(query);
 
-    const miss = await post(app, { extensions });
+    const miss = await postJson(app, { extensions });
     expect(miss.status).toBe(404);
     expect((miss.json as Body).errors?.[0]).toMatchObject({
       message: 'PersistedQueryNotFound',
       extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' },
     });
 
-    const register = await post(app, { query, extensions });
+    const register = await postJson(app, { query, extensions });
     expect(register.status).toBe(200);
     expect((register.json as Body).data).toEqual({
       photos_aggregate: { aggregate: { count: PHOTOS.length } },
     });
 
-    const hit = await post(app, { extensions });
+    const hit = await postJson(app, { extensions });
     expect(hit.status).toBe(200);
     expect((hit.json as Body).data).toEqual({ photos_aggregate: { aggregate: { count: PHOTOS.length } } });
 
@@ -68,8 +59,8 @@ describe('automatic persisted queries (Apollo protocol)', () => {
   it('stored queries take variables, and work inside a batch', async () => {
     const query = 'query($k: photos_kind_enum) { photos(where: { kind: { _eq: $k } }) { name } }';
     const extensions = persisted(query);
-    await post(app, { query, extensions, variables: { k: 'cat' } });
-    const { json } = await post(app, [
+    await postJson(app, { query, extensions, variables: { k: 'cat' } });
+    const { json } = await postJson(app, [
       { extensions, variables: { k: 'dog' } },
       { extensions: persisted('{ never_sent }') },
     ]);
@@ -81,19 +72,19 @@ describe('automatic persisted queries (Apollo protocol)', () => {
   it('a wrong hash is refused (PERSISTED_QUERY_MISMATCH) and stores nothing under it', async () => {
     const query = `{ photos(limit: 1) { name } } # ${Math.random()}`;
     const wrong = { persistedQuery: { version: 1, sha256Hash: sha256(`${query} `) } };
-    const mismatch = await post(app, { query, extensions: wrong });
+    const mismatch = await postJson(app, { query, extensions: wrong });
     expect(mismatch.status).toBe(400);
     expect((mismatch.json as Body).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_MISMATCH');
     expect((mismatch.json as Body).data ?? null).toBeNull();
-    const after = await post(app, { extensions: wrong });
+    const after = await postJson(app, { extensions: wrong });
     expect((after.json as Body).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
     // Malformed extensions are BAD_USER_INPUT, not a crash.
-    const version = await post(app, {
+    const version = await postJson(app, {
       query,
       extensions: { persistedQuery: { version: 2, sha256Hash: sha256(query) } },
     });
     expect((version.json as Body).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const notHex = await post(app, { extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } });
+    const notHex = await postJson(app, { extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } });
     expect((notHex.json as Body).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
@@ -102,15 +93,15 @@ describe('automatic persisted queries (Apollo protocol)', () => {
     try {
       const query = `{ photos(limit: 2) { name } } # ${Math.random()}`;
       const extensions = persisted(query);
-      const unauth = await post(secured, { query, extensions });
+      const unauth = await postJson(secured, { query, extensions });
       expect(unauth.status).toBe(401);
-      const probe = await post(secured, { extensions }, { 'x-api-key': 'k' });
+      const probe = await postJson(secured, { extensions }, { 'x-api-key': 'k' });
       expect((probe.json as Body).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
-      await post(secured, { query, extensions }, { 'x-api-key': 'k' });
-      const hit = await post(secured, { extensions }, { 'x-api-key': 'k' });
+      await postJson(secured, { query, extensions }, { 'x-api-key': 'k' });
+      const hit = await postJson(secured, { extensions }, { 'x-api-key': 'k' });
       expect((hit.json as Body).data?.photos).toHaveLength(2);
       // Knowing the hash is not a key: the stored query still needs one.
-      const noKey = await post(secured, { extensions });
+      const noKey = await postJson(secured, { extensions });
       expect(noKey.status).toBe(401);
     } finally {
       await secured.close();

@@ -1,23 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainqlApp } from '../../../server/app.ts';
-import { appFor, gql, openStore, PHOTOS, Photo, type TestStore } from '../fixtures.ts';
+import { appFor, gql, openStore, PHOTOS, Photo, postJson, type TestStore } from '../fixtures.ts';
 
 let store: TestStore;
 let app: ChainqlApp;
 const CAP = 3;
-
-/** POSTs and returns the whole body (data, errors and extensions). */
-async function post(
-  body: unknown,
-  target: ChainqlApp = app,
-): Promise<{ status: number; json: Record<string, unknown> | unknown[] }> {
-  const response = await target.fetch('http://localhost/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-}
 
 function warningsOf(
   json: unknown,
@@ -37,7 +24,7 @@ afterAll(async () => {
 
 describe('row cap warnings', () => {
   it('a row field cut at the default cap says so in extensions.warnings, naming the field and the cap', async () => {
-    const { json } = await post({ query: '{ photos { name } }' });
+    const { json } = await postJson(app, { query: '{ photos { name } }' });
     expect((json as { data: { photos: unknown[] } }).data.photos).toHaveLength(CAP);
     const [warning, ...rest] = warningsOf(json);
     expect(rest).toEqual([]);
@@ -48,7 +35,7 @@ describe('row cap warnings', () => {
   });
 
   it('names the response path as sent (aliases), for rows, groups and aggregate nodes', async () => {
-    const { json } = await post({
+    const { json } = await postJson(app, {
       query: `{
         a: photos { name }
         g: photos_groups(by: ["kind"]) { key { kind } aggregate { count } }
@@ -67,15 +54,15 @@ describe('row cap warnings', () => {
   });
 
   it('says nothing when the query gives its own limit, or when fewer rows than the cap match', async () => {
-    const explicit = await post({
+    const explicit = await postJson(app, {
       query: `{ photos(limit: ${CAP}) { name } photos_aggregate(limit: ${CAP}) { nodes { name } } }`,
     });
     expect((explicit.json as { data: { photos: unknown[] } }).data.photos).toHaveLength(CAP);
     expect((explicit.json as { extensions?: unknown }).extensions).toBeUndefined();
-    const few = await post({ query: '{ photos(where: { kind: { _eq: dog } }) { name } }' });
+    const few = await postJson(app, { query: '{ photos(where: { kind: { _eq: dog } }) { name } }' });
     expect((few.json as { data: { photos: unknown[] } }).data.photos.length).toBeLessThan(CAP);
     expect(warningsOf(few.json)).toEqual([]);
-    const variable = await post({
+    const variable = await postJson(app, {
       query: 'query($n: Int) { photos(limit: $n) { name } }',
       variables: { n: CAP },
     });
@@ -83,7 +70,7 @@ describe('row cap warnings', () => {
   });
 
   it('each operation of a batch carries its own warnings', async () => {
-    const { json } = await post([
+    const { json } = await postJson(app, [
       { query: '{ photos { name } }' },
       { query: '{ photos(limit: 2) { name } }' },
     ]);
@@ -98,7 +85,7 @@ describe('row cap warnings', () => {
       process.env.CHAINQL_DEFAULT_LIMIT = '2';
       const fromEnv = await appFor(store);
       try {
-        const { json } = await post({ query: '{ photos { name } }' }, fromEnv);
+        const { json } = await postJson(fromEnv, { query: '{ photos { name } }' });
         expect(warningsOf(json)).toMatchObject([{ path: ['photos'], cap: 2 }]);
       } finally {
         await fromEnv.close();
