@@ -30,8 +30,14 @@ export interface Session {
 export interface SessionOptions {
   /** Directory holding the embedded SQLite file `chainql.db`. Default: `CHAINQL_DATA_DIR` or `./.chainql`. */
   readonly dataDir?: string;
-  /** Use this warehouse instead of opening the embedded SQLite one (e.g. ClickHouse). */
+  /** Use this warehouse instead of opening one (the session does not close it). */
   readonly warehouse?: WarehouseDriver;
+  /**
+   * ClickHouse server URL (`http(s)://user:password@host:8123/database`): the warehouse holds everything
+   * (datasets, registry, checkpoints, listing caches, job records), nothing is kept in `dataDir`. Default:
+   * `CHAINQL_CLICKHOUSE_URL`; without either, the embedded SQLite file `<dataDir>/chainql.db`.
+   */
+  readonly warehouseUrl?: string;
   /** Object storage context (default: one built from the environment). */
   readonly storage?: StorageContext;
   /** Progress listener for UDF steps of chains that set none (the CLI passes its progress bar). */
@@ -43,15 +49,21 @@ export function defaultDataDir(): string {
   return resolve(process.env.CHAINQL_DATA_DIR ?? '.chainql');
 }
 
-/** Opens a session: creates the data directory and the registry tables when missing. */
+/**
+ * Opens a session: the warehouse (given, ClickHouse by URL, or the embedded SQLite file, creating the data
+ * directory) and the registry tables when missing.
+ * @throws WarehouseUnreachableError naming the ClickHouse URL, WarehouseAuthError for refused credentials.
+ */
 export async function openSession(options: SessionOptions = {}): Promise<Session> {
   const dataDir = resolve(options.dataDir ?? defaultDataDir());
-  let warehouse = options.warehouse;
-  if (!warehouse) {
-    mkdirSync(dataDir, { recursive: true });
-    warehouse = await openSqliteWarehouse({ path: join(dataDir, 'chainql.db') });
+  const warehouse = options.warehouse ?? (await openWarehouse(options, dataDir));
+  let registry: DatasetRegistry;
+  try {
+    registry = await DatasetRegistry.open(warehouse);
+  } catch (error) {
+    if (!options.warehouse) await warehouse.close();
+    throw error;
   }
-  const registry = await DatasetRegistry.open(warehouse);
   let closed = false;
   const ownsWarehouse = !options.warehouse;
   return {
@@ -66,6 +78,20 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
       if (ownsWarehouse) await warehouse.close();
     },
   };
+}
+
+/** The warehouse a session opens: ClickHouse when a URL is configured, else the embedded SQLite file. */
+async function openWarehouse(options: SessionOptions, dataDir: string): Promise<WarehouseDriver> {
+  const url = options.warehouseUrl ?? (process.env.CHAINQL_CLICKHOUSE_URL || undefined);
+  if (url !== undefined) {
+    // Loaded only when configured: the local path never imports the ClickHouse client.
+    const { openClickhouseWarehouse } = await import(
+      '../clients/warehouse/clickhouse/clickhouse-warehouse.ts'
+    );
+    return openClickhouseWarehouse({ url });
+  }
+  mkdirSync(dataDir, { recursive: true });
+  return openSqliteWarehouse({ path: join(dataDir, 'chainql.db') });
 }
 
 let defaultSession: Promise<Session> | undefined;

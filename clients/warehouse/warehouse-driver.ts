@@ -1,4 +1,6 @@
 import type { CompiledQuery, DialectName } from '../../schema/dialect/compiled-query.ts';
+import type { ExprNode } from '../../schema/expr/expr-node.ts';
+import type { RegistryStore } from './registry-store.ts';
 
 /** A physical column to create: name plus the dialect's SQL type text (from `schema/record/sql-types.ts`). */
 export interface ColumnDefinition {
@@ -48,6 +50,12 @@ export interface TableWrite {
 
 /** A raw result row keyed by column name, values as the engine returns them (not rehydrated). */
 export type RawRow = Record<string, unknown>;
+
+/** Options for `query`. */
+export interface QueryOptions {
+  /** Read 64-bit integers as `bigint` instead of `number`. Default false. */
+  readonly bigints?: boolean;
+}
 
 /** Options for streaming reads. */
 export interface StreamOptions {
@@ -103,7 +111,7 @@ export interface WarehouseDriver {
   /** Runs a statement that returns no rows (DDL, DELETE, …). */
   execute(query: CompiledQuery): Promise<void>;
   /** Runs a query and returns all rows. Use only for bounded results; use `stream` for tables. */
-  query(query: CompiledQuery, options?: { bigints?: boolean }): Promise<RawRow[]>;
+  query(query: CompiledQuery, options?: QueryOptions): Promise<RawRow[]>;
   /**
    * Runs one interactive read (a SELECT from the dialect compiler) off the caller's event loop, bounded by
    * `options.signal`/`timeoutMs`, and returns all rows keyed by column alias. Used by the GraphQL server.
@@ -148,6 +156,15 @@ export interface WarehouseDriver {
    * transactional. Writes run first, in order, then the statements, in order. Checkpoint commits use this: a batch's outputs and the ids of the inputs it covers.
    */
   writeAtomically(writes: readonly TableWrite[], statements?: readonly CompiledQuery[]): Promise<void>;
+
+  /**
+   * Deletes the rows of `table` matching `where` (compiled by the dialect compiler, values bound). On engines
+   * without transactions (ClickHouse) the delete is synchronous but not atomic with other writes.
+   */
+  deleteWhere(table: string, where: ExprNode): Promise<void>;
+
+  /** The dataset registry's metadata storage on this warehouse (compute/registry uses it; no SQL there). */
+  registryStore(): RegistryStore;
 
   /** Closes connections; further calls fail. */
   close(): Promise<void>;

@@ -44,7 +44,7 @@ export class ReadTimeoutError extends WarehouseError {
   static override readonly exposed = true;
   constructor(
     readonly timeoutMs: number,
-    details: { sql?: string; parameters?: readonly unknown[] } = {},
+    details: { sql?: string; parameters?: readonly unknown[]; cause?: unknown } = {},
   ) {
     super(`Query exceeded the ${timeoutMs} ms timeout and was cancelled.`, { ...details, code: 'TIMEOUT' });
   }
@@ -62,5 +62,30 @@ export class WarehouseOverloadedError extends WarehouseError {
   static override readonly exposed = true;
   constructor(details: { sql?: string; parameters?: readonly unknown[]; cause?: unknown } = {}) {
     super('The server is busy (read queue full); retry shortly.', { ...details, code: 'OVERLOADED' });
+  }
+}
+
+/** The warehouse server could not be reached (connection refused, DNS, TLS); `url` names it (without credentials). */
+export class WarehouseUnreachableError extends WarehouseError {
+  constructor(
+    readonly url: string,
+    details: { sql?: string; parameters?: readonly unknown[]; cause?: unknown } = {},
+  ) {
+    const reason = details.cause instanceof Error ? `: ${details.cause.message}` : '';
+    super(`The warehouse at ${url} is unreachable${reason}.`, { ...details, code: 'WAREHOUSE_UNREACHABLE' });
+  }
+}
+
+/** The warehouse refused the configured credentials; `url` and `user` name them (never the password). */
+export class WarehouseAuthError extends WarehouseError {
+  constructor(
+    readonly url: string,
+    readonly user: string,
+    details: { sql?: string; parameters?: readonly unknown[]; cause?: unknown } = {},
+  ) {
+    super(`The warehouse at ${url} refused the credentials of user '${user}' (authentication failed).`, {
+      ...details,
+      code: 'WAREHOUSE_AUTH',
+    });
   }
 }

@@ -1,12 +1,12 @@
 import type { CompiledQuery, DialectName } from '../../schema/dialect/compiled-query.ts';
-import { getCompiler, quoteIdentifier } from '../../schema/dialect/index.ts';
+import { getCompiler } from '../../schema/dialect/index.ts';
 import type { SelectQuery } from '../../schema/query/index.ts';
 import { flattenSchema } from '../../schema/record/index.ts';
 import type { Relation } from './relation.ts';
 
 /**
- * `INSERT INTO <table> (sys__rand, <leaves>) SELECT …` in chain order. `sys__id` is left out so the
- * warehouse numbers the new rows 1..n in that order (SQLite assigns rowids sequentially).
+ * `INSERT INTO <table> (sys__rand, <leaves>) SELECT …` in chain order, numbering the new rows' `sys__id`
+ * 1..n in that order (SQLite assigns rowids sequentially; ClickHouse numbers them in the statement).
  */
 export function compileInsertSelect(
   dialect: DialectName,
@@ -19,12 +19,7 @@ export function compileInsertSelect(
     ordered.selections === 'all'
       ? ordered.selections
       : ordered.selections.filter((s) => s.alias !== 'sys__id');
-  const select = getCompiler(dialect).compileQuery({ ...ordered, selections });
-  const columns = names.map((name) => quoteIdentifier(dialect, name)).join(', ');
-  return {
-    sql: `INSERT INTO ${quoteIdentifier(dialect, table)} (${columns}) ${select.sql}`,
-    parameters: select.parameters,
-  };
+  return getCompiler(dialect).compileInsertSelect(table, names, { ...ordered, selections }, 'sys__id');
 }
 
 /**
@@ -37,10 +32,5 @@ export function compileInsertColumns(
   columns: readonly string[],
   select: SelectQuery,
 ): CompiledQuery {
-  const compiled = getCompiler(dialect).compileQuery(select);
-  const names = columns.map((name) => quoteIdentifier(dialect, name)).join(', ');
-  return {
-    sql: `INSERT INTO ${quoteIdentifier(dialect, table)} (${names}) ${compiled.sql}`,
-    parameters: compiled.parameters,
-  };
+  return getCompiler(dialect).compileInsertSelect(table, columns, select);
 }

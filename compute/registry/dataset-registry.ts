@@ -1,23 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import semver from 'semver';
+import type { RegistryStore } from '../../clients/warehouse/registry-store.ts';
 import type { WarehouseDriver } from '../../clients/warehouse/warehouse-driver.ts';
+import { WarehouseError } from '../../clients/warehouse/warehouse-errors.ts';
 import { assertDatasetName, tableNameFragment } from './dataset-name.ts';
 import type { CreateVersionInput, DatasetSummary, DatasetVersion } from './dataset-version.ts';
 import {
   DatasetNotFoundError,
   InvalidVersionError,
+  RegistryMetadataError,
   TableInUseError,
   VersionExistsError,
   VersionNotFoundError,
 } from './registry-errors.ts';
-import {
-  BUMP_REVISION,
-  DATASETS_TABLE,
-  migrateRegistry,
-  readMeta,
-  VERSIONS_TABLE,
-} from './registry-migrations.ts';
-import { insertVersion, rowToVersion, VERSION_SELECT } from './version-rows.ts';
+import { rowToVersion, versionToRow } from './version-rows.ts';
 
 export type {
   CreateVersionInput,
@@ -33,19 +29,21 @@ const DEFAULT_VERSION_ATTEMPTS = 20;
 /**
  * The dataset registry: datasets by name, semver versions, and for each version its physical table,
  * schema JSON, row count, creation time, chain hash, lineage and key/index declarations. Metadata lives
- * in the warehouse itself (`chainql_datasets`, `chainql_versions`, `chainql_meta`), so every process
- * opening the same data directory sees the same registry.
+ * in the warehouse itself (through its `registryStore()`: tables on SQLite, deduplicated inserts on
+ * ClickHouse), so every process or machine using the same warehouse sees the same registry.
  *
  * Every create/delete increments a persisted `revision()`, which consumers (the GraphQL schema cache)
  * poll cheaply to notice changes made by any process.
  */
 export class DatasetRegistry {
   readonly #warehouse: WarehouseDriver;
+  readonly #store: RegistryStore;
   /** Serialises this instance's metadata writes, so its own concurrent saves never race each other. */
   #writes: Promise<unknown> = Promise.resolve();
 
   private constructor(warehouse: WarehouseDriver) {
     this.#warehouse = warehouse;
+    this.#store = warehouse.registryStore();
   }
 
   /**
@@ -54,8 +52,16 @@ export class DatasetRegistry {
    * @throws RegistryMetadataError for metadata written by a newer chainql or an unsupported warehouse.
    */
   static async open(warehouse: WarehouseDriver): Promise<DatasetRegistry> {
-    await migrateRegistry(warehouse);
-    return new DatasetRegistry(warehouse);
+    const registry = new DatasetRegistry(warehouse);
+    try {
+      await registry.#store.migrate();
+    } catch (error) {
+      if (error instanceof WarehouseError && error.code === 'REGISTRY_METADATA') {
+        throw new RegistryMetadataError(error.message, { cause: error });
+      }
+      throw error;
+    }
+    return registry;
   }
 
   /** The warehouse holding the metadata and the version tables. */
@@ -68,7 +74,7 @@ export class DatasetRegistry {
    * any other process on the same warehouse. One indexed single-row read.
    */
   async revision(): Promise<number> {
-    return readMeta(this.#warehouse, 'revision');
+    return this.#store.revision();
   }
 
   /**
@@ -112,41 +118,25 @@ export class DatasetRegistry {
         ...(input.primaryKey === undefined ? {} : { primaryKey: input.primaryKey }),
         ...(input.indexes === undefined ? {} : { indexes: input.indexes }),
       };
+      let outcome: 'created' | 'taken';
       try {
-        await this.#warehouse.writeAtomically(
-          [],
-          [
-            {
-              sql: `INSERT OR IGNORE INTO ${DATASETS_TABLE} (name, created_at) VALUES (?, ?)`,
-              parameters: [record.name, record.createdAt.getTime()],
-            },
-            insertVersion(record),
-            BUMP_REVISION,
-          ],
-        );
-        return record;
+        outcome = await this.#store.insertVersion(versionToRow(record));
       } catch (error) {
-        // A concurrent writer may have taken the version (or the table) between our read and write.
-        const taken = (await this.#versionStrings(input.name)).includes(version);
-        if (taken && attempt < attempts) {
-          // Another process won this number; back off a little so racing writers spread out.
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
-          continue;
-        }
-        if (taken) throw new VersionExistsError(input.name, version);
         const nowOwner = await this.#tableOwner(input.table);
         if (nowOwner !== undefined) throw new TableInUseError(input.table, nowOwner);
         throw error;
       }
+      if (outcome === 'created') return record;
+      // A concurrent writer took the version between our read and write.
+      if (attempt >= attempts) throw new VersionExistsError(input.name, version);
+      // Another process won this number; back off a little so racing writers spread out.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
     }
   }
 
   /** Every dataset with its latest version and version count, sorted by name. */
   async listDatasets(): Promise<DatasetSummary[]> {
-    const rows = await this.#warehouse.query({
-      sql: `SELECT dataset, version, description FROM ${VERSIONS_TABLE}`,
-      parameters: [],
-    });
+    const rows = await this.#store.versionList();
     const byName = new Map<string, { version: string; description: string | null }[]>();
     for (const row of rows) {
       const name = String(row.dataset);
@@ -174,10 +164,7 @@ export class DatasetRegistry {
    */
   async listVersions(name: string): Promise<DatasetVersion[]> {
     assertDatasetName(name);
-    const rows = await this.#warehouse.query({
-      sql: `${VERSION_SELECT} WHERE dataset = ?`,
-      parameters: [name],
-    });
+    const rows = await this.#store.versions({ dataset: name });
     if (rows.length === 0) throw new DatasetNotFoundError(name, await this.#datasetNames());
     return rows.map(rowToVersion).sort((a, b) => semver.compare(a.version, b.version));
   }
@@ -194,10 +181,7 @@ export class DatasetRegistry {
       if (latest === undefined) throw new DatasetNotFoundError(name, await this.#datasetNames());
       version = latest;
     }
-    const rows = await this.#warehouse.query({
-      sql: `${VERSION_SELECT} WHERE dataset = ? AND version = ?`,
-      parameters: [name, version],
-    });
+    const rows = await this.#store.versions({ dataset: name, version });
     if (rows[0] !== undefined) return rowToVersion(rows[0]);
     const existing = await this.#versionStrings(name);
     if (existing.length === 0) throw new DatasetNotFoundError(name, await this.#datasetNames());
@@ -210,10 +194,7 @@ export class DatasetRegistry {
    */
   async findVersionByHash(name: string, chainHash: string): Promise<DatasetVersion | undefined> {
     assertDatasetName(name);
-    const rows = await this.#warehouse.query({
-      sql: `${VERSION_SELECT} WHERE dataset = ? AND chain_hash = ?`,
-      parameters: [name, chainHash],
-    });
+    const rows = await this.#store.versions({ dataset: name, chainHash });
     const versions = rows.map(rowToVersion).sort((a, b) => semver.compare(a.version, b.version));
     return versions[versions.length - 1];
   }
@@ -231,20 +212,7 @@ export class DatasetRegistry {
 
   async #deleteVersion(name: string, version: string): Promise<DatasetVersion> {
     const record = await this.getVersion(name, version);
-    await this.#warehouse.writeAtomically(
-      [],
-      [
-        {
-          sql: `DELETE FROM ${VERSIONS_TABLE} WHERE dataset = ? AND version = ?`,
-          parameters: [name, version],
-        },
-        {
-          sql: `DELETE FROM ${DATASETS_TABLE} WHERE name = ? AND NOT EXISTS (SELECT 1 FROM ${VERSIONS_TABLE} WHERE dataset = ?)`,
-          parameters: [name, name],
-        },
-        BUMP_REVISION,
-      ],
-    );
+    await this.#store.deleteVersion(name, version);
     await this.#warehouse.dropTable(record.table);
     return record;
   }
@@ -271,26 +239,17 @@ export class DatasetRegistry {
   }
 
   async #versionStrings(name: string): Promise<string[]> {
-    const rows = await this.#warehouse.query({
-      sql: `SELECT version FROM ${VERSIONS_TABLE} WHERE dataset = ?`,
-      parameters: [name],
-    });
+    const rows = await this.#store.versionList(name);
     return rows.map((r) => String(r.version)).sort(semver.compare);
   }
 
   async #datasetNames(): Promise<string[]> {
-    const rows = await this.#warehouse.query({
-      sql: `SELECT DISTINCT dataset FROM ${VERSIONS_TABLE} ORDER BY dataset`,
-      parameters: [],
-    });
-    return rows.map((r) => String(r.dataset));
+    const rows = await this.#store.versionList();
+    return [...new Set(rows.map((r) => String(r.dataset)))].sort();
   }
 
   async #tableOwner(table: string): Promise<{ dataset: string; version: string } | undefined> {
-    const rows = await this.#warehouse.query({
-      sql: `SELECT dataset, version FROM ${VERSIONS_TABLE} WHERE table_name = ? COLLATE NOCASE`,
-      parameters: [table],
-    });
+    const rows = await this.#store.versions({ table });
     const row = rows[0];
     return row === undefined ? undefined : { dataset: String(row.dataset), version: String(row.version) };
   }

@@ -1,43 +1,33 @@
-import type { RawRow } from '../../clients/warehouse/warehouse-driver.ts';
-import type { CompiledQuery } from '../../schema/dialect/compiled-query.ts';
+import type { VersionRecordRow } from '../../clients/warehouse/registry-store.ts';
 import type { DatasetSchema } from '../../schema/record/field-type.ts';
 import type { DatasetVersion, LineageSource } from './dataset-version.ts';
 import { RegistryMetadataError } from './registry-errors.ts';
-import { VERSIONS_TABLE } from './registry-migrations.ts';
 
-/** Columns selected for a full `DatasetVersion`. */
-export const VERSION_SELECT = `SELECT dataset, version, table_name, schema_json, row_count, created_at, chain_hash,
-  lineage_json, description, primary_key_json, indexes_json FROM ${VERSIONS_TABLE}`;
-
-/** The INSERT storing one version record. */
-export function insertVersion(v: DatasetVersion): CompiledQuery {
+/** The stored record of one version (JSON columns serialised). */
+export function versionToRow(v: DatasetVersion): VersionRecordRow {
   return {
-    sql: `INSERT INTO ${VERSIONS_TABLE} (dataset, version, table_name, schema_json, row_count, created_at,
-      chain_hash, lineage_json, description, primary_key_json, indexes_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    parameters: [
-      v.name,
-      v.version,
-      v.table,
-      JSON.stringify(v.schema),
-      v.rows,
-      v.createdAt.getTime(),
-      v.chainHash ?? null,
-      JSON.stringify(v.lineage),
-      v.description ?? null,
-      v.primaryKey === undefined ? null : JSON.stringify(v.primaryKey),
-      v.indexes === undefined ? null : JSON.stringify(v.indexes),
-    ],
+    dataset: v.name,
+    version: v.version,
+    table_name: v.table,
+    schema_json: JSON.stringify(v.schema),
+    row_count: v.rows,
+    created_at: v.createdAt.getTime(),
+    chain_hash: v.chainHash ?? null,
+    lineage_json: JSON.stringify(v.lineage),
+    description: v.description ?? null,
+    primary_key_json: v.primaryKey === undefined ? null : JSON.stringify(v.primaryKey),
+    indexes_json: v.indexes === undefined ? null : JSON.stringify(v.indexes),
   };
 }
 
 /**
- * Rebuilds a `DatasetVersion` from a `VERSION_SELECT` row.
+ * Rebuilds a `DatasetVersion` from its stored record.
  * @throws RegistryMetadataError when stored JSON is unreadable (a corrupted or hand-edited row).
  */
-export function rowToVersion(row: RawRow): DatasetVersion {
+export function rowToVersion(row: VersionRecordRow): DatasetVersion {
   const name = String(row.dataset);
   const version = String(row.version);
-  const parse = <T>(column: string): T | undefined => {
+  const parse = <T>(column: keyof VersionRecordRow): T | undefined => {
     const text = row[column];
     if (text === null || text === undefined) return undefined;
     try {

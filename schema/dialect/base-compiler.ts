@@ -213,6 +213,37 @@ export abstract class BaseCompiler implements DialectCompiler {
     return Object.freeze({ sql, parameters: Object.freeze(ctx.parameters) });
   }
 
+  /** See DialectCompiler.compileInsertSelect. */
+  compileInsertSelect(
+    table: string,
+    columns: readonly string[],
+    query: Query,
+    numbered?: string,
+  ): CompiledQuery {
+    const ctx: CompileContext = { parameters: [] };
+    const select = this.query(query, ctx);
+    const sql = this.insertSelect(
+      this.quoteIdentifier(table),
+      columns.map((c) => this.quoteIdentifier(c)),
+      select,
+      numbered === undefined ? undefined : this.quoteIdentifier(numbered),
+    );
+    return Object.freeze({ sql, parameters: Object.freeze(ctx.parameters) });
+  }
+
+  /**
+   * `INSERT … SELECT` text. The default leaves `numbered` out: an `INTEGER PRIMARY KEY` numbers new rows in
+   * insertion order (SQLite); dialects without that number the rows themselves.
+   */
+  protected insertSelect(
+    table: string,
+    columns: readonly string[],
+    select: string,
+    _numbered?: string,
+  ): string {
+    return `INSERT INTO ${table} (${columns.join(', ')}) ${select}`;
+  }
+
   /** Compiles a query (select or set operation). */
   protected query(q: Query, ctx: CompileContext): string {
     if (q.kind === 'select') return this.select(q, ctx);

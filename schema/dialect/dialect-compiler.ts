@@ -40,4 +40,15 @@ export interface DialectCompiler {
    * @throws DialectUnsupportedError for constructs the dialect cannot express.
    */
   compileQuery(query: Query): CompiledQuery;
+  /**
+   * `INSERT INTO table (columns) <query>`, where the query's output columns are `columns` in order. With
+   * `numbered`, that column (not in `columns`) gets 1, 2, … in the query's row order: on SQLite the table's
+   * `INTEGER PRIMARY KEY` assigns it, on ClickHouse the statement computes it.
+   */
+  compileInsertSelect(
+    table: string,
+    columns: readonly string[],
+    query: Query,
+    numbered?: string,
+  ): CompiledQuery;
 }

@@ -2,14 +2,27 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSession, type Session } from '../../compute/session.ts';
+import { tempClickhouseDatabase } from './clickhouse-server.ts';
 
-/** A session on a fresh data directory; `cleanup()` closes it and deletes the directory. */
-export async function tempSession(): Promise<Session & { cleanup(): Promise<void> }> {
+/** The warehouses a suite runs on ("one suite, two warehouses"). */
+export const WAREHOUSES = ['sqlite', 'clickhouse'] as const;
+/** One of {@link WAREHOUSES}. */
+export type WarehouseKind = (typeof WAREHOUSES)[number];
+
+/**
+ * A session on a fresh data directory (and, for `'clickhouse'`, a fresh database on the test process's shared
+ * ClickHouse over HTTP); `cleanup()` closes it and deletes both.
+ */
+export async function tempSession(
+  kind: WarehouseKind = 'sqlite',
+): Promise<Session & { cleanup(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'chainql-test-'));
-  const session = await openSession({ dataDir });
+  const database = kind === 'clickhouse' ? await tempClickhouseDatabase() : undefined;
+  const session = await openSession({ dataDir, ...(database ? { warehouseUrl: database.url } : {}) });
   return Object.assign(session, {
     async cleanup() {
       await session.close();
+      await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   });

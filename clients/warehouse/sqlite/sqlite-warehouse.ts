@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { CompiledQuery, DialectName } from '../../../schema/dialect/compiled-query.ts';
+import { getCompiler } from '../../../schema/dialect/get-compiler.ts';
 import { quoteIdentifier, quoteIdentifiers } from '../../../schema/dialect/quote-identifier.ts';
 import { createSqliteFunctions } from '../../../schema/dialect/sqlite/sqlite-functions.ts';
+import type { ExprNode } from '../../../schema/expr/expr-node.ts';
+import type { RegistryStore } from '../registry-store.ts';
 import type {
   ColumnDefinition,
   CreateTableOptions,
@@ -28,6 +31,7 @@ import { ReadConnectionPool } from './read-connection-pool.ts';
 import { ReadQueueFullError, ReadThreads } from './read-threads.ts';
 import { openConnection } from './sqlite-connection.ts';
 import { bindableAll, toWarehouseError } from './sqlite-error-mapping.ts';
+import { SqliteRegistryStore } from './sqlite-registry-store.ts';
 import {
   type ResolvedSqliteWarehouseOptions,
   resolveOptions,
@@ -405,6 +409,20 @@ export class SqliteWarehouse implements WarehouseDriver {
         new BatchInserter(this.#statements, write.table, write.columns).write(write.rows);
       for (const statement of statements) this.#execute(statement);
     });
+  }
+
+  /** @inheritdoc */
+  async deleteWhere(table: string, where: ExprNode): Promise<void> {
+    const condition = getCompiler('sqlite').compileExpression(where);
+    await this.execute({
+      sql: `DELETE FROM ${quoteIdentifier('sqlite', table)} WHERE ${condition.sql}`,
+      parameters: condition.parameters,
+    });
+  }
+
+  /** @inheritdoc */
+  registryStore(): RegistryStore {
+    return new SqliteRegistryStore(this);
   }
 
   /** Statement-cache counters of the write connection and the number of open stream connections. */

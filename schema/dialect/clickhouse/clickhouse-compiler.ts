@@ -121,6 +121,21 @@ export class ClickhouseCompiler extends BaseCompiler {
     const list = this.placeholder(values, listParameterType(values), ctx);
     return `if(${operand} IS NULL, NULL, ${negated ? 'NOT ' : ''}has(${list}, ${operand}))`;
   }
+
+  protected override insertSelect(
+    table: string,
+    columns: readonly string[],
+    select: string,
+    numbered?: string,
+  ): string {
+    if (numbered === undefined) return `INSERT INTO ${table} (${columns.join(', ')}) ${select}`;
+    // No auto-increment: number the rows of the (ordered) select as they stream out of it; one thread keeps
+    // the order of the blocks, so row n of the query gets id n.
+    return (
+      `INSERT INTO ${table} (${[numbered, ...columns].join(', ')}) ` +
+      `SELECT toInt64(rowNumberInAllBlocks() + 1), * FROM (${select}) SETTINGS max_threads = 1`
+    );
+  }
 }
 
 /**

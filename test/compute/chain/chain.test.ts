@@ -16,7 +16,7 @@ import {
   sum,
   UnknownColumnError,
 } from '../../../compute/index.ts';
-import { tempSession } from '../../helpers/temp-session.ts';
+import { tempSession, WAREHOUSES, type WarehouseKind } from '../../helpers/temp-session.ts';
 
 const Detection = z.object({
   id: z.int(),
@@ -62,228 +62,236 @@ const rows: Detection[] = [
   },
 ];
 
-let session: Awaited<ReturnType<typeof tempSession>>;
-beforeAll(async () => {
-  session = await tempSession();
-});
-afterAll(async () => {
-  await session.cleanup();
-});
-
-const source = () => readRecords(rows, Detection, { session });
-
-describe('chain SQL steps', () => {
-  it('filters on nested fields and returns typed, rehydrated rows in order', async () => {
-    const result = await source()
-      .filter(C('det.confidence').gt(0.9))
-      .orderBy('det.confidence', { desc: true })
-      .collect();
-    expect(result.map((r) => r.id)).toEqual([3, 1]);
-    expect(result[0]).toEqual(rows[2]);
-    expect(result[0]!.det.box.w).toBe(1);
+describe.each(WAREHOUSES)('on %s', (warehouse) => {
+  let session: Awaited<ReturnType<typeof tempSession>>;
+  beforeAll(async () => {
+    session = await tempSession(warehouse);
+  });
+  afterAll(async () => {
+    await session.cleanup();
   });
 
-  it('limit and offset follow the chain order', async () => {
-    const ids = (await source().orderBy('id', { desc: true }).offset(1).limit(2).collect()).map((r) => r.id);
-    expect(ids).toEqual([3, 2]);
-  });
+  const source = () => readRecords(rows, Detection, { session });
 
-  it('select keeps nested objects; selectExcept drops them', async () => {
-    const selected = await source().select('id', 'det.box').orderBy('id').limit(1).collect();
-    expect(selected).toEqual([{ id: 1, det: { box: { w: 10, h: 20 } } }]);
-    const dropped = await source().selectExcept('det', 'tags', 'note').orderBy('id').limit(1).collect();
-    expect(dropped).toEqual([{ id: 1, name: 'a.jpg' }]);
-  });
-
-  it('mutate computes nested fields in SQL', async () => {
-    const result = await source()
-      .mutate({ 'det.area': C('det.box.w').mul(C('det.box.h')), upper: func.upper(C('name')) })
-      .filter(C('det.area').gte(64))
-      .orderBy('id')
-      .collect();
-    expect(result.map((r) => [r.id, (r.det as unknown as { area: number }).area, r.upper])).toEqual([
-      [1, 200, 'A.JPG'],
-      [2, 150, 'B.JPG'],
-      [4, 64, 'D.JPG'],
-    ]);
-  });
-
-  it('groupBy computes aggregates per nested key', async () => {
-    const groups = await source()
-      .groupBy('det.label', { n: count(), best: max('det.confidence'), mean: avg('det.confidence') })
-      .orderBy('det.label')
-      .collect();
-    expect(groups).toEqual([
-      { det: { label: 'bird' }, n: 1, best: 0.7, mean: 0.7 },
-      { det: { label: 'cat' }, n: 2, best: 0.99, mean: 0.97 },
-      { det: { label: 'dog' }, n: 1, best: 0.5, mean: 0.5 },
-    ]);
-  });
-
-  it('distinct keeps the first row per key', async () => {
-    const result = await source().distinct('det.label').orderBy('id').collect();
-    expect(result.map((r) => r.id)).toEqual([1, 2, 4]);
-  });
-
-  it('joins with a right-side prefix on clashing names (inner, left, full)', async () => {
-    const owners = readRecords(
-      [
-        { id: 1, name: 'alice' },
-        { id: 3, name: 'carol' },
-        { id: 9, name: 'zed' },
-      ],
-      z.object({ id: z.int(), name: z.string() }),
-      { session },
-    );
-    const inner = await source().join(owners, 'id').orderBy('id').collect();
-    expect(inner.map((r) => [r.id, r.name, r.right_name])).toEqual([
-      [1, 'a.jpg', 'alice'],
-      [3, 'c.png', 'carol'],
-    ]);
-    const left = await source().join(owners, 'id', { type: 'left' }).orderBy('id').collect();
-    expect(left.map((r) => r.right_name)).toEqual(['alice', null, 'carol', null]);
-    const full = await source().join(owners, 'id', { type: 'full' }).collect();
-    expect(full).toHaveLength(5);
-    expect(full.filter((r) => r.id === null).map((r) => r.right_name)).toEqual(['zed']);
-  });
-
-  it('union checks schemas; subtract removes matching rows', async () => {
-    const doubled = await source().union(source()).count();
-    expect(doubled).toBe(8);
-    const other = readValues({ id: [1, 2] }, { session });
-    await expect(
-      source()
-        .union(other as never)
-        .count(),
-    ).rejects.toThrow(/same columns/);
-    const rest = await source()
-      .subtract(source().filter(C('det.label').eq('cat')), 'id')
-      .orderBy('id')
-      .collect();
-    expect(rest.map((r) => r.id)).toEqual([2, 4]);
-  });
-
-  it('sample and shuffle are deterministic', async () => {
-    const a = await source().sample(2).collect();
-    const b = await source().sample(2).collect();
-    expect(a).toHaveLength(2);
-    expect(a).toEqual(b);
-    const s1 = (await source().shuffle().collect()).map((r) => r.id);
-    const s2 = (await source().shuffle().collect()).map((r) => r.id);
-    expect(s1).toEqual(s2);
-    expect([...s1].sort()).toEqual([1, 2, 3, 4]);
-  });
-
-  it('filters with or/isNull/like/in and array contains', async () => {
-    const result = await source()
-      .filter(or(C('note').isNull(), C('name').like('%.png'), C('id').in([4])))
-      .filter(func.arrayLength(C('tags')).gte(0))
-      .orderBy('id')
-      .collect();
-    expect(result.map((r) => r.id)).toEqual([1, 3, 4]);
-  });
-});
-
-describe('chain terminals', () => {
-  it('count/sum/avg/min/max run in SQL', async () => {
-    expect(await source().count()).toBe(4);
-    expect(await source().sum('det.box.w')).toBe(49);
-    expect(await source().avg('det.confidence')).toBeCloseTo(0.785);
-    expect(await source().min('name')).toBe('a.jpg');
-    expect(await source().max('det.confidence')).toBe(0.99);
-    expect(await source().filter(C('id').gt(100)).sum('id')).toBeNull();
-  });
-
-  it('async iteration streams typed rows', async () => {
-    const seen: number[] = [];
-    for await (const row of source().orderBy('id')) seen.push(row.id);
-    expect(seen).toEqual([1, 2, 3, 4]);
-  });
-
-  it('show prints a table', async () => {
-    let text = '';
-    await source()
-      .orderBy('id')
-      .show(2, (t) => {
-        text += t;
-      });
-    expect(text).toContain('det.confidence');
-    expect(text).toContain('a.jpg');
-    expect(text).not.toContain('c.png');
-  });
-
-  it('save creates versions, reuses the chain hash, and readDataset reads them back', async () => {
-    const chain = source().filter(C('det.label').eq('cat'));
-    const v1 = await chain.save('cats');
-    expect(v1.version).toBe('1.0.0');
-    expect(v1.rows).toBe(2);
-    const again = await chain.save('cats');
-    expect(again.version).toBe('1.0.0');
-    const forced = await chain.save('cats', { force: true });
-    expect(forced.version).toBe('1.0.1');
-    const explicit = await source().save('cats', { version: '2.0.0' });
-    expect(explicit.rows).toBe(4);
-    expect(await readDataset('cats', { session }).count()).toBe(4);
-    expect(await readDataset('cats', { session, version: '1.0.0' }).count()).toBe(2);
-    const back = await readDataset<Detection>('cats', { session, version: '1.0.1' }).orderBy('id').collect();
-    expect(back).toEqual([rows[0], rows[2]]);
-  });
-
-  it('save records lineage and the chain hash', async () => {
-    await source().save('lineage_src');
-    const derived = await readDataset('lineage_src', { session }).filter(C('id').gt(1)).save('lineage_dst');
-    expect(derived.lineage).toEqual([{ dataset: 'lineage_src', version: '1.0.0' }]);
-    expect(derived.chainHash).toMatch(/^[0-9a-f]{64}$/);
-  });
-
-  it('drops temporary tables after terminals', async () => {
-    const before = await session.warehouse.query({
-      sql: "SELECT count(*) AS n FROM sqlite_master WHERE name LIKE 'chainql_tmp_%'",
-      parameters: [],
+  describe('chain SQL steps', () => {
+    it('filters on nested fields and returns typed, rehydrated rows in order', async () => {
+      const result = await source()
+        .filter(C('det.confidence').gt(0.9))
+        .orderBy('det.confidence', { desc: true })
+        .collect();
+      expect(result.map((r) => r.id)).toEqual([3, 1]);
+      expect(result[0]).toEqual(rows[2]);
+      expect(result[0]!.det.box.w).toBe(1);
     });
-    await source().filter(C('id').gt(1)).count();
-    await source().collect();
-    const after = await session.warehouse.query({
-      sql: "SELECT count(*) AS n FROM sqlite_master WHERE name LIKE 'chainql_tmp_%'",
-      parameters: [],
+
+    it('limit and offset follow the chain order', async () => {
+      const ids = (await source().orderBy('id', { desc: true }).offset(1).limit(2).collect()).map(
+        (r) => r.id,
+      );
+      expect(ids).toEqual([3, 2]);
     });
-    expect(after[0]!.n).toBe(before[0]!.n);
+
+    it('select keeps nested objects; selectExcept drops them', async () => {
+      const selected = await source().select('id', 'det.box').orderBy('id').limit(1).collect();
+      expect(selected).toEqual([{ id: 1, det: { box: { w: 10, h: 20 } } }]);
+      const dropped = await source().selectExcept('det', 'tags', 'note').orderBy('id').limit(1).collect();
+      expect(dropped).toEqual([{ id: 1, name: 'a.jpg' }]);
+    });
+
+    it('mutate computes nested fields in SQL', async () => {
+      const result = await source()
+        .mutate({ 'det.area': C('det.box.w').mul(C('det.box.h')), upper: func.upper(C('name')) })
+        .filter(C('det.area').gte(64))
+        .orderBy('id')
+        .collect();
+      expect(result.map((r) => [r.id, (r.det as unknown as { area: number }).area, r.upper])).toEqual([
+        [1, 200, 'A.JPG'],
+        [2, 150, 'B.JPG'],
+        [4, 64, 'D.JPG'],
+      ]);
+    });
+
+    it('groupBy computes aggregates per nested key', async () => {
+      const groups = await source()
+        .groupBy('det.label', { n: count(), best: max('det.confidence'), mean: avg('det.confidence') })
+        .orderBy('det.label')
+        .collect();
+      expect(groups).toEqual([
+        { det: { label: 'bird' }, n: 1, best: 0.7, mean: 0.7 },
+        { det: { label: 'cat' }, n: 2, best: 0.99, mean: 0.97 },
+        { det: { label: 'dog' }, n: 1, best: 0.5, mean: 0.5 },
+      ]);
+    });
+
+    it('distinct keeps the first row per key', async () => {
+      const result = await source().distinct('det.label').orderBy('id').collect();
+      expect(result.map((r) => r.id)).toEqual([1, 2, 4]);
+    });
+
+    it('joins with a right-side prefix on clashing names (inner, left, full)', async () => {
+      const owners = readRecords(
+        [
+          { id: 1, name: 'alice' },
+          { id: 3, name: 'carol' },
+          { id: 9, name: 'zed' },
+        ],
+        z.object({ id: z.int(), name: z.string() }),
+        { session },
+      );
+      const inner = await source().join(owners, 'id').orderBy('id').collect();
+      expect(inner.map((r) => [r.id, r.name, r.right_name])).toEqual([
+        [1, 'a.jpg', 'alice'],
+        [3, 'c.png', 'carol'],
+      ]);
+      const left = await source().join(owners, 'id', { type: 'left' }).orderBy('id').collect();
+      expect(left.map((r) => r.right_name)).toEqual(['alice', null, 'carol', null]);
+      const full = await source().join(owners, 'id', { type: 'full' }).collect();
+      expect(full).toHaveLength(5);
+      expect(full.filter((r) => r.id === null).map((r) => r.right_name)).toEqual(['zed']);
+    });
+
+    it('union checks schemas; subtract removes matching rows', async () => {
+      const doubled = await source().union(source()).count();
+      expect(doubled).toBe(8);
+      const other = readValues({ id: [1, 2] }, { session });
+      await expect(
+        source()
+          .union(other as never)
+          .count(),
+      ).rejects.toThrow(/same columns/);
+      const rest = await source()
+        .subtract(source().filter(C('det.label').eq('cat')), 'id')
+        .orderBy('id')
+        .collect();
+      expect(rest.map((r) => r.id)).toEqual([2, 4]);
+    });
+
+    it('sample and shuffle are deterministic', async () => {
+      const a = await source().sample(2).collect();
+      const b = await source().sample(2).collect();
+      expect(a).toHaveLength(2);
+      expect(a).toEqual(b);
+      const s1 = (await source().shuffle().collect()).map((r) => r.id);
+      const s2 = (await source().shuffle().collect()).map((r) => r.id);
+      expect(s1).toEqual(s2);
+      expect([...s1].sort()).toEqual([1, 2, 3, 4]);
+    });
+
+    it('filters with or/isNull/like/in and array contains', async () => {
+      const result = await source()
+        .filter(or(C('note').isNull(), C('name').like('%.png'), C('id').in([4])))
+        .filter(func.arrayLength(C('tags')).gte(0))
+        .orderBy('id')
+        .collect();
+      expect(result.map((r) => r.id)).toEqual([1, 3, 4]);
+    });
+  });
+
+  describe('chain terminals', () => {
+    it('count/sum/avg/min/max run in SQL', async () => {
+      expect(await source().count()).toBe(4);
+      expect(await source().sum('det.box.w')).toBe(49);
+      expect(await source().avg('det.confidence')).toBeCloseTo(0.785);
+      expect(await source().min('name')).toBe('a.jpg');
+      expect(await source().max('det.confidence')).toBe(0.99);
+      expect(await source().filter(C('id').gt(100)).sum('id')).toBeNull();
+    });
+
+    it('async iteration streams typed rows', async () => {
+      const seen: number[] = [];
+      for await (const row of source().orderBy('id')) seen.push(row.id);
+      expect(seen).toEqual([1, 2, 3, 4]);
+    });
+
+    it('show prints a table', async () => {
+      let text = '';
+      await source()
+        .orderBy('id')
+        .show(2, (t) => {
+          text += t;
+        });
+      expect(text).toContain('det.confidence');
+      expect(text).toContain('a.jpg');
+      expect(text).not.toContain('c.png');
+    });
+
+    it('save creates versions, reuses the chain hash, and readDataset reads them back', async () => {
+      const chain = source().filter(C('det.label').eq('cat'));
+      const v1 = await chain.save('cats');
+      expect(v1.version).toBe('1.0.0');
+      expect(v1.rows).toBe(2);
+      const again = await chain.save('cats');
+      expect(again.version).toBe('1.0.0');
+      const forced = await chain.save('cats', { force: true });
+      expect(forced.version).toBe('1.0.1');
+      const explicit = await source().save('cats', { version: '2.0.0' });
+      expect(explicit.rows).toBe(4);
+      expect(await readDataset('cats', { session }).count()).toBe(4);
+      expect(await readDataset('cats', { session, version: '1.0.0' }).count()).toBe(2);
+      const back = await readDataset<Detection>('cats', { session, version: '1.0.1' })
+        .orderBy('id')
+        .collect();
+      expect(back).toEqual([rows[0], rows[2]]);
+    });
+
+    it('save records lineage and the chain hash', async () => {
+      await source().save('lineage_src');
+      const derived = await readDataset('lineage_src', { session }).filter(C('id').gt(1)).save('lineage_dst');
+      expect(derived.lineage).toEqual([{ dataset: 'lineage_src', version: '1.0.0' }]);
+      expect(derived.chainHash).toMatch(/^[0-9a-f]{64}$/);
+    });
+
+    it('drops temporary tables after terminals', async () => {
+      const before = await session.warehouse.query(tempTablesQuery(warehouse));
+      await source().filter(C('id').gt(1)).count();
+      await source().collect();
+      const after = await session.warehouse.query(tempTablesQuery(warehouse));
+      expect(after[0]!.n).toBe(before[0]!.n);
+    });
+  });
+
+  describe('chain errors', () => {
+    it('unknown column names the path and the closest ones', async () => {
+      const error = await source()
+        .filter(C('det.confidense').gt(0.5))
+        .count()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UnknownColumnError);
+      expect((error as Error).message).toContain("'det.confidense'");
+      expect((error as Error).message).toContain('det.confidence');
+    });
+
+    it('type mismatches fail before any SQL runs', async () => {
+      await expect(source().filter(C('name').gt(3)).count()).rejects.toBeInstanceOf(ExpressionTypeError);
+      await expect(source().sum('name')).rejects.toBeInstanceOf(ExpressionTypeError);
+      await expect(
+        source()
+          .groupBy('det.label', { s: sum('name') })
+          .count(),
+      ).rejects.toBeInstanceOf(ExpressionTypeError);
+      await expect(source().filter(aggregates.count().gt(1)).count()).rejects.toThrow(/aggregates/);
+    });
+
+    it('an invalid record names its row and field', async () => {
+      const bad = [{ ...rows[0]!, det: { ...rows[0]!.det, confidence: 'high' } }];
+      const error = await readRecords(bad as never, Detection, { session })
+        .count()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SchemaError);
+      expect((error as Error).message).toMatch(/Row 0: field 'det\.confidence'/);
+    });
+
+    it('a missing dataset lists what exists', async () => {
+      await source().save('existing_one');
+      await expect(readDataset('nope', { session }).count()).rejects.toThrow(/existing_one/);
+    });
   });
 });
 
-describe('chain errors', () => {
-  it('unknown column names the path and the closest ones', async () => {
-    const error = await source()
-      .filter(C('det.confidense').gt(0.5))
-      .count()
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(UnknownColumnError);
-    expect((error as Error).message).toContain("'det.confidense'");
-    expect((error as Error).message).toContain('det.confidence');
-  });
-
-  it('type mismatches fail before any SQL runs', async () => {
-    await expect(source().filter(C('name').gt(3)).count()).rejects.toBeInstanceOf(ExpressionTypeError);
-    await expect(source().sum('name')).rejects.toBeInstanceOf(ExpressionTypeError);
-    await expect(
-      source()
-        .groupBy('det.label', { s: sum('name') })
-        .count(),
-    ).rejects.toBeInstanceOf(ExpressionTypeError);
-    await expect(source().filter(aggregates.count().gt(1)).count()).rejects.toThrow(/aggregates/);
-  });
-
-  it('an invalid record names its row and field', async () => {
-    const bad = [{ ...rows[0]!, det: { ...rows[0]!.det, confidence: 'high' } }];
-    const error = await readRecords(bad as never, Detection, { session })
-      .count()
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SchemaError);
-    expect((error as Error).message).toMatch(/Row 0: field 'det\.confidence'/);
-  });
-
-  it('a missing dataset lists what exists', async () => {
-    await source().save('existing_one');
-    await expect(readDataset('nope', { session }).count()).rejects.toThrow(/existing_one/);
-  });
-});
+/** Counts the chain's temporary tables in the session's warehouse catalogue. */
+function tempTablesQuery(kind: WarehouseKind): { sql: string; parameters: unknown[] } {
+  const catalogue =
+    kind === 'sqlite' ? 'sqlite_master' : 'system.tables WHERE database = currentDatabase() AND';
+  const where = kind === 'sqlite' ? ' WHERE' : '';
+  return { sql: `SELECT count(*) AS n FROM ${catalogue}${where} name LIKE 'chainql_tmp_%'`, parameters: [] };
+}

@@ -1,0 +1,49 @@
+/**
+ * The typed storage the dataset registry (compute/registry) needs from a warehouse. Each dialect implements it in
+ * its own folder (clients/warehouse/<dialect>/), so the registry holds no SQL and no dialect branches.
+ *
+ * Concurrency contract (several processes or machines on one warehouse): `insertVersion` stores a
+ * (dataset, version) at most once — of concurrent calls for the same pair exactly one gets `'created'`, the
+ * others `'taken'` — and `revision()` never decreases and grows with every stored or deleted version.
+ */
+export interface VersionRecordRow {
+  readonly dataset: string;
+  readonly version: string;
+  readonly table_name: string;
+  readonly schema_json: string;
+  readonly row_count: number;
+  /** Epoch milliseconds. */
+  readonly created_at: number;
+  readonly chain_hash: string | null;
+  readonly lineage_json: string;
+  readonly description: string | null;
+  readonly primary_key_json: string | null;
+  readonly indexes_json: string | null;
+}
+
+/** Which version records to read (all given fields must match; table names match case-insensitively). */
+export interface VersionFilter {
+  readonly dataset?: string;
+  readonly version?: string;
+  readonly chainHash?: string;
+  readonly table?: string;
+}
+
+/** Registry metadata storage of one warehouse. */
+export interface RegistryStore {
+  /**
+   * Creates or migrates the metadata tables (idempotent; safe when several processes open at once).
+   * @throws WarehouseError with code `REGISTRY_METADATA` when the metadata was written by a newer chainql.
+   */
+  migrate(): Promise<void>;
+  /** The change counter: grows with every `insertVersion` that returned `'created'` and every `deleteVersion`. */
+  revision(): Promise<number>;
+  /** Stores a version record unless its (dataset, version) exists; see the interface's concurrency contract. */
+  insertVersion(row: VersionRecordRow): Promise<'created' | 'taken'>;
+  /** Deletes a version record (no-op when absent) and bumps the revision. */
+  deleteVersion(dataset: string, version: string): Promise<void>;
+  /** Full version records matching the filter, in no particular order. */
+  versions(filter: VersionFilter): Promise<VersionRecordRow[]>;
+  /** (dataset, version, description) of every version (or one dataset's), without the JSON columns. */
+  versionList(dataset?: string): Promise<{ dataset: string; version: string; description: string | null }[]>;
+}
