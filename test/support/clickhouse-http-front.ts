@@ -9,8 +9,8 @@
  * - `param_*` values arrive escaped by the client (ClickHouse text format, the server parses them per type);
  *   they are handed to the engine once, unchanged, with `SET param_x = '<raw>'`. Multipart bodies carry
  *   `query` and `param_*` parts when the URL would be too long.
- * - Settings in the URL are applied with `SET` and reset after the request (a chdb session keeps them, a
- *   server does not); HTTP-only settings are ignored. Multi-statement SQL is refused (code 62).
+ * - Settings in the URL are applied with `SET` and reset after the request, the `database` parameter with
+ *   `USE` and back to `default` (a chdb session keeps them, a server does not); HTTP-only settings are ignored. Multi-statement SQL is refused (code 62).
  * - Errors answer HTTP 500 (403 for authentication) with `X-ClickHouse-Exception-Code` and the engine's
  *   `Code: N. DB::Exception: … (NAME)` body; success never sends that header.
  * - Optional basic auth (`user`/`password`) so tests can check wrong credentials.
@@ -132,7 +132,9 @@ export async function startClickhouseHttpFront(
       const result = await serialised(async () => {
         requests++;
         const reset: string[] = [];
+        const database = url.searchParams.get('database');
         try {
+          if (database !== null && database !== 'default') session.query(`USE ${quoteName(database)}`);
           for (const [name, raw] of params) session.query(`SET param_${name} = ${literal(raw)}`);
           for (const [name, value] of settings) {
             session.query(`SET ${name} = ${settingValue(value)}`);
@@ -141,6 +143,7 @@ export async function startClickhouseHttpFront(
           return await session.queryAsync(sql, { format });
         } finally {
           for (const name of reset) session.query(`SET ${name} = DEFAULT`);
+          if (database !== null && database !== 'default') session.query('USE default');
         }
       });
       const bytes = result.bytes();
@@ -276,6 +279,11 @@ function settingsOf(url: URL): Map<string, string> {
     settings.set(key, value);
   }
   return settings;
+}
+
+/** A backquoted ClickHouse identifier. */
+function quoteName(name: string): string {
+  return `\`${name.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\``;
 }
 
 /** A ClickHouse string literal holding `raw` exactly. */

@@ -228,7 +228,8 @@ export class ClickhouseWarehouse implements WarehouseDriver {
     if (columns.length === 0) throw new WarehouseError(`createTable '${table}' needs at least one column.`);
     const body = columns.map((c) => `${q(c.name)} ${columnType(c)}`).join(', ');
     const keys = options?.orderBy ?? [];
-    const orderBy = keys.length === 0 ? 'tuple()' : `(${keys.map(q).join(', ')})`;
+    const orderBy =
+      keys.length === 0 ? 'tuple()' : keys.length === 1 ? q(keys[0]!) : `(${keys.map(q).join(', ')})`;
     const ifNotExists = options?.ifNotExists ? 'IF NOT EXISTS ' : '';
     await this.execute({
       sql: `CREATE TABLE ${ifNotExists}${q(table)} (${body}) ENGINE = MergeTree ORDER BY ${orderBy} SETTINGS ${TABLE_SETTINGS}`,
