@@ -1,5 +1,8 @@
 import type { WarehouseDriver } from '../../clients/warehouse/warehouse-driver.ts';
-import { quoteIdentifier } from '../../schema/dialect/index.ts';
+import { getCompiler } from '../../schema/dialect/index.ts';
+import { and, C } from '../../schema/expr/index.ts';
+import type { SelectQuery } from '../../schema/query/index.ts';
+import { sqlType } from '../../schema/record/index.ts';
 
 const META = 'chainql_checkpoints';
 
@@ -44,31 +47,42 @@ export class CheckpointStore {
 
   /** Opens the store, creating its metadata table when missing. */
   static async open(warehouse: WarehouseDriver): Promise<CheckpointStore> {
+    const column = (name: string, kind: 'string' | 'int') => ({
+      name,
+      sqlType: sqlType({ path: name, name, type: { kind }, nullable: false }, warehouse.dialect),
+      nullable: false,
+    });
     await warehouse.createTable(
       META,
-      [
-        { name: 'step_hash', sqlType: warehouse.dialect === 'sqlite' ? 'TEXT' : 'String', nullable: false },
-        { name: 'status', sqlType: warehouse.dialect === 'sqlite' ? 'TEXT' : 'String', nullable: false },
-        {
-          name: 'updated_at',
-          sqlType: warehouse.dialect === 'sqlite' ? 'INTEGER' : 'Int64',
-          nullable: false,
-        },
-      ],
+      [column('step_hash', 'string'), column('status', 'string'), column('updated_at', 'int')],
       { ifNotExists: true, orderBy: ['step_hash'] },
     );
     return new CheckpointStore(warehouse);
   }
 
-  private get table(): string {
-    return quoteIdentifier(this.warehouse.dialect, META);
+  /** Runs a SELECT over the metadata table, compiled for the warehouse's dialect. */
+  private select(query: Omit<SelectQuery, 'kind' | 'from'>) {
+    const compiled = getCompiler(this.warehouse.dialect).compileQuery({
+      kind: 'select',
+      from: { kind: 'table', name: META },
+      ...query,
+    });
+    return this.warehouse.query(compiled);
   }
 
   /** The checkpoint of a step hash, or undefined when none exists. */
   async get(stepHash: string): Promise<Checkpoint | undefined> {
-    const rows = await this.warehouse.query({
-      sql: `SELECT status, updated_at FROM ${this.table} WHERE step_hash = ? ORDER BY updated_at DESC, status ASC LIMIT 1`,
-      parameters: [stepHash],
+    const rows = await this.select({
+      selections: [
+        { expr: C('status').node, alias: 'status' },
+        { expr: C('updated_at').node, alias: 'updated_at' },
+      ],
+      where: C('step_hash').eq(stepHash).node,
+      orderBy: [
+        { expr: C('updated_at').node, direction: 'desc' },
+        { expr: C('status').node, direction: 'asc' },
+      ],
+      limit: 1,
     });
     const row = rows[0];
     if (!row) return undefined;
@@ -86,20 +100,14 @@ export class CheckpointStore {
     // `get` reads the newest ('done' wins a same-millisecond tie).
     const now = Date.now();
     await this.warehouse.insert(META, ['step_hash', 'status', 'updated_at'], [[stepHash, status, now]]);
-    await this.warehouse.execute({
-      sql: `DELETE FROM ${this.table} WHERE step_hash = ? AND updated_at < ?`,
-      parameters: [stepHash, now],
-    });
+    await this.warehouse.deleteWhere(META, and(C('step_hash').eq(stepHash), C('updated_at').lt(now)).node);
   }
 
   /** Drops a step's checkpoint tables and its record. */
   async drop(stepHash: string): Promise<void> {
     const tables = checkpointTables(stepHash);
     for (const table of [tables.input, tables.output, tables.done]) await this.warehouse.dropTable(table);
-    await this.warehouse.execute({
-      sql: `DELETE FROM ${this.table} WHERE step_hash = ?`,
-      parameters: [stepHash],
-    });
+    await this.warehouse.deleteWhere(META, C('step_hash').eq(stepHash).node);
   }
 
   /**
@@ -107,9 +115,9 @@ export class CheckpointStore {
    * resumed and finished ones nobody reused. Returns the number of checkpoints dropped.
    */
   async collectGarbage(olderThanMs = 7 * 24 * 3600_000): Promise<number> {
-    const rows = await this.warehouse.query({
-      sql: `SELECT step_hash FROM ${this.table} WHERE updated_at < ?`,
-      parameters: [Date.now() - olderThanMs],
+    const rows = await this.select({
+      selections: [{ expr: C('step_hash').node, alias: 'step_hash' }],
+      where: C('updated_at').lt(Date.now() - olderThanMs).node,
     });
     for (const row of rows) await this.drop(String(row.step_hash));
     return rows.length;

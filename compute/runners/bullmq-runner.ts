@@ -113,11 +113,6 @@ export class BullmqRunner implements StepRunner {
     const { step } = task;
     if (step.kind === 'agg') return executePartition(context, task);
     const { session, settings } = context;
-    if (session.warehouse.dialect !== 'sqlite') {
-      throw new RunnerConfigError(
-        'The BullMQ runner needs the embedded SQLite warehouse (workers open its file).',
-      );
-    }
     if (settings.signal?.aborted) throw new UdfAbortedError({ cause: settings.signal.reason });
     const partitions = await pendingPartitions(session.warehouse, task.tables, this.partitionSize);
     if (partitions.length === 0) return;

@@ -1,5 +1,7 @@
 import type { WarehouseDriver } from '../../clients/warehouse/warehouse-driver.ts';
-import { quoteIdentifier } from '../../schema/dialect/index.ts';
+import { getCompiler } from '../../schema/dialect/index.ts';
+import { agg, C, func } from '../../schema/expr/index.ts';
+import type { SelectQuery } from '../../schema/query/index.ts';
 import type { IdRange } from '../chain/udf-runner.ts';
 import type { CheckpointTables } from '../checkpoint/checkpoint-store.ts';
 import { RunnerConfigError } from './runner-errors.ts';
@@ -38,16 +40,26 @@ export async function pendingPartitions(
   size: number,
 ): Promise<PendingPartition[]> {
   checkPartitionSize(size);
-  const q = (name: string) => quoteIdentifier(warehouse.dialect, name);
-  // CAST: the bound size may arrive as a REAL, which would make the division fractional.
-  const bucket =
-    warehouse.dialect === 'sqlite' ? 'CAST((i.sys__id - 1) / ? AS INTEGER)' : 'intDiv(i.sys__id - 1, ?)';
-  const rows = await warehouse.query({
-    sql:
-      `SELECT ${bucket} AS p, count(*) AS n FROM ${q(tables.input)} AS i ` +
-      `LEFT JOIN ${q(tables.done)} AS d ON d.sys__id = i.sys__id WHERE d.sys__id IS NULL GROUP BY p ORDER BY p`,
-    parameters: [size],
-  });
+  // floor((id - 1) / size): the partition index of an input id, compiled per dialect like every statement.
+  const bucket = func.floor(C('sys.id', { table: 'i' }).sub(1).div(size)).node;
+  const query: SelectQuery = {
+    kind: 'select',
+    from: {
+      kind: 'join',
+      joinType: 'left',
+      left: { kind: 'table', name: tables.input, alias: 'i' },
+      right: { kind: 'table', name: tables.done, alias: 'd' },
+      on: C('sys.id', { table: 'd' }).eq(C('sys.id', { table: 'i' })).node,
+    },
+    selections: [
+      { expr: bucket, alias: 'p' },
+      { expr: agg.count().node, alias: 'n' },
+    ],
+    where: C('sys.id', { table: 'd' }).isNull().node,
+    groupBy: [bucket],
+    orderBy: [{ expr: bucket, direction: 'asc' }],
+  };
+  const rows = await warehouse.query(getCompiler(warehouse.dialect).compileQuery(query));
   return rows.map((row) => {
     const p = Number(row.p);
     return { range: { from: p * size + 1, to: (p + 1) * size }, pending: Number(row.n) };

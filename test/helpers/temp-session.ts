@@ -33,3 +33,13 @@ export function tempDir(prefix = 'chainql-'): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** Number of tables whose name starts with `prefix` in a session's warehouse (tests only: catalogue SQL per engine). */
+export async function countTables(session: Session, prefix: string): Promise<number> {
+  const sql =
+    session.warehouse.dialect === 'sqlite'
+      ? "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND substr(name, 1, length(?)) = ?"
+      : 'SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND startsWith(name, {p0:String}) AND {p1:String} = {p1:String}';
+  const rows = await session.warehouse.query({ sql, parameters: [prefix, prefix] });
+  return Number(rows[0]?.n ?? 0);
+}

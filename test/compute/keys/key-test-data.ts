@@ -31,6 +31,15 @@ export function photos(n: number, offset = 0): Photo[] {
 
 /** Names of every table and index in the SQLite file (sorted), to prove what a save left behind. */
 export async function schemaObjects(session: Session): Promise<string[]> {
+  if (session.warehouse.dialect === 'clickhouse') {
+    const rows = await session.warehouse.query({
+      sql: `SELECT 'table:' || name AS object FROM system.tables WHERE database = currentDatabase()
+        UNION ALL SELECT 'index:' || name FROM system.data_skipping_indices WHERE database = currentDatabase()
+        ORDER BY 1`,
+      parameters: [],
+    });
+    return rows.map((row) => String(row.object));
+  }
   const rows = await session.warehouse.query({
     sql: `SELECT type || ':' || name AS object FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY 1`,
     parameters: [],
@@ -43,6 +52,22 @@ export async function tableIndexes(
   session: Session,
   table: string,
 ): Promise<{ name: string; unique: boolean; columns: string[] }[]> {
+  if (session.warehouse.dialect === 'clickhouse') {
+    // Data-skipping indexes; ClickHouse has no unique ones: the primary key's is named `<table>_pk` (checked
+    // for duplicates when created).
+    const rows = await session.warehouse.query({
+      sql: 'SELECT name, expr FROM system.data_skipping_indices WHERE database = currentDatabase() AND table = {p0:String} ORDER BY name',
+      parameters: [table],
+    });
+    return rows.map((row) => ({
+      name: String(row.name),
+      unique: String(row.name).endsWith('_pk'),
+      columns: String(row.expr)
+        .replace(/^\(|\)$/g, '')
+        .split(',')
+        .map((c) => c.trim().replace(/^`|`$/g, '')),
+    }));
+  }
   const list = await session.warehouse.query({
     sql: `SELECT name, "unique" AS u, origin FROM pragma_index_list(?)`,
     parameters: [table],
