@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openClickhouseWarehouse } from '../../../../clients/warehouse/clickhouse/clickhouse-warehouse.ts';
 import {
+  ReadTimeoutError,
   WarehouseAuthError,
-  WarehouseTimeoutError,
   WarehouseUnreachableError,
 } from '../../../../clients/warehouse/warehouse-errors.ts';
 import { DatasetRegistry } from '../../../../compute/registry/dataset-registry.ts';
@@ -123,10 +123,10 @@ describe('ClickHouse warehouse over HTTP', () => {
 
   it('a query past its time limit fails with TIMEOUT and the warehouse keeps answering', async () => {
     const error = await warehouse
-      .query({ sql: 'SELECT count() FROM numbers(1000000000000)', parameters: [] }, { timeoutMs: 500 })
+      .read({ sql: 'SELECT count() FROM numbers(1000000000000)', parameters: [] }, { timeoutMs: 500 })
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(WarehouseTimeoutError);
-    expect((error as WarehouseTimeoutError).code).toBe('TIMEOUT');
+    expect(error).toBeInstanceOf(ReadTimeoutError);
+    expect((error as ReadTimeoutError).code).toBe('TIMEOUT');
     expect(await warehouse.query({ sql: 'SELECT 1 AS one', parameters: [] })).toEqual([{ one: 1 }]);
   });
 
