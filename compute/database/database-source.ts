@@ -13,7 +13,7 @@ import type { Relation } from '../chain/relation.ts';
 import type { ChainSource } from '../chain/sources/chain-source.ts';
 import { scanTable } from '../chain/sources/scan.ts';
 import { stableJson } from '../chain/stable-json.ts';
-import { writeRows } from '../chain/table-writer.ts';
+import { createRowPipeline, createRowTable } from '../chain/table-writer.ts';
 import { DeltaError } from '../delta/delta-errors.ts';
 import type { DeltaOptions, DeltaSource } from '../delta/delta-options.ts';
 import type { DatasetVersion } from '../registry/dataset-registry.ts';
@@ -183,16 +183,23 @@ export class DatabaseSource implements ChainSource, DeltaSource {
         ? bindLayout(this.target, cursor.columns, fromZod(this.options.schema))
         : inferLayout(this.target, cursor.columns, first.slice(0, this.options.inferRows ?? 1000));
       const read = createDatabaseRowReader(this.target, layout, this.options.schema);
-      const open = cursor;
-      async function* rows(): AsyncIterable<Record<string, unknown>> {
-        let n = 0;
-        for (let batch = first; batch.length > 0; batch = await open.next()) {
-          for (const raw of batch) yield read(raw, ++n);
-        }
-      }
       const digest = new EncodedDigest(stableJson(layout.schema));
+      const warehouse = session.warehouse;
       table = await session.registry.reserveTableName(name);
-      const count = await writeRows(session.warehouse, table, layout.schema, rows(), { digest });
+      await createRowTable(warehouse, table, layout.schema);
+      const names = ['sys__id', 'sys__rand', ...flattenSchema(layout.schema).map((column) => column.name)];
+      const encode = createRowPipeline(layout.schema, warehouse.dialect, { digest });
+      // One insert per fetched batch (an array: no per-row async step); the next batch is already being
+      // fetched by the cursor meanwhile.
+      let count = 0;
+      for (let batch = first; batch.length > 0; batch = await cursor.next()) {
+        const encoded = new Array<unknown[]>(batch.length);
+        for (let i = 0; i < batch.length; i++) {
+          encoded[i] = encode(read(batch[i]!, count + 1), count);
+          count++;
+        }
+        await warehouse.insert(table, names, encoded);
+      }
       return { table, schema: layout.schema, rows: count, contentHash: digest.digest() };
     } catch (error) {
       if (table !== undefined) await session.warehouse.dropTable(table).catch(() => undefined);
