@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Client, ClientConfig, FieldDef, Pool, PoolClient, PoolConfig } from 'pg';
 import type {
@@ -9,16 +9,17 @@ import type {
   WriteResult,
 } from '../database-driver.ts';
 import { DatabaseQueryError, InvalidIdentifierError, UnmappableTypeError } from '../database-errors.ts';
-import { quoteTable } from '../identifiers.ts';
+import { quoteName, quoteTable } from '../identifiers.ts';
+import { CopyIn, copyText } from './postgres-copy.ts';
 import { connectError, statementError } from './postgres-errors.ts';
 import {
   CATALOG_TYPES_SQL,
+  conflictClause,
   createTableSql,
   insertSql,
   MAX_PARAMETERS,
   TABLE_COLUMNS_SQL,
   TABLE_EXISTS_SQL,
-  unnestInsertSql,
 } from './postgres-statements.ts';
 import { type CatalogType, postgresColumnType, resultType } from './postgres-types.ts';
 import {
@@ -322,16 +323,14 @@ export class PostgresDriver implements DatabaseDriver {
         jsonColumns.add(i);
         return jsonEncoder;
       });
-      // Column types as the table has them: one array parameter per column then fits `unnest`.
-      const sqlTypes = request.columns.map(
-        (column) => existing?.get(column.name) ?? postgresColumnType(column.type).sql,
-      );
-      const write = sqlTypes.some((type) => type.endsWith('[]'))
-        ? valuesWriter(request, jsonColumns, run)
-        : unnestWriter(request, sqlTypes, run);
       let written = 0;
-      for await (const batch of batches) {
-        if (batch.length > 0) written += await write(batch, encoders);
+      if (hasCopy(client)) {
+        written = await copyRows(client, request, table, encoders, batches, run, this.target);
+      } else {
+        const write = valuesWriter(request, jsonColumns, run);
+        for await (const batch of batches) {
+          if (batch.length > 0) written += await write(batch, encoders);
+        }
       }
       await run('COMMIT');
       return { rows: written, created: !exists };
@@ -363,25 +362,6 @@ function encode(value: unknown, encoder: ValueEncoder | undefined): unknown {
   return value === null || value === undefined ? null : encoder ? encoder(value) : value;
 }
 
-/**
- * One `INSERT … SELECT * FROM unnest($1::t1[], $2::t2[], …)` per batch: one array parameter per column,
- * so a 5,000-row batch is one statement the server parses once (prepared, named) instead of ten 500-row
- * VALUES lists. Used when no column is itself an array (unnest would flatten those).
- */
-function unnestWriter(request: WriteRequest, sqlTypes: readonly string[], run: Run): BatchWriter {
-  const sql = unnestInsertSql(request, sqlTypes);
-  const name = `chainql_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
-  const width = request.columns.length;
-  return async (batch, encoders) => {
-    const columns: unknown[][] = Array.from({ length: width }, () => new Array(batch.length));
-    for (let r = 0; r < batch.length; r++) {
-      const row = batch[r]!;
-      for (let c = 0; c < width; c++) columns[c]![r] = encode(row[c], encoders[c]);
-    }
-    return (await run(sql, columns, name)).rowCount ?? 0;
-  };
-}
-
 /** Multi-row `INSERT … VALUES (…), (…)` statements of `rowsPerInsert` rows (array columns need this). */
 function valuesWriter(request: WriteRequest, jsonColumns: ReadonlySet<number>, run: Run): BatchWriter {
   const width = request.columns.length;
@@ -410,4 +390,66 @@ function valuesWriter(request: WriteRequest, jsonColumns: ReadonlySet<number>, r
     }
     return written;
   };
+}
+
+/** Whether the client speaks COPY through pg's JS connection (not pg-native). */
+function hasCopy(client: Client | PoolClient): boolean {
+  const connection = (client as unknown as { connection?: { sendCopyFromChunk?: unknown } }).connection;
+  return typeof connection?.sendCopyFromChunk === 'function';
+}
+
+/**
+ * Streams every batch through one `COPY … FROM STDIN` (text format) — the fastest way into PostgreSQL.
+ * `onConflict: 'error'` copies into the table itself (a duplicate key fails the COPY); `'ignore'` and
+ * `'update'` copy into a temporary table dropped at commit, then one `INSERT … SELECT … ON CONFLICT`
+ * moves the rows. Returns the rows written. A failure of the rows' source aborts the COPY (CopyFail).
+ */
+async function copyRows(
+  client: Client | PoolClient,
+  request: WriteRequest,
+  table: string,
+  encoders: readonly (ValueEncoder | undefined)[],
+  batches: AsyncIterable<readonly (readonly unknown[])[]>,
+  run: Run,
+  target: string,
+): Promise<number> {
+  const names = request.columns.map((column) => quoteName(column.name)).join(', ');
+  const staged = request.onConflict !== 'error';
+  const stage = quoteName(`chainql_stage_${randomBytes(6).toString('hex')}`);
+  if (staged) {
+    await run(`CREATE TEMP TABLE ${stage} ON COMMIT DROP AS SELECT ${names} FROM ${table} WITH NO DATA`);
+  }
+  const sql = `COPY ${staged ? stage : table} (${names}) FROM STDIN`;
+  const copy = new CopyIn(sql);
+  client.query(copy as never);
+  let copied: number;
+  try {
+    await copy.ready();
+    for await (const batch of batches) {
+      if (batch.length > 0) await copy.write(copyText(batch, encoders));
+    }
+  } catch (error) {
+    await copy.fail(error instanceof Error ? error.message : String(error));
+    throw isServerError(error) ? statementError(target, error, sql, table) : error;
+  }
+  try {
+    copied = await copy.end();
+  } catch (error) {
+    throw statementError(target, error, sql, table);
+  }
+  if (!staged) return copied;
+  return (
+    (await run(`INSERT INTO ${table} (${names}) SELECT ${names} FROM ${stage}${conflictClause(request)}`))
+      .rowCount ?? 0
+  );
+}
+
+/** An error the server sent (it carries a SQLSTATE), as opposed to one thrown by the rows' source. */
+function isServerError(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    'severity' in error
+  );
 }

@@ -56,16 +56,6 @@ export function insertSql(request: WriteRequest, rows: number, jsonColumns: Read
   return `INSERT INTO ${quoteTable(request.table)} (${names}) VALUES ${tuples.join(',')}${conflictClause(request)}`;
 }
 
-/**
- * `INSERT INTO t (a, b) SELECT * FROM unnest($1::<type of a>[], $2::<type of b>[]) [ON CONFLICT …]`: one
- * array parameter per column. `sqlTypes` are the columns' types (`format_type` text or the created type).
- */
-export function unnestInsertSql(request: WriteRequest, sqlTypes: readonly string[]): string {
-  const names = request.columns.map((column) => quoteName(column.name)).join(', ');
-  const arrays = sqlTypes.map((type, i) => `$${i + 1}::${type}[]`).join(', ');
-  return `INSERT INTO ${quoteTable(request.table)} (${names}) SELECT * FROM unnest(${arrays})${conflictClause(request)}`;
-}
-
 /** Columns of an existing table (name → formatted type), or undefined when it does not exist. */
 export const TABLE_COLUMNS_SQL =
   'SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute a ' +
