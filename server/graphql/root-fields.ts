@@ -17,6 +17,7 @@ import { BadUserInputError } from '../server-errors.ts';
 import { AggregateTypes } from './aggregate-types.ts';
 import { byPkRootFields } from './by-pk-field.ts';
 import { DatasetTypes } from './dataset-types.ts';
+import { diffRootField } from './diff-field.ts';
 import { type FieldSpec, type InputSpec, inList, inType, outList, outType } from './pothos-builder.ts';
 import type { QueryEnv } from './query-env.ts';
 import type { ObjectTypeRef, Row, TypeFactory } from './type-factory.ts';
@@ -62,7 +63,7 @@ function aggregateSelection(
 
 /**
  * Root fields of one dataset: `<ds>`, `<ds>_aggregate`, `<ds>_groups`, `<ds>_by_id`, `<ds>_by_pk`,
- * `<ds>_nearest`. Their types are declared on the factory's builder now; the returned specs are declared
+ * `<ds>_nearest`, `<ds>_diff`. Their types are declared on the factory's builder now; the returned specs are declared
  * as Query fields by `build-schema.ts` (`builder.queryFields`).
  */
 export function datasetRootFields(
@@ -210,6 +211,7 @@ export function datasetRootFields(
   };
 
   Object.assign(fields, byPkRootFields(types, env));
+  Object.assign(fields, diffRootField(types, env));
 
   const vectors = ds.leaves.filter(
     (l) => l.type.kind === 'vector' || (l.type.kind === 'array' && isNumeric(l.type.items.kind)),

@@ -39,12 +39,13 @@ describe('served schema order and contents', () => {
 
   it('lists root fields per dataset and their arguments in declaration order', () => {
     const query = schema.getQueryType()?.getFields() ?? {};
-    expect(Object.keys(query).slice(0, 6)).toEqual([
+    expect(Object.keys(query).slice(0, 7)).toEqual([
       'datasets',
       'photos',
       'photos_aggregate',
       'photos_groups',
       'photos_by_id',
+      'photos_diff',
       'photos_nearest',
     ]);
     // distinct_on (Hasura parity, issue 17) leads, as in Hasura's own argument order.

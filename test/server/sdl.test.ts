@@ -17,11 +17,13 @@ describe('generated SDL for the fixture registry', () => {
       'photos',
       'photos_aggregate',
       'photos_by_id',
+      'photos_diff',
       'photos_groups',
       'photos_nearest',
       'runs_v2_final',
       'runs_v2_final_aggregate',
       'runs_v2_final_by_id',
+      'runs_v2_final_diff',
       'runs_v2_final_groups',
     ]);
     expect(String(query.photos?.type)).toBe('[photos!]!');
