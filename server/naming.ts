@@ -11,7 +11,7 @@
  *    `2024 runs` → `_2024_runs`, `__meta` → `x__meta`.)
  * 2. **Reserve.** Within one namespace (the root/type namespace for datasets, one object for fields) names are
  *    allocated in this order: names that were already valid first, then shorter names, then by code-unit order.
- *    A dataset claims all the names it generates (`<b>`, `<b>_aggregate`, `<b>_groups`, `<b>_by_id`, `<b>_by_pk`,
+ *    A dataset claims all the names it generates (`<b>`, `<b>_aggregate`, `<b>_groups`, `<b>_by_id`, `<b>_by_pk`, `<b>_diff`,
  *    `<b>_nearest`, `<b>_bool_exp`, `<b>_order_by`, nested types `<b>_<field>…`, …) at once; if any is taken
  *    (by a built-in name such as `datasets`, `Query`, `DateTime`, or an earlier dataset) the candidate becomes
  *    `<b>_2`, `<b>_3`, … until all its names are free.

@@ -29,15 +29,17 @@ export const ROOT_TYPE_SUFFIXES: readonly string[] = [
   '_group_order_by',
   '_nearest_row',
   '_select_column',
+  '_diff_row',
 ];
 
-/** Root query fields per dataset: `<ds>`, `<ds>_aggregate`, `<ds>_groups`, `<ds>_by_id`, `<ds>_nearest`. */
+/** Root query fields per dataset: `<ds>`, `<ds>_aggregate`, `<ds>_groups`, `<ds>_by_id`, `<ds>_diff`, `<ds>_nearest`. */
 export const ROOT_FIELD_SUFFIXES: readonly string[] = [
   '',
   '_aggregate',
   '_groups',
   '_by_id',
   '_by_pk',
+  '_diff',
   '_nearest',
 ];
 
@@ -58,6 +60,7 @@ export const BUILTIN_NAMES: readonly string[] = [
   'FieldPath',
   'order_by',
   'distance_metric',
+  'diff_status',
   'dataset',
   'dataset_version',
   'datasets',
