@@ -54,10 +54,10 @@ export {
   type SourceOptions,
 } from './chain/read.ts';
 export type { SaveOptions } from './chain/terminals.ts';
-export { ERROR_FIELD } from './chain/udf-runner.ts';
 export { CheckpointStore } from './checkpoint/checkpoint-store.ts';
 export type { ReadDatabaseOptions, ToDatabaseOptions } from './database/index.ts';
 export { DatabaseSchemaError, DatabaseValueError, readDatabase } from './database/index.ts';
+export { ERROR_FIELD } from './checkpoint/step-output-table.ts';
 export type { RegistryOptions } from './datasets.ts';
 export { deleteDatasetVersion, getDatasetVersion, listDatasets, listVersions } from './datasets.ts';
 export { withDelta } from './delta/delta-chain.ts';

@@ -58,3 +58,10 @@ export class ExpressionTypeError extends ChainqlError {
     super('TYPE_MISMATCH', message, options);
   }
 }
+
+/** A chain method or step was called with an invalid argument (negative limit, empty path list, …). */
+export class InvalidArgumentError extends ChainqlError {
+  constructor(message: string) {
+    super('INVALID_ARGUMENT', message);
+  }
+}

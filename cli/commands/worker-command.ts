@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadPipelineConfig } from '../../compute/pipelines/pipeline-config.ts';
+import { pipelineStepResolver } from '../../compute/pipelines/pipeline-step-resolver.ts';
 import { type PipelineWorker, startPipelineWorker } from '../../compute/pipelines/pipeline-worker.ts';
-import { startWorker } from '../../compute/runners/worker.ts';
+import { startWorker } from '../../compute/runners/bullmq-partition-worker.ts';
 
 /** Options of `chainql worker` as commander parses them. */
 interface WorkerCommandOptions {
@@ -50,7 +51,10 @@ export function registerWorkerCommand(program: Command): void {
     .option('--partition-size <rows>', 'rows per partition of the pipelines this worker runs (default 5000)')
     .option('--verbose', 'print one line per finished partition')
     .action(async (options: WorkerCommandOptions) => {
+      const pipelines = await loadPipelineConfig(options.config, { required: options.config !== undefined });
       const worker = startWorker({
+        // Partitions of pipeline jobs: this worker rebuilds their chains from the same config module.
+        resolvePipelineStep: pipelineStepResolver(pipelines),
         concurrency: Number(options.concurrency),
         ...(options.data ? { dataDir: resolve(options.data) } : {}),
         ...(options.redis ? { redisUrl: options.redis } : {}),
@@ -70,7 +74,6 @@ export function registerWorkerCommand(program: Command): void {
             }
           : {}),
       });
-      const pipelines = await loadPipelineConfig(options.config, { required: options.config !== undefined });
       let pipelineWorker: PipelineWorker | undefined;
       if (pipelines.list().length > 0) {
         pipelineWorker = startPipelineWorker({

@@ -1,8 +1,2 @@
-import { ChainqlError } from '../../schema/errors.ts';
-
-/** A chain method was called with an invalid argument (negative limit, empty path list, …). */
-export class InvalidArgumentError extends ChainqlError {
-  constructor(message: string) {
-    super('INVALID_ARGUMENT', message);
-  }
-}
+// The class lives with the other schema-level errors so compute/checkpoint can throw it too.
+export { InvalidArgumentError } from '../../schema/errors.ts';

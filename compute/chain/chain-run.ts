@@ -4,15 +4,17 @@ import { columnNode } from '../../schema/expr/index.ts';
 import type { Query, SelectQuery } from '../../schema/query/index.ts';
 import { CheckpointStore } from '../checkpoint/checkpoint-store.ts';
 import { resolveRunner } from '../runners/resolve-runner.ts';
+import type { PipelineCall, StepPlacement } from '../runners/step-runner.ts';
 import type { Session } from '../session.ts';
 import { joinRelations, subtractRelations, unionRelations } from './combine.ts';
 import { diffRelations } from './diff.ts';
 import { fileContextFor } from './file-access.ts';
-import type { ChainPlan, ChainSettings, PlanStep } from './plan.ts';
+import type { ChainPlan, PlanStep } from './plan.ts';
 import { applySqlStep, passThrough } from './planner.ts';
 import type { Relation } from './relation.ts';
 import { nextHash, sourceHash } from './step-hash.ts';
-import { runUdfStep } from './udf-runner.ts';
+import { runUdfStep } from './udf-step-relation.ts';
+import { udfStepsInRunOrder } from './udf-steps.ts';
 
 export { chainHash } from './step-hash.ts';
 
@@ -30,6 +32,11 @@ export class ChainRun {
   private readonly tempTables = new Set<string>();
   private readonly stepHashes: string[] = [];
   private checkpointStore: CheckpointStore | undefined;
+  /** UDF steps applied so far (the next step's position). */
+  private udfPosition = 0;
+  /** The pipeline job of the root chain, if any (nested chains of joins belong to it too). */
+  private pipeline: PipelineCall | undefined;
+  private checked = false;
 
   constructor(
     readonly session: Session,
@@ -38,6 +45,16 @@ export class ChainRun {
 
   /** Plans the whole chain into a relation (materialising sources, running UDF steps). */
   async relation(plan: ChainPlan): Promise<Relation> {
+    if (!this.checked) {
+      // Before any source is opened or anything enqueued: every UDF step must be runnable by its runner
+      // (e.g. loadable on BullMQ workers), so a script learns at once what to change.
+      this.checked = true;
+      this.pipeline = plan.settings.pipeline;
+      const steps = udfStepsInRunOrder(plan);
+      for (const [position, { step, plan: owner }] of steps.entries()) {
+        await resolveRunner(owner.settings).check(step, this.placement(position));
+      }
+    }
     let relation = await plan.source.open(this.session, (table) => this.tempTables.add(table));
     let hash = plan.steps.some((step) => step.kind === 'udf') ? await sourceHash(plan, this.session) : '';
     for (const step of plan.steps) {
@@ -73,15 +90,16 @@ export class ChainRun {
       case 'udf': {
         this.checkpointStore ??= await CheckpointStore.open(this.session.warehouse);
         this.stepHashes.push(after);
+        const placement = this.placement(this.udfPosition++);
+        const runner = resolveRunner(plan.settings);
         return runUdfStep(
           {
             session: this.session,
             checkpoints: this.checkpointStore,
-            settings: withRunner(
+            settings:
               plan.settings.onProgress || !this.session.onProgress
                 ? plan.settings
                 : { ...plan.settings, onProgress: this.session.onProgress },
-            ),
             fresh: this.options.fresh ?? false,
             files: fileContextFor(plan, this.session),
             compile: (query) => this.compile(query),
@@ -90,11 +108,16 @@ export class ChainRun {
           relation,
           step.udf,
           after,
+          (context, task) => runner.run(context, task, after, placement),
         );
       }
       default:
         return applySqlStep(relation, step);
     }
+  }
+
+  private placement(position: number): StepPlacement {
+    return this.pipeline ? { position, pipeline: this.pipeline } : { position };
   }
 
   /** Compiles a query for this session's warehouse dialect. */
@@ -140,10 +163,4 @@ export class ChainRun {
     for (const table of this.tempTables) await this.session.warehouse.dropTable(table);
     this.tempTables.clear();
   }
-}
-
-/** The settings with the runner `resolveRunner` picks (BullMQ when configured, else in-process). */
-function withRunner(settings: ChainSettings): ChainSettings {
-  const runner = resolveRunner(settings);
-  return runner === settings.runner ? settings : { ...settings, runner };
 }

@@ -6,7 +6,7 @@ import type { ChainPlan } from './plan.ts';
 import { applySqlStep } from './planner.ts';
 import type { Relation } from './relation.ts';
 import { scanTable } from './sources/scan.ts';
-import { udfResultSchema } from './udf-runner.ts';
+import { udfResultSchema } from './udf-step-relation.ts';
 
 function placeholder(schema: DatasetSchema): Relation {
   return { query: scanTable('chainql_describe', schema), schema, order: undefined, lineage: [] };

@@ -1,25 +1,22 @@
 import type { DeltaReport } from '../delta/delta-report.ts';
-import type { ExecutionSettings, ProgressEvent, UdfStep } from '../udf/index.ts';
+import type { StepRunSettings } from '../checkpoint/partition-task.ts';
+import type { PipelineCall, StepRunner } from '../runners/step-runner.ts';
+import type { UdfStep } from '../udf/index.ts';
 import type { ChainSource } from './sources/chain-source.ts';
 import type { BinaryStep, SqlStep } from './steps.ts';
-import type { StepRunner } from './udf-runner.ts';
 
 /**
  * Execution settings merged along a chain (later `.settings()` calls override earlier ones):
  * `concurrency`, `parallel`, `batchSize`, `flushIntervalMs`, `retries`, `rateLimit` for UDF steps
  * (see `ExecutionSettings`), plus the ones below. Settings never change a chain's hash.
  */
-export interface ChainSettings extends ExecutionSettings {
+export interface ChainSettings extends StepRunSettings {
   /** Distributed workers (BullMQ). */
   readonly workers?: number;
-  /** Files downloaded ahead of the UDF that reads them. */
-  readonly prefetch?: number;
   /** Rows per committed checkpoint batch. */
   readonly batchSize?: number;
   /** Cache file contents on local disk. */
   readonly cache?: boolean;
-  /** Receives typed progress events of UDF steps (started, batch committed, row failed, finished). */
-  readonly onProgress?: (event: ProgressEvent) => void;
   /** Where UDF steps run (default: in this process). The BullMQ runner distributes partitions to workers. */
   readonly runner?: StepRunner;
   /**
@@ -27,8 +24,8 @@ export interface ChainSettings extends ExecutionSettings {
    * unchanged). Default: one line on stderr.
    */
   readonly onDelta?: (report: DeltaReport) => void;
-  /** Cancels UDF steps: nothing more is committed; committed batches stay for a resume. */
-  readonly signal?: AbortSignal;
+  /** The pipeline job this chain runs for (set by the job managers; lets workers rebuild the chain). */
+  readonly pipeline?: PipelineCall;
 }
 
 /** A UDF step (map, gen, agg, batchMap) in a chain. */

@@ -1,30 +1,23 @@
 import { ExpressionTypeError } from '../../schema/errors.ts';
 import { agg, columnNode, containsAggregate, type ExprNode } from '../../schema/expr/index.ts';
 import type { Query, Selection, SelectQuery } from '../../schema/query/index.ts';
+import { columnEquals, passThrough, scopeColumns } from '../../schema/query/pass-through.ts';
 import type { Column } from '../../schema/record/column.ts';
 import { pathToColumnName } from '../../schema/record/column.ts';
 import type { DatasetSchema } from '../../schema/record/field-type.ts';
-import { flattenSchema, SYSTEM_COLUMNS } from '../../schema/record/index.ts';
+import { flattenSchema } from '../../schema/record/index.ts';
 import { expressionLeafType, requireBoolean } from './expr-types.ts';
 import type { Relation } from './relation.ts';
 import { leafSpec, omitPaths, pickPaths, requirePath, withField } from './schema-ops.ts';
 import type { OrderKey, SqlStep } from './steps.ts';
+
+export { columnEquals, passThrough, scopeColumns };
 
 /**
  * Applies SQL steps to relations. Every step type-checks its expressions against the input schema
  * first (unknown paths and type mismatches fail here, before any SQL runs), then wraps the input
  * query as a subquery. Nothing is executed.
  */
-
-/** Columns an expression over `schema` may reference: system columns plus every leaf. */
-export function scopeColumns(schema: DatasetSchema): Column[] {
-  return [...SYSTEM_COLUMNS, ...flattenSchema(schema)];
-}
-
-/** Selections that pass every column of `schema` through unchanged (optionally table-qualified). */
-export function passThrough(schema: DatasetSchema, table?: string): Selection[] {
-  return scopeColumns(schema).map((column) => ({ expr: columnNode(column.path, table), alias: column.name }));
-}
 
 function over(relation: Relation, alias = 't'): SelectQuery['from'] {
   return { kind: 'subquery', query: relation.query, alias };
@@ -190,21 +183,6 @@ export function leavesOf(schema: DatasetSchema, paths: readonly string[]): Colum
   for (const path of paths) requirePath(schema, path);
   const leaves = flattenSchema(schema);
   return paths.flatMap((path) => leaves.filter((c) => c.path === path || c.path.startsWith(`${path}.`)));
-}
-
-/** `left.<a> = right.<b>` on two qualified columns. */
-export function columnEquals(
-  leftPath: string,
-  leftTable: string,
-  rightPath: string,
-  rightTable: string,
-): ExprNode {
-  return {
-    kind: 'comparison',
-    op: 'eq',
-    left: columnNode(leftPath, leftTable),
-    right: columnNode(rightPath, rightTable),
-  } as ExprNode;
 }
 
 /** Wraps a query so it can be a member of a compound (UNION/EXCEPT) query. */

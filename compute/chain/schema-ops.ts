@@ -1,6 +1,9 @@
 import { SchemaError, UnknownColumnError } from '../../schema/errors.ts';
-import type { DatasetSchema, FieldSpec, FieldType, LeafType } from '../../schema/record/field-type.ts';
+import type { DatasetSchema, FieldSpec, LeafType } from '../../schema/record/field-type.ts';
+import { nullable } from '../../schema/record/nullable-spec.ts';
 import { suggestPaths } from '../../schema/record/suggest-paths.ts';
+
+export { nullable };
 
 /**
  * Pure operations on dataset schemas used by the chain planner to compute each step's output type
@@ -107,18 +110,6 @@ export function mergeSchemas(
     fields[target] = rightNullable ? nullable(spec) : spec;
   }
   return { schema: { format: 1, fields }, renamed };
-}
-
-/** A copy of a field spec (and, for objects, every nested field) that accepts NULL. */
-export function nullable(spec: FieldSpec): FieldSpec {
-  return { ...spec, nullable: true, type: nullableType(spec.type) };
-}
-
-function nullableType(type: FieldType): FieldType {
-  if (type.kind !== 'object') return type;
-  const fields: Record<string, FieldSpec> = {};
-  for (const [name, spec] of Object.entries(type.fields)) fields[name] = nullable(spec);
-  return { ...type, fields };
 }
 
 /** A leaf field spec. */

@@ -29,4 +29,5 @@ export {
   PipelineInputError,
   PipelineNotFoundError,
 } from './pipeline-errors.ts';
+export { pipelineStepResolver } from './pipeline-step-resolver.ts';
 export { type PipelineWorker, type PipelineWorkerOptions, startPipelineWorker } from './pipeline-worker.ts';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { StepRunner } from '../chain/udf-runner.ts';
+import type { StepRunner } from '../runners/step-runner.ts';
 import type { Session } from '../session.ts';
 import type { Job, JobListOptions, JobManager, JobProgress, LaunchOptions } from './job.ts';
 import { JobStore } from './job-store.ts';

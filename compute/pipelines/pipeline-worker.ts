@@ -1,8 +1,8 @@
 import { type Job as BullJob, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { openBullmqRunner } from '../runners/bullmq-runner.ts';
+import { DEFAULT_QUEUE, resolveStallSettings, type StallSettings } from '../runners/bullmq-worker-options.ts';
 import { openRedis, redisUrlFrom } from '../runners/redis-connection.ts';
-import { DEFAULT_QUEUE, resolveStallSettings, type StallSettings } from '../runners/worker-options.ts';
 import { openSession, type Session } from '../session.ts';
 import { DEFAULT_PIPELINE_QUEUE, jobCancelKey, type PipelineJobData } from './bullmq-job-state.ts';
 import type { PipelineRegistry } from './pipeline-config.ts';

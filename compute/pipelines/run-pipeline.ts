@@ -1,6 +1,6 @@
-import type { StepRunner } from '../chain/udf-runner.ts';
 import { withDelta } from '../delta/delta-chain.ts';
 import type { DatasetVersion } from '../registry/dataset-registry.ts';
+import type { StepRunner } from '../runners/step-runner.ts';
 import type { Session } from '../session.ts';
 import type { ProgressEvent } from '../udf/index.ts';
 import type { JobError, JobOutput, JobProgress } from './job.ts';
@@ -42,7 +42,13 @@ export async function runPipeline(
   };
   const version: DatasetVersion = await chain
     .session(session)
-    .settings({ signal, onProgress, ...(options.runner ? { runner: options.runner } : {}) })
+    .settings({
+      signal,
+      onProgress,
+      // Lets workers rebuild this chain from the config module (inline UDFs run there as written).
+      pipeline: { name: pipeline.name, input, jobId },
+      ...(options.runner ? { runner: options.runner } : {}),
+    })
     .save(outputName(pipeline, input), pipeline.save ?? {});
   return { dataset: version.name, version: version.version };
 }

@@ -1,29 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { FlowProducer, Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import {
-  executePartition,
-  type IdRange,
-  type PartitionTask,
-  type StepRunner,
-  type UdfRunContext,
-} from '../chain/udf-runner.ts';
-import { resolveSettings, stepName, UdfAbortedError } from '../udf/index.ts';
+import { executePartition } from '../checkpoint/partition-executor.ts';
+import type { IdRange, PartitionTask, StepRunContext } from '../checkpoint/partition-task.ts';
+import { resolveSettings, stepName, UdfAbortedError, type UdfStep } from '../udf/index.ts';
 import {
   PARTITION_JOB,
   type PartitionJobData,
   type RemoteError,
   STEP_JOB,
   serialisableSettings,
-} from './partition-job.ts';
+} from './bullmq-partition-job.ts';
+import { errorFromRemote } from './bullmq-remote-error.ts';
+import { type PartitionCounters, RunProgress } from './bullmq-run-progress.ts';
+import { waitForRun } from './bullmq-run-waiter.ts';
+import { stepSource } from './bullmq-step-source.ts';
+import { DEFAULT_QUEUE } from './bullmq-worker-options.ts';
 import { checkPartitionSize, DEFAULT_PARTITION_SIZE, pendingPartitions } from './partition-plan.ts';
 import { cancelKey, openRedis, redisUrlFrom, stepRunKey } from './redis-connection.ts';
-import { errorFromRemote } from './remote-error.ts';
-import { type PartitionCounters, RunProgress } from './run-progress.ts';
-import { waitForRun } from './run-waiter.ts';
 import { RunnerConfigError } from './runner-errors.ts';
-import { stepReference } from './step-reference.ts';
-import { DEFAULT_QUEUE } from './worker-options.ts';
+import type { StepPlacement, StepRunner } from './step-runner.ts';
 
 /** One partition of a run, as recorded in the run's parent job. */
 interface RunChild {
@@ -108,8 +104,19 @@ export class BullmqRunner implements StepRunner {
     }
   }
 
+  /** @inheritdoc Agg steps and pipeline steps always can; other steps must be exported from a module. */
+  async check(step: UdfStep, placement: StepPlacement): Promise<void> {
+    if (step.kind === 'agg') return;
+    await stepSource(step, placement);
+  }
+
   /** @inheritdoc */
-  async run(context: UdfRunContext, task: PartitionTask, stepHash: string): Promise<void> {
+  async run(
+    context: StepRunContext,
+    task: PartitionTask,
+    stepHash: string,
+    placement: StepPlacement,
+  ): Promise<void> {
     const { step } = task;
     if (step.kind === 'agg') return executePartition(context, task);
     const { session, settings } = context;
@@ -118,7 +125,7 @@ export class BullmqRunner implements StepRunner {
     if (partitions.length === 0) return;
     const resolved = resolveSettings(step, settings);
     const pendingTotal = partitions.reduce((sum, p) => sum + p.pending, 0);
-    const reference = await stepReference(step);
+    const source = await stepSource(step, placement);
     const redis = this.options.connection ?? openRedis(redisUrlFrom(this.options.redisUrl));
     const eventsConnection = redis.duplicate();
     const queue = new Queue(this.queueName, { connection: redis });
@@ -140,8 +147,8 @@ export class BullmqRunner implements StepRunner {
           range: partition.range,
           pending: partition.pending,
         }));
-      const total = attached ? children.reduce((sum, c) => sum + c.pending, 0) : pendingTotal;
-      const progress = new RunProgress(stepName(step), total, settings.onProgress);
+      // Progress counts rows committed from now on (the checkpointed step adds those committed before).
+      const progress = new RunProgress(stepName(step), pendingTotal, settings.onProgress);
       if (attached) {
         const left = new Map(partitions.map((p) => [p.range.from, p.pending]));
         for (const child of children)
@@ -155,7 +162,7 @@ export class BullmqRunner implements StepRunner {
           runId,
           tables: task.tables,
           inputSchema: task.inputSchema,
-          step: reference,
+          step: source,
           settings: serialisableSettings(settings),
           range: child.range,
           pending: child.pending,

@@ -2,8 +2,8 @@ import type { WarehouseDriver } from '../../clients/warehouse/warehouse-driver.t
 import { getCompiler } from '../../schema/dialect/index.ts';
 import { agg, C, func } from '../../schema/expr/index.ts';
 import type { SelectQuery } from '../../schema/query/index.ts';
-import type { IdRange } from '../chain/udf-runner.ts';
 import type { CheckpointTables } from '../checkpoint/checkpoint-store.ts';
+import type { IdRange } from '../checkpoint/partition-task.ts';
 import { RunnerConfigError } from './runner-errors.ts';
 
 /** Default input rows per partition job. */

@@ -29,3 +29,31 @@ export class PartitionFailedError extends ChainqlError {
     );
   }
 }
+
+/**
+ * A worker rebuilt a pipeline's chain and found other code at the step's position than the coordinator
+ * ran (a different config module or UDF body deployed on the worker, or a `run` that builds a different
+ * chain for the same input). Deterministic: the partition is not retried.
+ */
+export class StepCodeMismatchError extends ChainqlError {
+  constructor(message: string) {
+    super('STEP_CODE_MISMATCH', message);
+  }
+
+  /** The error for step `position` (named `stepName`) of pipeline `pipeline`. */
+  static forStep(
+    pipeline: string,
+    position: number,
+    stepName: string,
+    found: string | undefined,
+  ): StepCodeMismatchError {
+    return new StepCodeMismatchError(
+      `Pipeline '${pipeline}', UDF step ${position + 1} ('${stepName}'): this worker ` +
+        (found === undefined
+          ? "rebuilt the pipeline's chain and it has no such step"
+          : `rebuilt the pipeline's chain and found different code there ('${found}')`) +
+        ', so it runs other code than the coordinator. Deploy the same config module and UDF code to the ' +
+        'server and every worker, and restart the workers after changing them.',
+    );
+  }
+}

@@ -3,7 +3,12 @@
  * rehydration and the prefetching wrapper for UDF inputs.
  */
 
-export { createFileRehydrator, type FileRehydrator, fileFieldPaths, prefetchRows } from './file-rows.ts';
+export {
+  createFileRehydrator,
+  type FileRehydrator,
+  fileFieldPaths,
+  prefetchRows,
+} from '../files/file-rows.ts';
 export { type ReadStorageOptions, readStorage } from './read-storage.ts';
 export {
   DEFAULT_LISTING_TTL_SECONDS,

@@ -6,7 +6,7 @@ import {
   writeFiles,
 } from '../../clients/storage/write-files.ts';
 import type { FileRecord } from '../../schema/record/file-schema.ts';
-import { createFileRehydrator } from './file-rows.ts';
+import { createFileRehydrator } from '../files/file-rows.ts';
 import { STORAGE_ROW_SCHEMA } from './storage-listing.ts';
 
 /** Options of {@link toStorage}. */

@@ -3,8 +3,6 @@
  * (executeUdf / executeAgg) with its batch-commit contract, settings, errors, progress events and bar.
  */
 
-export type { AggGroup, ExecuteOptions, UdfInputRow } from './execute-udf.ts';
-export { executeAgg, executeUdf } from './execute-udf.ts';
 export type {
   ExecutionSettings,
   RateLimitSettings,
@@ -27,6 +25,7 @@ export type {
 export { toStoredError } from './progress-events.ts';
 export { RateLimiter } from './rate-limiter.ts';
 export { backoffDelay, isRateLimited, isRetryable, retryAfterOf } from './retry-policy.ts';
+export type { BatchCommit, ExecutionSummary } from './row-scheduler.ts';
 export type { OutputIssue } from './udf-errors.ts';
 export {
   HttpStatusError,
@@ -41,9 +40,10 @@ export {
   UdfSettingsError,
   UdfWorkerError,
 } from './udf-errors.ts';
+export type { AggGroup, ExecuteOptions, UdfInputRow } from './udf-executor.ts';
+export { executeAgg, executeUdf } from './udf-executor.ts';
 export { udfFromModule, withOrigin } from './udf-origin.ts';
-export type { BatchCommit, ExecutionSummary } from './udf-run.ts';
-export { udfSourceText } from './udf-source.ts';
+export { udfCodeHash, udfSourceText } from './udf-source.ts';
 export type {
   AggStep,
   AnyRow,

@@ -21,6 +21,11 @@ export interface StartedEvent {
   readonly kind: UdfKind;
   /** Input rows expected, when the caller knows (for ETA). */
   readonly total?: number;
+  /**
+   * Input rows of this step committed by earlier runs (a resumed checkpoint), when known; `done` and
+   * `total` of this run's events do not include them. Step progress = `committed + done`.
+   */
+  readonly committed?: number;
   readonly concurrency: number;
   readonly parallel: number;
   readonly batchSize: number;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { stableJson } from '../chain/stable-json.ts';
 import type { UdfStep } from './udf-step.ts';
@@ -32,4 +33,12 @@ function shapeJson(step: UdfStep): string {
   );
   shapeCache.set(step.outputShape, json);
   return json;
+}
+
+/**
+ * sha256 (hex) of {@link udfSourceText}: the code identity of a step. A worker that rebuilds a
+ * pipeline's chain compares it with the coordinator's to be sure it runs the same code.
+ */
+export function udfCodeHash(step: UdfStep): string {
+  return createHash('sha256').update(udfSourceText(step)).digest('hex');
 }

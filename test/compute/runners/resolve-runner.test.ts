@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   BullmqRunner,
+  InProcessRunner,
   openBullmqRunner,
   pendingPartitions,
   RunnerConfigError,
@@ -13,8 +14,10 @@ describe('resolveRunner — the one place that picks where UDF steps run', () =>
 
   it('uses an explicit runner, forces in-process with workers: 0, else BullMQ when workers > 0 or CHAINQL_REDIS_URL is set', () => {
     expect(resolveRunner({ runner: custom }, { CHAINQL_REDIS_URL: 'redis://x:1' })).toBe(custom);
-    expect(resolveRunner({ workers: 0 }, { CHAINQL_REDIS_URL: 'redis://127.0.0.1:6379' })).toBeUndefined();
-    expect(resolveRunner({}, {})).toBeUndefined();
+    expect(resolveRunner({ workers: 0 }, { CHAINQL_REDIS_URL: 'redis://127.0.0.1:6379' })).toBeInstanceOf(
+      InProcessRunner,
+    );
+    expect(resolveRunner({}, {})).toBeInstanceOf(InProcessRunner);
     expect(resolveRunner({ workers: 2 }, {})).toBeDefined();
     expect(resolveRunner({}, { CHAINQL_REDIS_URL: 'redis://127.0.0.1:6379' })).toBeDefined();
   });

@@ -214,7 +214,7 @@ describe.skipIf(!hasRedis)('distributed runs survive worker death and can be can
       const second = await coordinator(() => undefined);
       const result = JSON.parse(/result (.*)/.exec(second)?.[1] ?? 'null');
       expect(result, second).toMatchObject({ rows: ROWS, distinct: ROWS });
-      // The second coordinator re-attached to the first run (same 10 partitions, total as first enqueued).
+      // The second coordinator's step progress covers every row: committed before it started + pending.
       expect(result.startedTotal).toBe(ROWS);
       const completed = workers.flatMap((w) =>
         [...w.output().matchAll(/partition (\d+)\.\.(\d+) completed/g)].map((m) => m[1]),

@@ -66,7 +66,7 @@ const aborted = Symbol('aborted');
  * finished units are buffered and committed in order, one commit at a time, when the buffer reaches
  * `batchSize` rows, after `flushIntervalMs`, when nothing else can progress, and at the end.
  */
-export class UdfRun {
+export class RowScheduler {
   private readonly controller = new AbortController();
   private readonly validator: OutputValidator;
   private readonly limiter: RateLimiter;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { File } from '../../../clients/storage/file.ts';
 import { StorageContext } from '../../../clients/storage/storage-context.ts';
 import { TextFile } from '../../../clients/storage/text-file.ts';
-import { createFileRehydrator, fileFieldPaths, prefetchRows } from '../../../compute/storage/file-rows.ts';
+import { createFileRehydrator, fileFieldPaths, prefetchRows } from '../../../compute/files/file-rows.ts';
 import { type FileRecord, FileSchema } from '../../../schema/record/file-schema.ts';
 import { fromZod } from '../../../schema/record/from-zod.ts';
 

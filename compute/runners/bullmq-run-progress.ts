@@ -27,12 +27,11 @@ export class RunProgress {
 
   /**
    * Records rows of a partition committed before this coordinator started watching (a re-attached run),
-   * so later reports from that partition only add what is new.
+   * so later reports from that partition only add what is new (they are not counted as this run's).
    */
   seed(partitionId: string, done: number): void {
     if (done <= 0) return;
     this.partitions.set(partitionId, { done, outputs: 0, errors: 0 });
-    this.done += done;
   }
 
   /** Emits the `started` event. */

@@ -1,5 +1,5 @@
 import { Job, type Queue, type QueueEvents } from 'bullmq';
-import type { PartitionCounters } from './run-progress.ts';
+import type { PartitionCounters } from './bullmq-run-progress.ts';
 
 /** How a distributed step run ended. */
 export type RunOutcome =

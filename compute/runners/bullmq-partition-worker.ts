@@ -1,14 +1,15 @@
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { PARTITION_JOB, type PartitionJobData } from './partition-job.ts';
-import { PartitionProcessor } from './partition-processor.ts';
-import { openRedis, redisUrlFrom } from './redis-connection.ts';
+import { PARTITION_JOB, type PartitionJobData } from './bullmq-partition-job.ts';
+import { PartitionProcessor } from './bullmq-partition-processor.ts';
+import type { PipelineStepResolver } from './bullmq-step-source.ts';
 import {
   checkWorkerConcurrency,
   DEFAULT_QUEUE,
   resolveStallSettings,
   type StallSettings,
-} from './worker-options.ts';
+} from './bullmq-worker-options.ts';
+import { openRedis, redisUrlFrom } from './redis-connection.ts';
 
 /** Options of {@link startWorker}. */
 export interface WorkerOptions extends StallSettings {
@@ -20,6 +21,11 @@ export interface WorkerOptions extends StallSettings {
   readonly concurrency?: number;
   /** Queue of partition jobs. Default `chainql-partitions`. */
   readonly queueName?: string;
+  /**
+   * Rebuilds steps of pipeline jobs (from the config module this worker loaded; see
+   * `pipelineStepResolver` in compute/pipelines). Without it, partitions of pipeline jobs fail with UDF_LOAD.
+   */
+  readonly resolvePipelineStep?: PipelineStepResolver;
   /** Called after each partition finishes or fails (for logs). */
   readonly onJob?: (event: WorkerJobEvent) => void;
 }
@@ -58,7 +64,7 @@ export function startWorker(options: WorkerOptions = {}): ChainqlWorker {
   const stall = resolveStallSettings(options);
   const queueName = options.queueName ?? DEFAULT_QUEUE;
   const redis: Redis = openRedis(redisUrlFrom(options.redisUrl));
-  const processor = new PartitionProcessor(redis, options.dataDir);
+  const processor = new PartitionProcessor(redis, options.dataDir, options.resolvePipelineStep);
   const worker = new Worker(
     queueName,
     async (job: Job, _token?: string, signal?: AbortSignal) => {

@@ -1,7 +1,7 @@
-import type { IdRange } from '../chain/udf-runner.ts';
+import type { IdRange } from '../checkpoint/partition-task.ts';
 import { UdfAbortedError, UdfLoadError, UdfRowError } from '../udf/index.ts';
-import type { RemoteError } from './partition-job.ts';
-import { PartitionFailedError } from './runner-errors.ts';
+import type { RemoteError } from './bullmq-partition-job.ts';
+import { PartitionFailedError, StepCodeMismatchError } from './runner-errors.ts';
 
 /**
  * Rebuilds the error a worker stored for a failed partition, so the coordinator rejects with the same
@@ -24,6 +24,7 @@ export function errorFromRemote(
   }
   if (remote?.code === 'UDF_ABORTED') return new UdfAbortedError();
   if (remote?.code === 'UDF_LOAD') return new UdfLoadError(remote.message);
+  if (remote?.code === 'STEP_CODE_MISMATCH') return new StepCodeMismatchError(remote.message);
   return new PartitionFailedError(
     range.from,
     range.to,

@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { getCompiler } from '../../schema/dialect/index.ts';
-import { InvalidArgumentError } from '../chain/chain-errors.ts';
-import { executePartition, type UdfRunContext } from '../chain/udf-runner.ts';
+import { InvalidArgumentError } from '../../schema/errors.ts';
 import { CheckpointStore } from '../checkpoint/checkpoint-store.ts';
+import { executePartition } from '../checkpoint/partition-executor.ts';
+import type { StepRunContext } from '../checkpoint/partition-task.ts';
 import { openSession, type Session } from '../session.ts';
 import {
   OutputValidationError,
@@ -15,18 +17,23 @@ import {
   UdfSettingsError,
   type UdfStep,
 } from '../udf/index.ts';
-import type { PartitionJobData, PartitionProgress, RemoteError } from './partition-job.ts';
+import type { PartitionJobData, PartitionProgress, RemoteError } from './bullmq-partition-job.ts';
+import { loadModuleStep, type PipelineStepResolver } from './bullmq-step-source.ts';
 import { cancelKey } from './redis-connection.ts';
-import { loadReferencedStep } from './step-reference.ts';
+import { StepCodeMismatchError } from './runner-errors.ts';
 
 /** How often a worker checks the cancel marker of the run it is processing. */
 const CANCEL_POLL_MS = 200;
 /** Minimum time between two progress reports of one partition. */
 const PROGRESS_EVERY_MS = 250;
 
+/** Loaded steps kept per worker (pipeline steps are keyed by pipeline, input and position). */
+const MAX_CACHED_STEPS = 64;
+
 /**
- * Per-worker caches: one session per data directory and one loaded step per module/export/source,
- * so consecutive partitions of a run reuse the SQLite connections and the imported module.
+ * Per-worker caches: one session per data directory and one loaded step per step source, so
+ * consecutive partitions of a run reuse the SQLite connections, the imported module or the rebuilt
+ * pipeline chain.
  */
 export class PartitionProcessor {
   private readonly sessions = new Map<string, Promise<{ session: Session; checkpoints: CheckpointStore }>>();
@@ -37,6 +44,8 @@ export class PartitionProcessor {
     private readonly redis: Redis,
     /** Data directory used when a job does not name one. */
     private readonly defaultDataDir: string | undefined,
+    /** Rebuilds pipeline steps (the worker loaded a pipeline config); without it pipeline steps fail. */
+    private readonly resolvePipelineStep?: PipelineStepResolver,
   ) {}
 
   /**
@@ -79,12 +88,11 @@ export class PartitionProcessor {
         cancelled = true;
         throw new UdfAbortedError();
       }
-      const step = await this.step(data);
       const { session, checkpoints } = await this.session(data.dataDir ?? this.defaultDataDir);
-      const context: UdfRunContext = {
+      const step = await this.step(data, session);
+      const context: StepRunContext = {
         session,
         checkpoints,
-        fresh: false,
         settings: {
           ...data.settings,
           signal: controller.signal,
@@ -99,9 +107,6 @@ export class PartitionProcessor {
           },
         },
         compile: (query) => getCompiler(session.warehouse.dialect).compileQuery(query),
-        ordered: () => {
-          throw new InvalidArgumentError('A worker never plans relations.');
-        },
       };
       await executePartition(context, {
         inputSchema: data.inputSchema,
@@ -125,13 +130,33 @@ export class PartitionProcessor {
     }
   }
 
-  private step(data: PartitionJobData): Promise<UdfStep> {
-    const key = `${data.step.moduleUrl}#${data.step.exportName}#${data.step.moduleHash}`;
+  private step(data: PartitionJobData, session: Session): Promise<UdfStep> {
+    const source = data.step;
+    const key =
+      source.kind === 'pipeline'
+        ? `pipeline#${source.pipeline}#${source.position}#${source.codeHash}#${createHash('sha256')
+            .update(JSON.stringify(source.input) ?? '')
+            .digest('hex')}`
+        : `module#${source.moduleUrl}#${source.exportName}#${source.moduleHash}`;
     let pending = this.steps.get(key);
     if (!pending) {
-      pending = loadReferencedStep(data.step, this.moduleHashes);
+      if (source.kind === 'pipeline') {
+        const resolve = this.resolvePipelineStep;
+        pending = resolve
+          ? resolve(source, session)
+          : Promise.reject(
+              new UdfLoadError(
+                `Partition of pipeline '${source.pipeline}' reached a worker started without a pipeline config, ` +
+                  'which cannot rebuild its chain. Start every `chainql worker` with the same --config ' +
+                  '(or CHAINQL_CONFIG) as the server.',
+              ),
+            );
+      } else {
+        pending = loadModuleStep(source, this.moduleHashes);
+      }
       pending.catch(() => this.steps.delete(key));
       this.steps.set(key, pending);
+      if (this.steps.size > MAX_CACHED_STEPS) this.steps.delete(this.steps.keys().next().value as string);
     }
     return pending;
   }
@@ -167,7 +192,8 @@ function isDeterministic(error: unknown): boolean {
     error instanceof OutputValidationError ||
     error instanceof UdfLoadError ||
     error instanceof UdfSettingsError ||
-    error instanceof InvalidArgumentError
+    error instanceof InvalidArgumentError ||
+    error instanceof StepCodeMismatchError
   );
 }
 

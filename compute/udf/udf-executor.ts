@@ -2,11 +2,11 @@ import { threadId } from 'node:worker_threads';
 import type { ExecutionSettings } from './execution-settings.ts';
 import { resolveSettings } from './execution-settings.ts';
 import type { ProgressEvent } from './progress-events.ts';
+import type { BatchCommit, ExecutionSummary } from './row-scheduler.ts';
+import { RowScheduler } from './row-scheduler.ts';
 import { ThreadInvoker } from './thread-invoker.ts';
 import { UdfSettingsError } from './udf-errors.ts';
 import type { UnitPayload } from './udf-invoke.ts';
-import type { BatchCommit, ExecutionSummary } from './udf-run.ts';
-import { UdfRun } from './udf-run.ts';
 import type { AggStep, AnyRow, UdfStep } from './udf-step.ts';
 import { stepName } from './udf-step.ts';
 import type { UnitInvoker } from './unit-invoker.ts';
@@ -73,7 +73,9 @@ export async function executeUdf(
     step.kind === 'batchMap'
       ? chunkUnits(input, settings.rowsPerCall)
       : mapAsync(input, (r: UdfInputRow): UnitPayload => ({ ids: [r.id], rows: [r.row] }));
-  return new UdfRun(step, settings, makeInvoker(step, settings.parallel), options, stepName(step)).run(units);
+  return new RowScheduler(step, settings, makeInvoker(step, settings.parallel), options, stepName(step)).run(
+    units,
+  );
 }
 
 /**
@@ -96,7 +98,9 @@ export async function executeAgg(
       key: g.key,
     }),
   );
-  return new UdfRun(step, settings, makeInvoker(step, settings.parallel), options, stepName(step)).run(units);
+  return new RowScheduler(step, settings, makeInvoker(step, settings.parallel), options, stepName(step)).run(
+    units,
+  );
 }
 
 function makeInvoker(step: UdfStep, parallel: number): UnitInvoker {

@@ -1,23 +1,13 @@
 import type { DatasetSchema } from '../../schema/record/field-type.ts';
-import type { ChainSettings } from '../chain/plan.ts';
-import type { IdRange } from '../chain/udf-runner.ts';
 import type { CheckpointTables } from '../checkpoint/checkpoint-store.ts';
+import type { IdRange, StepRunSettings } from '../checkpoint/partition-task.ts';
 import type { ExecutionSettings } from '../udf/index.ts';
+import type { StepSource } from './bullmq-step-source.ts';
 
 /** BullMQ job name of a partition (child) job. */
 export const PARTITION_JOB = 'partition';
 /** BullMQ job name of the parent job of one step run (completes when every partition did). */
 export const STEP_JOB = 'step';
-
-/** Where a worker imports the step from, and the module content it must match (code identity). */
-export interface StepReference {
-  /** `file:` URL of the module defining the step. */
-  readonly moduleUrl: string;
-  /** Export name of the step in that module. */
-  readonly exportName: string;
-  /** sha256 of the module file on the coordinator; a worker that loaded other content refuses the job. */
-  readonly moduleHash: string;
-}
 
 /** The data of one partition job: everything a worker needs, all JSON. */
 export interface PartitionJobData {
@@ -30,7 +20,8 @@ export interface PartitionJobData {
   readonly tables: CheckpointTables;
   /** The step's input schema (serialisable field-type description). */
   readonly inputSchema: DatasetSchema;
-  readonly step: StepReference;
+  /** How the worker finds the step's code. */
+  readonly step: StepSource;
   /** Inclusive input id range of this partition. */
   readonly range: IdRange;
   /** Rows of the range not committed when the job was enqueued (for progress totals). */
@@ -63,7 +54,7 @@ export interface RemoteError {
 }
 
 /** The JSON-serialisable execution settings of a chain (callbacks, signals and runners dropped). */
-export function serialisableSettings(settings: ChainSettings): ExecutionSettings {
+export function serialisableSettings(settings: StepRunSettings): ExecutionSettings {
   const { concurrency, parallel, batchSize, flushIntervalMs, retries, rateLimit } = settings;
   const picked: Record<string, unknown> = {
     concurrency,
