@@ -55,9 +55,9 @@ export {
 } from './chain/read.ts';
 export type { SaveOptions } from './chain/terminals.ts';
 export { CheckpointStore } from './checkpoint/checkpoint-store.ts';
+export { ERROR_FIELD } from './checkpoint/step-output-table.ts';
 export type { ReadDatabaseOptions, ToDatabaseOptions } from './database/index.ts';
 export { DatabaseSchemaError, DatabaseValueError, readDatabase } from './database/index.ts';
-export { ERROR_FIELD } from './checkpoint/step-output-table.ts';
 export type { RegistryOptions } from './datasets.ts';
 export { deleteDatasetVersion, getDatasetVersion, listDatasets, listVersions } from './datasets.ts';
 export { withDelta } from './delta/delta-chain.ts';

@@ -90,7 +90,9 @@ export async function serveCommand(options: ServeOptions = {}): Promise<RunningS
   let jobs: Awaited<ReturnType<typeof openJobManager>> | undefined;
   let app: ChainqlApp;
   try {
-    jobs = appOptions.jobs ? undefined : await openJobManager({ session: served as Session, configPath });
+    jobs = appOptions.jobs
+      ? undefined
+      : await openJobManager({ session: served as Session, configPath, ...(log ? { log } : {}) });
     app = await createApp({ ...appOptions, session: served, jobs: appOptions.jobs ?? jobs });
   } catch (error) {
     await jobs?.close();

@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { DEFAULT_PIPELINE_QUEUE } from '../../compute/pipelines/bullmq-job-state.ts';
 import { loadPipelineConfig } from '../../compute/pipelines/pipeline-config.ts';
 import { pipelineStepResolver } from '../../compute/pipelines/pipeline-step-resolver.ts';
 import { type PipelineWorker, startPipelineWorker } from '../../compute/pipelines/pipeline-worker.ts';
 import { startWorker } from '../../compute/runners/bullmq-partition-worker.ts';
+import { openRedis, redisUrlFrom, shownRedisUrl } from '../../compute/runners/redis-connection.ts';
 
 /** Options of `chainql worker` as commander parses them. */
 interface WorkerCommandOptions {
@@ -52,7 +54,14 @@ export function registerWorkerCommand(program: Command): void {
     .option('--verbose', 'print one line per finished partition')
     .action(async (options: WorkerCommandOptions) => {
       const pipelines = await loadPipelineConfig(options.config, { required: options.config !== undefined });
+      const redisUrl = redisUrlFrom(options.redis);
+      // One connection for both queues, so an outage is reported once (and recovery once).
+      const redis = openRedis(redisUrl, {
+        role: 'chainql worker',
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
       const worker = startWorker({
+        connection: redis,
         // Partitions of pipeline jobs: this worker rebuilds their chains from the same config module.
         resolvePipelineStep: pipelineStepResolver(pipelines),
         concurrency: Number(options.concurrency),
@@ -78,6 +87,7 @@ export function registerWorkerCommand(program: Command): void {
       if (pipelines.list().length > 0) {
         pipelineWorker = startPipelineWorker({
           pipelines,
+          connection: redis,
           ...(options.redis ? { redisUrl: options.redis } : {}),
           ...(options.pipelineQueue ? { queueName: options.pipelineQueue } : {}),
           partitionQueue: worker.queueName,
@@ -89,17 +99,22 @@ export function registerWorkerCommand(program: Command): void {
       }
       await worker.ready();
       const names = pipelines.list().map((p) => p.name);
+      const queues = [`partitions '${worker.queueName}'`];
+      if (pipelineWorker)
+        queues.push(`pipelines '${options.pipelineQueue ?? DEFAULT_PIPELINE_QUEUE}' (${names.join(', ')})`);
       process.stdout.write(
-        `chainql worker ready (queue ${worker.queueName}${names.length ? `, pipelines ${names.join(', ')}` : ''}, pid ${process.pid})\n`,
+        `chainql worker ready: connected to Redis at ${shownRedisUrl(redisUrl)}, serving ${queues.join(' and ')}, pid ${process.pid}\n`,
       );
       await new Promise<void>((done) => {
         const stop = () => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
-          Promise.all([worker.close(), pipelineWorker?.close()]).then(
-            () => done(),
-            () => done(),
-          );
+          Promise.all([worker.close(), pipelineWorker?.close()])
+            .then(() => redis.quit())
+            .then(
+              () => done(),
+              () => done(),
+            );
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);

@@ -1,5 +1,5 @@
-import type { DeltaReport } from '../delta/delta-report.ts';
 import type { StepRunSettings } from '../checkpoint/partition-task.ts';
+import type { DeltaReport } from '../delta/delta-report.ts';
 import type { PipelineCall, StepRunner } from '../runners/step-runner.ts';
 import type { UdfStep } from '../udf/index.ts';
 import type { ChainSource } from './sources/chain-source.ts';

@@ -1,13 +1,20 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Job as BullJob, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { openRedis, redisUrlFrom } from '../runners/redis-connection.ts';
+import { stableJson } from '../chain/stable-json.ts';
+import { DEFAULT_QUEUE } from '../runners/bullmq-worker-options.ts';
+import { openRedis, redisUrlFrom, shownRedisUrl, waitForRedis } from '../runners/redis-connection.ts';
 import { DEFAULT_PIPELINE_QUEUE, jobCancelKey, type PipelineJobData, toJob } from './bullmq-job-state.ts';
-import type { Job, JobListOptions, JobManager, LaunchOptions } from './job.ts';
+import type { Job, JobListOptions, JobManager, JobQueueState, LaunchOptions } from './job.ts';
 import { jobUpdates } from './job-updates.ts';
 import { type Pipeline, parsePipelineInput } from './pipeline.ts';
 import { PipelineRegistry } from './pipeline-config.ts';
-import { JobNotFoundError, JobStateError } from './pipeline-errors.ts';
+import {
+  IdempotencyKeyReusedError,
+  JobBackendUnavailableError,
+  JobNotFoundError,
+  JobStateError,
+} from './pipeline-errors.ts';
 
 /** Options of {@link BullmqJobManager.open}. */
 export interface BullmqJobManagerOptions {
@@ -23,6 +30,17 @@ export interface BullmqJobManagerOptions {
   readonly queueName?: string;
   /** How long finished jobs stay readable in Redis. Default 7 days. */
   readonly keepFinishedSeconds?: number;
+  /** Queue of the UDF partitions (for `Job.queue.waitingPartitions`). Default `chainql-partitions`. */
+  readonly partitionQueue?: string;
+  /**
+   * Receives operator messages: Redis unreachable / back (one line each), and a warning when jobs or
+   * partitions have waited `noWorkerWarnMs` with no `chainql worker` connected. Default: none.
+   */
+  readonly log?: (line: string) => void;
+  /** How long work may wait with no live worker before `log` warns. Default 30000 ms. */
+  readonly noWorkerWarnMs?: number;
+  /** How long a call waits for Redis to (re)connect before failing with REDIS_UNAVAILABLE. Default 1000 ms. */
+  readonly redisWaitMs?: number;
 }
 
 const ALL_STATES = [
@@ -44,6 +62,10 @@ const ALL_STATES = [
 export class BullmqJobManager implements JobManager {
   readonly queueName: string;
   private readonly registry: PipelineRegistry;
+  private readonly partitions: Queue;
+  private readonly watchdog: NodeJS.Timeout;
+  private idleSince: number | undefined;
+  private warned = false;
 
   private constructor(
     private readonly options: BullmqJobManagerOptions,
@@ -55,16 +77,63 @@ export class BullmqJobManager implements JobManager {
       options.pipelines instanceof PipelineRegistry
         ? options.pipelines
         : new PipelineRegistry(options.pipelines);
+    this.partitions = new Queue(options.partitionQueue ?? DEFAULT_QUEUE, { connection: redis });
+    this.partitions.on('error', () => undefined);
+    const warnMs = options.noWorkerWarnMs ?? 30_000;
+    this.watchdog = setInterval(
+      () => void this.checkWorkers(warnMs).catch(() => undefined),
+      Math.min(5000, warnMs / 2),
+    );
+    this.watchdog.unref();
   }
 
-  /** Connects to Redis. */
+  /**
+   * Opens the manager without waiting for Redis: a server starts serving at once; while Redis is
+   * unreachable, job calls fail with REDIS_UNAVAILABLE and the connection retries with backoff
+   * (reported once through `log`).
+   */
   static async open(options: BullmqJobManagerOptions): Promise<BullmqJobManager> {
-    const redis = options.connection ?? openRedis(redisUrlFrom(options.redisUrl));
+    const redis =
+      options.connection ??
+      openRedis(redisUrlFrom(options.redisUrl), {
+        role: 'chainql serve',
+        ...(options.log ? { log: options.log } : {}),
+      });
     const queue = new Queue<PipelineJobData>(options.queueName ?? DEFAULT_PIPELINE_QUEUE, {
       connection: redis,
     });
-    await queue.waitUntilReady();
+    queue.on('error', () => undefined); // connection errors are reported once by openRedis
     return new BullmqJobManager(options, redis, queue);
+  }
+
+  /** Waits briefly for Redis; @throws JobBackendUnavailableError when it stays unreachable. */
+  private async requireRedis(): Promise<void> {
+    try {
+      await waitForRedis(this.redis, this.options.redisWaitMs ?? 1000);
+    } catch {
+      throw new JobBackendUnavailableError(shownRedisUrl(redisUrlFrom(this.options.redisUrl)));
+    }
+  }
+
+  /** Warns (once per idle spell) when work has waited `warnMs` with no worker connected. */
+  private async checkWorkers(warnMs: number): Promise<void> {
+    if (this.redis.status !== 'ready') return;
+    const state = await this.queueState();
+    if (state.liveWorkers > 0 || state.waitingJobs + state.waitingPartitions === 0) {
+      this.idleSince = undefined;
+      this.warned = false;
+      return;
+    }
+    this.idleSince ??= Date.now();
+    const waited = Date.now() - this.idleSince;
+    if (waited < warnMs || this.warned) return;
+    this.warned = true;
+    this.options.log?.(
+      `chainql serve: warning: ${state.waitingJobs} job(s) and ${state.waitingPartitions} partition(s) have ` +
+        `waited ${Math.round(waited / 1000)} s and no \`chainql worker\` is connected to queue '${this.queueName}' ` +
+        `at ${shownRedisUrl(redisUrlFrom(this.options.redisUrl))}. Start one with the same config module and ` +
+        'Redis URL: `chainql worker --config <the config the server loaded>` (jobs stay queued until then).',
+    );
   }
 
   /** The pipelines this manager launches. */
@@ -80,11 +149,19 @@ export class BullmqJobManager implements JobManager {
       key === undefined
         ? `job-${randomUUID()}`
         : `idem-${createHash('sha256').update(`${definition.name}\0${key}`).digest('hex').slice(0, 40)}`;
-    if (key !== undefined && (await BullJob.fromId(this.queue, id))) return this.get(id);
+    await this.requireRedis();
     const parsed = parsePipelineInput(definition, input);
+    if (key !== undefined) {
+      const existing = await BullJob.fromId<PipelineJobData>(this.queue, id);
+      if (existing) {
+        if (stableJson(existing.data.input) !== stableJson(parsed))
+          throw new IdempotencyKeyReusedError(definition.name, key, id);
+        return this.get(id);
+      }
+    }
     const keep = this.options.keepFinishedSeconds ?? 7 * 24 * 3600;
     // Adding an existing id is a no-op in BullMQ, so concurrent launches with one key make one job.
-    await this.queue.add(
+    const added = await this.queue.add(
       definition.name,
       {
         pipeline: definition.name,
@@ -94,22 +171,41 @@ export class BullmqJobManager implements JobManager {
       },
       { jobId: id, removeOnComplete: { age: keep }, removeOnFail: { age: keep } },
     );
+    // A concurrent launch with the same key may have won the race with another input.
+    if (key !== undefined && stableJson(added.data.input) !== stableJson(parsed)) {
+      const stored = await BullJob.fromId<PipelineJobData>(this.queue, id);
+      if (stored && stableJson(stored.data.input) !== stableJson(parsed))
+        throw new IdempotencyKeyReusedError(definition.name, key, id);
+    }
     return this.get(id);
   }
 
   /** @inheritdoc */
   async get(id: string): Promise<Job> {
+    await this.requireRedis();
     // State first: finishing a job writes its return value and its state in one Lua call, so a job read
     // after a "completed" state always has its output (the other order races with the worker).
     const state = await this.queue.getJobState(id);
     const job = await BullJob.fromId<PipelineJobData>(this.queue, id);
     if (!job || state === 'unknown') throw new JobNotFoundError(id);
     const cancelled = await this.redis.exists(jobCancelKey(this.queueName, id));
-    return toJob(job, state, cancelled > 0);
+    const unfinished = state !== 'completed' && state !== 'failed';
+    return toJob(job, state, cancelled > 0, unfinished ? await this.queueState() : undefined);
+  }
+
+  /** Workers connected to the pipeline queue, and jobs and partitions waiting for one. */
+  async queueState(): Promise<JobQueueState> {
+    const [liveWorkers, waitingJobs, waitingPartitions] = await Promise.all([
+      this.queue.getWorkersCount(),
+      this.queue.getJobCountByTypes('waiting', 'prioritized', 'delayed'),
+      this.partitions.getJobCountByTypes('waiting', 'prioritized', 'delayed'),
+    ]);
+    return { liveWorkers, waitingJobs, waitingPartitions };
   }
 
   /** @inheritdoc */
   async list(options: JobListOptions = {}): Promise<Job[]> {
+    await this.requireRedis();
     const limit = Math.min(Math.max(1, options.limit ?? 50), 1000);
     const jobs = (await this.queue.getJobs([...ALL_STATES], 0, 999)).filter(
       (job): job is BullJob<PipelineJobData> =>
@@ -124,6 +220,7 @@ export class BullmqJobManager implements JobManager {
 
   /** @inheritdoc */
   async cancel(id: string): Promise<Job> {
+    await this.requireRedis();
     const job = await this.get(id);
     if (job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled') return job;
     // Kept as long as the job itself: its presence is what makes a failed job read as "cancelled".
@@ -138,6 +235,7 @@ export class BullmqJobManager implements JobManager {
 
   /** @inheritdoc */
   async resume(id: string): Promise<Job> {
+    await this.requireRedis();
     const job = await BullJob.fromId<PipelineJobData>(this.queue, id);
     if (!job) throw new JobNotFoundError(id);
     const current = await this.snapshot(job);
@@ -147,8 +245,8 @@ export class BullmqJobManager implements JobManager {
     await this.redis.del(jobCancelKey(this.queueName, id));
     if (state === 'failed') {
       const { error: _error, ...data } = job.data;
+      // Progress is kept: the resumed run continues from the committed rows.
       await job.updateData(data);
-      await job.updateProgress({ done: 0, total: 0, rate: 0 });
       await job.retry('failed');
     }
     return this.get(id);
@@ -161,6 +259,8 @@ export class BullmqJobManager implements JobManager {
 
   /** @inheritdoc Closes the queue (jobs keep running on the workers). */
   async close(): Promise<void> {
+    clearInterval(this.watchdog);
+    await this.partitions.close().catch(() => undefined);
     await this.queue.close();
     if (!this.options.connection) await this.redis.quit().catch(() => undefined);
   }

@@ -1,5 +1,5 @@
 import type { Job as BullJob } from 'bullmq';
-import type { Job, JobError, JobOutput, JobProgress, JobStatus } from './job.ts';
+import type { Job, JobError, JobOutput, JobProgress, JobQueueState, JobStatus } from './job.ts';
 
 /** Default BullMQ queue of pipeline jobs. */
 export const DEFAULT_PIPELINE_QUEUE = 'chainql-pipelines';
@@ -14,6 +14,10 @@ export interface PipelineJobData {
   readonly dataDir: string;
   /** Set by the worker when the job failed (code + message). */
   readonly error?: JobError;
+  /** Epoch ms of the job's first start (BullMQ's `processedOn` moves on every restart). */
+  readonly firstStartedAt?: number;
+  /** Times a worker started the job (restarts after a killed worker, resumes). */
+  readonly attempts?: number;
 }
 
 /** Key of the cancel marker of a pipeline job (the worker polls it; its presence means "cancelled"). */
@@ -21,8 +25,13 @@ export function jobCancelKey(queueName: string, id: string): string {
   return `chainql:jobcancel:${queueName}:${id}`;
 }
 
-/** Maps a BullMQ job (state + cancel marker) to a chainql Job snapshot. */
-export function toJob(job: BullJob<PipelineJobData>, state: string, cancelled: boolean): Job {
+/** Maps a BullMQ job (state + cancel marker, and for unfinished jobs the queue state) to a chainql Job snapshot. */
+export function toJob(
+  job: BullJob<PipelineJobData>,
+  state: string,
+  cancelled: boolean,
+  queue?: JobQueueState,
+): Job {
   const status = statusOf(state, cancelled);
   const progress = job.progress as Partial<JobProgress> | number | undefined;
   const output = job.returnvalue as JobOutput | null | undefined;
@@ -30,6 +39,7 @@ export function toJob(job: BullJob<PipelineJobData>, state: string, cancelled: b
     status === 'failed'
       ? (job.data.error ?? { code: 'INTERNAL', message: job.failedReason || 'failed' })
       : undefined;
+  const startedAt = job.data.firstStartedAt ?? (status !== 'queued' ? job.processedOn : undefined);
   return {
     id: job.id ?? '',
     pipeline: job.data.pipeline,
@@ -44,10 +54,12 @@ export function toJob(job: BullJob<PipelineJobData>, state: string, cancelled: b
     ...(error ? { error } : {}),
     ...(status === 'succeeded' && output ? { output } : {}),
     createdAt: new Date(job.timestamp),
-    ...(job.processedOn && status !== 'queued' ? { startedAt: new Date(job.processedOn) } : {}),
+    ...(startedAt !== undefined ? { startedAt: new Date(startedAt) } : {}),
     ...(job.finishedOn && (status === 'succeeded' || status === 'failed' || status === 'cancelled')
       ? { finishedAt: new Date(job.finishedOn) }
       : {}),
+    attempts: job.data.attempts ?? (job.processedOn ? 1 : 0),
+    ...(queue && (status === 'queued' || status === 'running') ? { queue } : {}),
   };
 }
 

@@ -13,6 +13,7 @@ export type {
   JobManager,
   JobOutput,
   JobProgress,
+  JobQueueState,
   JobStatus,
   LaunchOptions,
 } from './job.ts';
@@ -23,6 +24,8 @@ export type { Pipeline, PipelineContext, PipelineDefinition } from './pipeline.t
 export { definePipeline, isPipeline, outputName, parsePipelineInput } from './pipeline.ts';
 export { configPath, loadPipelineConfig, PipelineRegistry } from './pipeline-config.ts';
 export {
+  IdempotencyKeyReusedError,
+  JobBackendUnavailableError,
   JobNotFoundError,
   JobStateError,
   PipelineConfigError,

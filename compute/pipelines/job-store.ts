@@ -110,7 +110,8 @@ function toRow(job: Job): unknown[] {
     job.status,
     JSON.stringify(job.input ?? null),
     job.idempotencyKey ?? null,
-    JSON.stringify(job.progress),
+    // attempts rides in the progress JSON: no column (and no migration of existing tables) needed.
+    JSON.stringify({ ...job.progress, attempts: job.attempts }),
     job.error ? JSON.stringify(job.error) : null,
     job.output ? JSON.stringify(job.output) : null,
     job.createdAt.getTime(),
@@ -124,13 +125,17 @@ function fromRow(row: Record<string, unknown>): Job {
     value === null || value === undefined ? undefined : new Date(Number(value));
   const startedAt = date(row.started_at);
   const finishedAt = date(row.finished_at);
+  const { attempts, ...progress } = JSON.parse(String(row.progress)) as Job['progress'] & {
+    attempts?: number;
+  };
   return {
     id: String(row.id),
     pipeline: String(row.pipeline),
     status: String(row.status) as JobStatus,
     input: JSON.parse(String(row.input)),
     ...(row.idempotency_key === null ? {} : { idempotencyKey: String(row.idempotency_key) }),
-    progress: JSON.parse(String(row.progress)),
+    progress,
+    attempts: attempts ?? (startedAt ? 1 : 0),
     ...(row.error === null ? {} : { error: JSON.parse(String(row.error)) }),
     ...(row.output === null ? {} : { output: JSON.parse(String(row.output)) }),
     createdAt: new Date(Number(row.created_at)),

@@ -6,11 +6,14 @@ export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancell
 /** Statuses after which nothing changes unless the job is resumed. */
 export const FINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
 
-/** Progress of the UDF step currently running (input rows). */
+/**
+ * Progress over the pipeline's UDF steps (input rows). It never goes back: after a restart of the
+ * process running the job, `done` continues from the rows committed before.
+ */
 export interface JobProgress {
-  /** Input rows committed. */
+  /** Input rows committed, summed over the UDF steps started so far (earlier runs included). */
   readonly done: number;
-  /** Input rows of the step (0 until known). */
+  /** Input rows of the UDF steps started so far (0 until known; grows when a later step starts). */
   readonly total: number;
   /** Committed rows per second. */
   readonly rate: number;
@@ -41,13 +44,31 @@ export interface Job {
   readonly error?: JobError;
   readonly output?: JobOutput;
   readonly createdAt: Date;
+  /** When the job first started (kept across restarts and resumes). */
   readonly startedAt?: Date;
   readonly finishedAt?: Date;
+  /** Times the job was started: 1 for a job that ran once, more after restarts (a killed worker) or resumes. */
+  readonly attempts: number;
+  /** For jobs waiting or running on BullMQ workers: who is there to run them (undefined in-process). */
+  readonly queue?: JobQueueState;
+}
+
+/** The workers and waiting work a queued or running BullMQ job depends on. */
+export interface JobQueueState {
+  /** `chainql worker` processes connected to the pipeline queue now. 0 means nothing will run the job. */
+  readonly liveWorkers: number;
+  /** Pipeline jobs waiting for a worker (this one included when it is queued). */
+  readonly waitingJobs: number;
+  /** UDF partitions (of all jobs) waiting for a worker in the partition queue. */
+  readonly waitingPartitions: number;
 }
 
 /** Options of {@link JobManager.launch}. */
 export interface LaunchOptions {
-  /** Launching twice with the same key (for the same pipeline) returns the first job, whatever the input. */
+  /**
+   * Launching twice with the same key (for the same pipeline) and the same input returns the first job;
+   * with another input it throws IdempotencyKeyReusedError naming the key.
+   */
   readonly idempotencyKey?: string;
 }
 
@@ -67,7 +88,8 @@ export interface JobListOptions {
 export interface JobManager {
   /**
    * Validates input and starts (queues) a job; resolves at once with its snapshot.
-   * @throws PipelineNotFoundError; PipelineInputError (code BAD_USER_INPUT) naming the bad field.
+   * @throws PipelineNotFoundError; PipelineInputError (code BAD_USER_INPUT) naming the bad field;
+   *   IdempotencyKeyReusedError for a known key with another input.
    */
   launch(pipeline: string | Pipeline, input: unknown, options?: LaunchOptions): Promise<Job>;
   /** @throws JobNotFoundError */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { stableJson } from '../chain/stable-json.ts';
 import type { StepRunner } from '../runners/step-runner.ts';
 import type { Session } from '../session.ts';
 import type { Job, JobListOptions, JobManager, JobProgress, LaunchOptions } from './job.ts';
@@ -6,7 +7,7 @@ import { JobStore } from './job-store.ts';
 import { jobChangeEmitter, jobUpdates } from './job-updates.ts';
 import { type Pipeline, parsePipelineInput } from './pipeline.ts';
 import { PipelineRegistry } from './pipeline-config.ts';
-import { JobNotFoundError, JobStateError } from './pipeline-errors.ts';
+import { IdempotencyKeyReusedError, JobNotFoundError, JobStateError } from './pipeline-errors.ts';
 import { jobError, runPipeline } from './run-pipeline.ts';
 
 /** Options of {@link LocalJobManager.open}. */
@@ -70,11 +71,11 @@ export class LocalJobManager implements JobManager {
   /** @inheritdoc */
   async launch(pipeline: string | Pipeline, input: unknown, options: LaunchOptions = {}): Promise<Job> {
     const definition = typeof pipeline === 'string' ? this.registry.get(pipeline) : pipeline;
+    const parsed = parsePipelineInput(definition, input);
     if (options.idempotencyKey !== undefined) {
       const existing = await this.store.findByKey(definition.name, options.idempotencyKey);
-      if (existing) return this.get(existing.id);
+      if (existing) return this.sameInput(existing, parsed, options.idempotencyKey);
     }
-    const parsed = parsePipelineInput(definition, input);
     const job: Job = {
       id: `job_${randomUUID()}`,
       pipeline: definition.name,
@@ -83,11 +84,19 @@ export class LocalJobManager implements JobManager {
       ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
       progress: NO_PROGRESS,
       createdAt: new Date(),
+      attempts: 0,
     };
     const stored = await this.store.insert(job);
-    if (stored.id !== job.id) return this.get(stored.id);
+    if (stored.id !== job.id) return this.sameInput(stored, parsed, options.idempotencyKey ?? '');
     this.start(definition, stored);
     return this.get(stored.id);
+  }
+
+  /** The job a reused idempotency key names, when it was launched with the same input. */
+  private async sameInput(existing: Job, parsed: unknown, key: string): Promise<Job> {
+    if (stableJson(existing.input) !== stableJson(parsed))
+      throw new IdempotencyKeyReusedError(existing.pipeline, key, existing.id);
+    return this.get(existing.id);
   }
 
   /** @inheritdoc */
@@ -121,7 +130,8 @@ export class LocalJobManager implements JobManager {
       throw new JobStateError(id, job.status, 'resume');
     const definition = this.registry.get(job.pipeline);
     const { error: _error, output: _output, finishedAt: _finished, ...rest } = job;
-    const queued: Job = { ...rest, status: 'queued', progress: NO_PROGRESS };
+    // Progress is kept: the resumed run continues from the committed rows.
+    const queued: Job = { ...rest, status: 'queued' };
     await this.store.update(queued);
     this.start(definition, queued);
     return this.get(id);
@@ -150,7 +160,16 @@ export class LocalJobManager implements JobManager {
     let lastWrite = 0;
     const writeEvery = this.options.progressWriteMs ?? 500;
     entry.done = (async () => {
-      await set({ ...entry.job, status: 'running', startedAt: new Date() }, true);
+      const first = entry.job;
+      await set(
+        {
+          ...first,
+          status: 'running',
+          startedAt: first.startedAt ?? new Date(),
+          attempts: first.attempts + 1,
+        },
+        true,
+      );
       try {
         const output = await runPipeline(pipeline, queued.input, {
           session: this.options.session,

@@ -13,6 +13,11 @@ export interface OpenJobManagerOptions {
   readonly redisUrl?: string;
   /** BullMQ queue of pipeline jobs (Redis backend only). */
   readonly queueName?: string;
+  /**
+   * Operator messages of the Redis backend (Redis unreachable/back, jobs waiting with no worker).
+   * Default: printed on stderr.
+   */
+  readonly log?: (line: string) => void;
 }
 
 /**
@@ -33,6 +38,8 @@ export async function openJobManager(
       dataDir: options.session.dataDir,
       redisUrl,
       ...(options.queueName ? { queueName: options.queueName } : {}),
+      ...(process.env.CHAINQL_QUEUE ? { partitionQueue: process.env.CHAINQL_QUEUE } : {}),
+      log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
     });
   }
   const { LocalJobManager } = await import('./local-job-manager.ts');

@@ -60,3 +60,38 @@ export class JobStateError extends ChainqlError {
     super('JOB_STATE', `Cannot ${operation} job '${jobId}': it is ${status}.`);
   }
 }
+
+/**
+ * A launch reused an idempotency key with another input than the job the key already names. (The same
+ * key with the same input returns that job.)
+ */
+export class IdempotencyKeyReusedError extends ChainqlError {
+  static override readonly exposed = true;
+  constructor(
+    readonly pipeline: string,
+    readonly key: string,
+    /** Id of the job the key belongs to. */
+    readonly jobId: string,
+  ) {
+    super(
+      'IDEMPOTENCY_KEY_REUSED',
+      `Idempotency key '${key}' of pipeline '${pipeline}' already names job '${jobId}', launched with a ` +
+        'different input. Use a new key for a different input (or the same input to get that job back).',
+    );
+  }
+}
+
+/** The job backend (Redis) cannot be reached, so the job operation did not happen. */
+export class JobBackendUnavailableError extends ChainqlError {
+  static override readonly exposed = true;
+  constructor(
+    /** The Redis URL (without password). */
+    readonly url: string,
+  ) {
+    super(
+      'REDIS_UNAVAILABLE',
+      `Redis at ${url} is unreachable, so nothing was launched or read. Start Redis or fix CHAINQL_REDIS_URL; ` +
+        'chainql keeps retrying the connection and answers again as soon as Redis is back.',
+    );
+  }
+}

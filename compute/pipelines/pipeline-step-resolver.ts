@@ -3,6 +3,7 @@ import type { PipelineStepResolver } from '../runners/bullmq-step-source.ts';
 import { StepCodeMismatchError } from '../runners/runner-errors.ts';
 import { stepName, UdfLoadError, udfCodeHash } from '../udf/index.ts';
 import type { PipelineRegistry } from './pipeline-config.ts';
+import { pipelineChain } from './run-pipeline.ts';
 
 /**
  * How a worker finds a pipeline job's UDF step: it calls the pipeline's `run(input, ctx)` from the config
@@ -22,7 +23,7 @@ export function pipelineStepResolver(pipelines: PipelineRegistry): PipelineStepR
       );
     }
     const pipeline = pipelines.get(source.pipeline);
-    const chain = await pipeline.run(source.input, {
+    const chain = await pipelineChain(pipeline, source.input, {
       session,
       jobId: source.jobId ?? '',
       signal: new AbortController().signal,

@@ -12,6 +12,8 @@ import { jobError, runPipeline } from './run-pipeline.ts';
 export interface PipelineWorkerOptions extends StallSettings {
   readonly pipelines: PipelineRegistry;
   readonly redisUrl?: string;
+  /** A connection to share (`openRedis`; the caller closes it). Default: one opened from `redisUrl`. */
+  readonly connection?: Redis;
   /** Queue of pipeline jobs. Default `chainql-pipelines`. */
   readonly queueName?: string;
   /** Queue the pipelines' UDF partitions go to. Default `chainql-partitions`. */
@@ -37,7 +39,7 @@ export interface PipelineWorker {
  * job is picked up by another worker, which continues from the checkpoints.
  */
 export function startPipelineWorker(options: PipelineWorkerOptions): PipelineWorker {
-  const redis: Redis = openRedis(redisUrlFrom(options.redisUrl));
+  const redis: Redis = options.connection ?? openRedis(redisUrlFrom(options.redisUrl));
   const queueName = options.queueName ?? DEFAULT_PIPELINE_QUEUE;
   const sessions = new Map<string, Promise<Session>>();
   const sessionFor = (dataDir: string) => {
@@ -66,6 +68,12 @@ export function startPipelineWorker(options: PipelineWorkerOptions): PipelineWor
         );
       }, 200);
       try {
+        // BullMQ's processedOn moves on every restart; the job keeps its first start and counts starts.
+        await job.updateData({
+          ...job.data,
+          firstStartedAt: job.data.firstStartedAt ?? Date.now(),
+          attempts: (job.data.attempts ?? 0) + 1,
+        });
         const pipeline = options.pipelines.get(job.data.pipeline);
         let last = 0;
         return await runPipeline(pipeline, job.data.input, {
@@ -98,7 +106,7 @@ export function startPipelineWorker(options: PipelineWorkerOptions): PipelineWor
     async close(force = false) {
       await worker.close(force);
       for (const pending of sessions.values()) await (await pending.catch(() => undefined))?.close();
-      await redis.quit().catch(() => undefined);
+      if (!options.connection) await redis.quit().catch(() => undefined);
     },
   };
 }

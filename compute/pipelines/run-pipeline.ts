@@ -1,10 +1,11 @@
+import type { Chain } from '../chain/chain.ts';
 import { withDelta } from '../delta/delta-chain.ts';
 import type { DatasetVersion } from '../registry/dataset-registry.ts';
 import type { StepRunner } from '../runners/step-runner.ts';
 import type { Session } from '../session.ts';
 import type { ProgressEvent } from '../udf/index.ts';
 import type { JobError, JobOutput, JobProgress } from './job.ts';
-import { outputName, type Pipeline } from './pipeline.ts';
+import { outputName, type Pipeline, type PipelineContext } from './pipeline.ts';
 
 /** How a job runs its pipeline. */
 export interface PipelineRunOptions {
@@ -28,18 +29,8 @@ export async function runPipeline(
   options: PipelineRunOptions,
 ): Promise<JobOutput> {
   const { session, jobId, signal } = options;
-  const built = await pipeline.run(input, { session, jobId, signal });
-  const chain = pipeline.delta ? withDelta(built, pipeline.delta === true ? {} : pipeline.delta) : built;
-  const onProgress = (event: ProgressEvent) => {
-    if (event.type === 'started') options.onProgress({ done: 0, total: event.total ?? 0, rate: 0 });
-    if (event.type === 'batchCommitted') {
-      options.onProgress({
-        done: event.done,
-        total: event.total ?? 0,
-        rate: Math.round(event.rate * 10) / 10,
-      });
-    }
-  };
+  const chain = await pipelineChain(pipeline, input, { session, jobId, signal });
+  const onProgress = jobProgress(options.onProgress);
   const version: DatasetVersion = await chain
     .session(session)
     .settings({
@@ -51,6 +42,49 @@ export async function runPipeline(
     })
     .save(outputName(pipeline, input), pipeline.save ?? {});
   return { dataset: version.name, version: version.version };
+}
+
+/**
+ * The chain a pipeline runs for an input: its `run(input, ctx)`, read incrementally when the pipeline is
+ * declared `delta`. Workers rebuild a job's chain with this same function, so both see the same steps.
+ */
+export async function pipelineChain(
+  pipeline: Pipeline,
+  input: unknown,
+  context: PipelineContext,
+): Promise<Chain> {
+  const built = await pipeline.run(input, context);
+  return pipeline.delta ? withDelta(built, pipeline.delta === true ? {} : pipeline.delta) : built;
+}
+
+/**
+ * Turns the UDF steps' events into job progress that never goes back: `done` sums the rows committed in
+ * every step started so far, counting rows committed by earlier runs of the job (the `committed` of a
+ * step's `started` event), so a restarted job continues from where it was; `total` grows as steps start.
+ */
+export function jobProgress(report: (progress: JobProgress) => void): (event: ProgressEvent) => void {
+  let finished = { done: 0, total: 0 };
+  let step = { committed: 0, done: 0, total: 0 };
+  let rate = 0;
+  const emit = () =>
+    report({
+      done: finished.done + step.committed + step.done,
+      total: finished.total + step.total,
+      rate: Math.round(rate * 10) / 10,
+    });
+  return (event) => {
+    if (event.type === 'started') {
+      finished = { done: finished.done + step.committed + step.done, total: finished.total + step.total };
+      const committed = event.committed ?? 0;
+      step = { committed, done: 0, total: committed + (event.total ?? 0) };
+      rate = 0;
+      emit();
+    } else if (event.type === 'batchCommitted') {
+      step = { ...step, done: Math.max(step.done, event.done) };
+      rate = event.rate;
+      emit();
+    }
+  };
 }
 
 /** The error a job shows: the coded error's code and message, or INTERNAL. */

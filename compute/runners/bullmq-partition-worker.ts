@@ -15,6 +15,8 @@ import { openRedis, redisUrlFrom } from './redis-connection.ts';
 export interface WorkerOptions extends StallSettings {
   /** Data directory used for jobs that do not name one (jobs carry the coordinator's). Default: the session default. */
   readonly dataDir?: string;
+  /** A connection to share (`openRedis`; the caller closes it). Default: one opened from `redisUrl`. */
+  readonly connection?: Redis;
   /** Redis URL. Default `CHAINQL_REDIS_URL`, else redis://127.0.0.1:6379. */
   readonly redisUrl?: string;
   /** Partitions processed at once by this process. Default 1 (rows in flight come from the chain's `concurrency`). */
@@ -63,7 +65,7 @@ export function startWorker(options: WorkerOptions = {}): ChainqlWorker {
   const concurrency = checkWorkerConcurrency(options.concurrency ?? 1);
   const stall = resolveStallSettings(options);
   const queueName = options.queueName ?? DEFAULT_QUEUE;
-  const redis: Redis = openRedis(redisUrlFrom(options.redisUrl));
+  const redis: Redis = options.connection ?? openRedis(redisUrlFrom(options.redisUrl));
   const processor = new PartitionProcessor(redis, options.dataDir, options.resolvePipelineStep);
   const worker = new Worker(
     queueName,
@@ -103,7 +105,7 @@ export function startWorker(options: WorkerOptions = {}): ChainqlWorker {
     async close(force = false) {
       await worker.close(force);
       await processor.close();
-      await redis.quit().catch(() => undefined);
+      if (!options.connection) await redis.quit().catch(() => undefined);
     },
   };
 }

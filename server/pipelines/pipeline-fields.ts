@@ -12,7 +12,13 @@ import {
   GraphQLSchema,
   GraphQLString,
 } from 'graphql';
-import type { Job, JobManager, JobStatus, PipelineRegistry } from '../../compute/pipelines/index.ts';
+import type {
+  Job,
+  JobManager,
+  JobQueueState,
+  JobStatus,
+  PipelineRegistry,
+} from '../../compute/pipelines/index.ts';
 import { DateTimeScalar, JsonScalar, schemaScalar } from '../graphql/scalars.ts';
 import { isExposedError } from '../plugins/use-error-codes.ts';
 import { pipelineInputType } from './pipeline-input-types.ts';
@@ -62,6 +68,20 @@ function jobTypes(dateTime: GraphQLScalarType, json: GraphQLScalarType) {
       version: { type: new GraphQLNonNull(GraphQLString) },
     },
   });
+  const queue = new GraphQLObjectType({
+    name: 'job_queue',
+    description:
+      'Who can run a job waiting or running on BullMQ workers. live_workers 0 means no `chainql worker` is ' +
+      'connected: start one with the same config module and Redis URL.',
+    fields: {
+      live_workers: { type: new GraphQLNonNull(GraphQLInt), resolve: (q: JobQueueState) => q.liveWorkers },
+      waiting_jobs: { type: new GraphQLNonNull(GraphQLInt), resolve: (q: JobQueueState) => q.waitingJobs },
+      waiting_partitions: {
+        type: new GraphQLNonNull(GraphQLInt),
+        resolve: (q: JobQueueState) => q.waitingPartitions,
+      },
+    },
+  });
   const date = (pick: (job: Job) => Date | undefined) => ({
     type: dateTime,
     resolve: (job: Job) => pick(job)?.toISOString() ?? null,
@@ -81,6 +101,14 @@ function jobTypes(dateTime: GraphQLScalarType, json: GraphQLScalarType) {
       createdAt: { ...date((j) => j.createdAt), type: new GraphQLNonNull(dateTime) },
       startedAt: date((j) => j.startedAt),
       finishedAt: date((j) => j.finishedAt),
+      attempts: {
+        type: new GraphQLNonNull(GraphQLInt),
+        description: 'Times the job was started (more than 1 after a restart of its worker or a resume).',
+      },
+      queue: {
+        type: queue,
+        description: 'For a queued or running job on BullMQ workers: live workers and waiting work.',
+      },
     },
   });
   return { job, status };

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { readDataset, type Session } from '../../../compute/index.ts';
 import {
+  IdempotencyKeyReusedError,
   type Job,
   type JobManager,
   JobStateError,
@@ -56,7 +57,7 @@ export function jobManagerSuite(ctx: SuiteContext): void {
     expect(rows[11]).toMatchObject({ n: 12, sq: 144 });
   });
 
-  it('the same idempotency key returns the same job; another key starts another', async () => {
+  it('the same idempotency key with the same input returns the same job; with another input it is an error naming the key', async () => {
     const manager = ctx.manager();
     const a = await manager.launch('squares', { count: 10, output: 'sq_idem' }, { idempotencyKey: 'k-1' });
     const b = await manager.launch('squares', { count: 10, output: 'sq_idem' }, { idempotencyKey: 'k-1' });
@@ -66,7 +67,17 @@ export function jobManagerSuite(ctx: SuiteContext): void {
     expect(c.id).not.toBe(a.id);
     await until(manager, a.id, (j) => j.status === 'succeeded');
     await until(manager, c.id, (j) => j.status === 'succeeded');
-    expect((await manager.launch('squares', { count: 10 }, { idempotencyKey: 'k-1' })).id).toBe(a.id);
+    expect(
+      (await manager.launch('squares', { output: 'sq_idem', count: 10 }, { idempotencyKey: 'k-1' })).id,
+    ).toBe(a.id);
+    // `output` defaults to 'squares': another input than the key's job.
+    const reused = await manager
+      .launch('squares', { count: 10 }, { idempotencyKey: 'k-1' })
+      .catch((e: unknown) => e);
+    expect(reused).toBeInstanceOf(IdempotencyKeyReusedError);
+    expect((reused as IdempotencyKeyReusedError).code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect((reused as Error).message).toContain("'k-1'");
+    expect((reused as Error).message).toContain(a.id);
   });
 
   it('bad input is rejected with BAD_USER_INPUT naming the field, and creates no job', async () => {
@@ -95,10 +106,14 @@ export function jobManagerSuite(ctx: SuiteContext): void {
 
     const resumed = await manager.resume(job.id);
     expect(resumed.id).toBe(job.id);
+    // Progress does not go back on resume: it continues from the committed rows.
+    expect(resumed.progress.done).toBeGreaterThanOrEqual(settled.progress.done);
     const done = await until(manager, job.id, (j) => j.status === 'succeeded');
     expect(done.output).toEqual({ dataset: 'sq_cancel', version: '1.0.0' });
-    // The resumed run only had the rows the cancelled one had not committed.
-    expect(done.progress.total).toBeLessThan(20_000);
+    expect(done.progress).toMatchObject({ done: 20_000, total: 20_000 });
+    // Started twice; startedAt is the first start.
+    expect(done.attempts).toBe(2);
+    expect(done.startedAt).toEqual(settled.startedAt);
     expect(await readDataset('sq_cancel', { session: ctx.session() }).count()).toBe(20_000);
     await expect(manager.resume(job.id)).rejects.toBeInstanceOf(JobStateError);
   });
