@@ -49,7 +49,10 @@ export function registerWorkerCommand(program: Command): void {
       '--config <path>',
       'pipeline config module (default: $CHAINQL_CONFIG or ./chainql.config.ts, when present)',
     )
-    .option('--pipeline-queue <name>', 'queue of pipeline jobs (default: chainql-pipelines)')
+    .option(
+      '--pipeline-queue <name>',
+      'queue of pipeline jobs (default: $CHAINQL_PIPELINE_QUEUE or chainql-pipelines)',
+    )
     .option('--partition-size <rows>', 'rows per partition of the pipelines this worker runs (default 5000)')
     .option('--verbose', 'print one line per finished partition')
     .action(async (options: WorkerCommandOptions) => {
@@ -89,7 +92,9 @@ export function registerWorkerCommand(program: Command): void {
           pipelines,
           connection: redis,
           ...(options.redis ? { redisUrl: options.redis } : {}),
-          ...(options.pipelineQueue ? { queueName: options.pipelineQueue } : {}),
+          ...((options.pipelineQueue ?? process.env.CHAINQL_PIPELINE_QUEUE)
+            ? { queueName: options.pipelineQueue ?? process.env.CHAINQL_PIPELINE_QUEUE }
+            : {}),
           partitionQueue: worker.queueName,
           ...(options.partitionSize ? { partitionSize: Number(options.partitionSize) } : {}),
           ...(options.lockDuration ? { lockDuration: Number(options.lockDuration) } : {}),
@@ -101,7 +106,9 @@ export function registerWorkerCommand(program: Command): void {
       const names = pipelines.list().map((p) => p.name);
       const queues = [`partitions '${worker.queueName}'`];
       if (pipelineWorker)
-        queues.push(`pipelines '${options.pipelineQueue ?? DEFAULT_PIPELINE_QUEUE}' (${names.join(', ')})`);
+        queues.push(
+          `pipelines '${options.pipelineQueue ?? process.env.CHAINQL_PIPELINE_QUEUE ?? DEFAULT_PIPELINE_QUEUE}' (${names.join(', ')})`,
+        );
       process.stdout.write(
         `chainql worker ready: connected to Redis at ${shownRedisUrl(redisUrl)}, serving ${queues.join(' and ')}, pid ${process.pid}\n`,
       );

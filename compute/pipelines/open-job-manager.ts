@@ -11,7 +11,7 @@ export interface OpenJobManagerOptions {
   readonly configPath?: string;
   /** Redis URL; default `CHAINQL_REDIS_URL`. Without one, jobs run in-process. */
   readonly redisUrl?: string;
-  /** BullMQ queue of pipeline jobs (Redis backend only). */
+  /** BullMQ queue of pipeline jobs (Redis backend only). Default `CHAINQL_PIPELINE_QUEUE`, else `chainql-pipelines`. */
   readonly queueName?: string;
   /**
    * Operator messages of the Redis backend (Redis unreachable/back, jobs waiting with no worker).
@@ -37,7 +37,9 @@ export async function openJobManager(
       pipelines,
       dataDir: options.session.dataDir,
       redisUrl,
-      ...(options.queueName ? { queueName: options.queueName } : {}),
+      ...((options.queueName ?? process.env.CHAINQL_PIPELINE_QUEUE)
+        ? { queueName: options.queueName ?? process.env.CHAINQL_PIPELINE_QUEUE }
+        : {}),
       ...(process.env.CHAINQL_QUEUE ? { partitionQueue: process.env.CHAINQL_QUEUE } : {}),
       log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
     });

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { type Job as BullJob, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { openBullmqRunner } from '../runners/bullmq-runner.ts';
@@ -71,7 +72,7 @@ export function startPipelineWorker(options: PipelineWorkerOptions): PipelineWor
         // BullMQ's processedOn moves on every restart; the job keeps its first start and counts starts.
         await job.updateData({
           ...job.data,
-          firstStartedAt: job.data.firstStartedAt ?? Date.now(),
+          firstStartedAt: job.data.firstStartedAt ?? job.processedOn ?? Date.now(),
           attempts: (job.data.attempts ?? 0) + 1,
         });
         const pipeline = options.pipelines.get(job.data.pipeline);
@@ -96,7 +97,13 @@ export function startPipelineWorker(options: PipelineWorkerOptions): PipelineWor
         clearInterval(poll);
       }
     },
-    { connection: redis, concurrency: options.concurrency ?? 2, ...resolveStallSettings(options) },
+    {
+      connection: redis,
+      concurrency: options.concurrency ?? 2,
+      ...resolveStallSettings(options),
+      // Shown as the job's `processedBy` in Redis: which process holds (coordinates) a job.
+      name: `${hostname()}:${process.pid}`,
+    },
   );
   worker.on('error', () => undefined);
   return {
