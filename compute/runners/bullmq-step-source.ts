@@ -91,7 +91,14 @@ export async function moduleReference(step: UdfStep): Promise<ModuleStepSource> 
   }
   let exportName = origin.exportName;
   if (exportName === undefined) {
-    const loaded = (await import(origin.moduleUrl)) as Record<string, unknown>;
+    const loaded = await evaluatedModule(origin.moduleUrl);
+    if (!loaded) {
+      throw new UdfLoadError(
+        `UDF step '${name}' is defined in ${origin.location ?? origin.moduleUrl}, a module that is still running ` +
+          '(the script itself, e.g. `chainql run script.ts`): BullMQ workers (CHAINQL_REDIS_URL is set) cannot ' +
+          `import a script without running it again. Nothing was enqueued. ${HOW_TO_FIX}`,
+      );
+    }
     exportName = Object.entries(loaded).find(([, value]) => isUdfStep(value) && value.fn === step.fn)?.[0];
   }
   if (exportName === undefined) {
@@ -106,6 +113,26 @@ export async function moduleReference(step: UdfStep): Promise<ModuleStepSource> 
     exportName,
     moduleHash: await moduleHash(origin.moduleUrl),
   };
+}
+
+/** How long an import of an already-loaded module may take before it counts as still evaluating. */
+const EVALUATED_WITHIN_MS = 500;
+
+/**
+ * The module's exports when it has finished evaluating, else undefined. The module that defined a step is
+ * already in Node's module map, so its import settles at once — unless it is still evaluating (a script
+ * awaiting this very chain at top level), where awaiting the import would never end.
+ */
+async function evaluatedModule(moduleUrl: string): Promise<Record<string, unknown> | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const pending = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), EVALUATED_WITHIN_MS);
+  });
+  try {
+    return await Promise.race([import(moduleUrl) as Promise<Record<string, unknown>>, pending]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

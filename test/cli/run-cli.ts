@@ -96,6 +96,8 @@ export interface CliServer {
   readonly url: string;
   /** Everything printed to stdout so far. */
   stdout(): string;
+  /** Everything printed to stderr so far. */
+  stderr(): string;
   /** Sends SIGTERM and waits for the exit (SIGKILL after 30 s); resolves to how it ended. */
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -130,6 +132,7 @@ export async function startCliServer(
   return {
     url,
     stdout: () => stdout,
+    stderr: () => stderr,
     async stop() {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);

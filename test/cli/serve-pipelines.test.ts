@@ -2,10 +2,22 @@
  * `chainql serve --config`: pipelines from a user's config module become mutations; a launched job is
  * followed over SSE (`job_updates`) until it ends, and its output dataset is queryable without a restart.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeScriptProject, startCliServer } from './run-cli.ts';
+import { z } from 'zod';
+import { readRecords } from '../../compute/index.ts';
+import { openSession } from '../../compute/session.ts';
+import {
+  REDIS_URL,
+  redisAvailable,
+  removeQueue,
+  spawnWorker,
+  uniqueQueue,
+} from '../compute/runners/redis-test-helpers.ts';
+import { makeScriptProject, REPO_ROOT, startCliServer } from './run-cli.ts';
+
+const hasRedis = await redisAvailable();
 
 const CONFIG = `import { z } from 'zod';
 import { definePipeline, readRecords } from 'chainql';
@@ -22,6 +34,24 @@ export const enrich = definePipeline({
 
 export default { pipelines: [enrich] };
 `;
+
+/** The config block of the README's "Pipelines" section (```ts starting with `// chainql.config.ts`), as written. */
+function readmePipelineConfig(): string {
+  const whole = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  const readme = whole.slice(whole.indexOf('\n## Pipelines'));
+  const block = /```ts\n(\/\/ chainql\.config\.ts\n[\s\S]*?)```/.exec(readme)?.[1];
+  if (!block) throw new Error('README.md has no ```ts block starting with "// chainql.config.ts"');
+  return block;
+}
+
+/** Every SSE `data:` payload of a finished `job_updates` stream. */
+async function jobUpdates(response: Response): Promise<Record<string, unknown>[]> {
+  return (await response.text())
+    .split('\n')
+    .filter((line) => line.startsWith('data: ') && line.length > 6)
+    .map((line) => JSON.parse(line.slice(6)) as { data?: { job_updates: Record<string, unknown> } })
+    .flatMap((event) => (event.data ? [event.data.job_updates] : []));
+}
 
 async function post(url: string, query: string, accept = 'application/json'): Promise<Response> {
   return fetch(url, {
@@ -83,4 +113,80 @@ describe('chainql serve with pipelines', () => {
       project.remove();
     }
   }, 120_000);
+});
+
+describe.skipIf(!hasRedis)("the README's pipeline example with Redis and two workers", () => {
+  it('runs unchanged: the input-capturing UDF runs on both `chainql worker` processes', async () => {
+    const project = makeScriptProject('chainql-readme-pipeline-');
+    const config = join(project.dir, 'chainql.config.ts');
+    writeFileSync(config, readmePipelineConfig());
+    const dataDir = join(project.dir, 'data');
+    const detections = Array.from({ length: 3000 }, (_, i) => ({
+      det: { confidence: (i % 10) / 10, box: { w: (i % 13) + 1, h: (i % 17) + 1 } },
+    }));
+    const session = await openSession({ dataDir });
+    await readRecords(
+      detections,
+      z.object({ det: z.object({ confidence: z.number(), box: z.object({ w: z.int(), h: z.int() }) }) }),
+      { session },
+    ).save('detections');
+    await session.close();
+    const partitions = uniqueQueue('chainql-test-part');
+    const pipelines = uniqueQueue('chainql-test-pipe');
+    const env = {
+      CHAINQL_REDIS_URL: REDIS_URL,
+      CHAINQL_QUEUE: partitions,
+      CHAINQL_PIPELINE_QUEUE: pipelines,
+    };
+    const workers = await Promise.all(
+      [0, 1].map(() => spawnWorker(['--config', config, '--partition-size', '300', '--verbose'], env)),
+    );
+    const server = await startCliServer(['serve', '--port', '0', '--data', dataDir, '--config', config], {
+      cwd: project.dir,
+      env,
+    });
+    try {
+      const launched = (await (
+        await post(server.url, 'mutation { enrich(input: { minConfidence: 0.5, minArea: 60 }) { id } }')
+      ).json()) as { data: { enrich: { id: string } } };
+      const updates = await jobUpdates(
+        await post(
+          server.url,
+          `subscription { job_updates(id: "${launched.data.enrich.id}") { status attempts error { code message } output { dataset } } }`,
+          'text/event-stream',
+        ),
+      );
+      expect(updates.at(-1)).toMatchObject({
+        status: 'succeeded',
+        output: { dataset: 'enriched_detections' },
+      });
+
+      const rows = (await (
+        await post(
+          server.url,
+          '{ enriched_detections(limit: 10000) { det { confidence box { w h } } area large } }',
+        )
+      ).json()) as {
+        data: {
+          enriched_detections: { det: { box: { w: number; h: number } }; area: number; large: boolean }[];
+        };
+      };
+      const expected = detections.filter((d) => d.det.confidence >= 0.5);
+      const got = rows.data.enriched_detections;
+      expect(got).toHaveLength(expected.length);
+      for (const row of got) {
+        expect(row.area).toBe(row.det.box.w * row.det.box.h);
+        expect(row.large).toBe(row.area >= 60);
+      }
+      expect(got.some((r) => r.large) && got.some((r) => !r.large)).toBe(true);
+      // The partitions ran on both worker processes.
+      for (const worker of workers) expect(worker.output()).toMatch(/partition \d+\.\.\d+ completed/);
+    } finally {
+      await server.stop();
+      await Promise.all(workers.map((w) => w.stop()));
+      await removeQueue(partitions);
+      await removeQueue(pipelines);
+      project.remove();
+    }
+  }, 180_000);
 });

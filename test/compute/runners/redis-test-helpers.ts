@@ -67,12 +67,23 @@ export interface WorkerProcess {
   stop(): Promise<void>;
 }
 
-/** Spawns `node cli/bin.js worker …` and resolves once it prints that it is ready. */
+/** Options of {@link spawnWorker}. */
+export interface SpawnWorkerOptions {
+  /** Redis URL passed as --redis. Default {@link REDIS_URL}. */
+  readonly redisUrl?: string;
+  /** Output that means the worker is up. Default: its ready line. */
+  readonly until?: RegExp;
+}
+
+/** Spawns `node cli/bin.js worker …` and resolves once it prints that it is ready (or `options.until`). */
 export async function spawnWorker(
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
+  options: SpawnWorkerOptions = {},
 ): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['cli/bin.js', 'worker', '--redis', REDIS_URL, ...args], {
+  const until = options.until ?? /chainql worker ready/;
+  const redisUrl = options.redisUrl ?? REDIS_URL;
+  const child = spawn(process.execPath, ['cli/bin.js', 'worker', '--redis', redisUrl, ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -84,12 +95,13 @@ export async function spawnWorker(
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`worker did not start within 30 s:\n${text}`)), 30_000);
     const check = () => {
-      if (text.includes('chainql worker ready')) {
+      if (until.test(text)) {
         clearTimeout(timer);
         resolve();
       }
     };
     child.stdout?.on('data', check);
+    child.stderr?.on('data', check);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`worker exited with ${code} before it was ready:\n${text}`));
