@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { fromZod } from '../../schema/record/index.ts';
+import { stableJson } from '../../schema/stable-json.ts';
 import { describeChain } from '../chain/describe-chain.ts';
 import type { ChainPlan } from '../chain/plan.ts';
-import { stableJson } from '../chain/stable-json.ts';
 import { nextHash } from '../chain/step-hash.ts';
 import type { Session } from '../session.ts';
 import type { DeltaSource, ResolvedDelta } from './delta-options.ts';

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Job as BullJob, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { stableJson } from '../chain/stable-json.ts';
+import { stableJson } from '../../schema/stable-json.ts';
 import { DEFAULT_QUEUE } from '../runners/bullmq-worker-options.ts';
 import { openRedis, redisUrlFrom, shownRedisUrl, waitForRedis } from '../runners/redis-connection.ts';
 import { DEFAULT_PIPELINE_QUEUE, jobCancelKey, type PipelineJobData, toJob } from './bullmq-job-state.ts';

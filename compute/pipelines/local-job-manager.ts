@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { stableJson } from '../chain/stable-json.ts';
+import { stableJson } from '../../schema/stable-json.ts';
 import type { StepRunner } from '../runners/step-runner.ts';
 import type { Session } from '../session.ts';
 import type { Job, JobListOptions, JobManager, JobProgress, LaunchOptions } from './job.ts';

@@ -3,10 +3,10 @@ import { StorageContext, type StorageContextOptions } from '../../clients/storag
 import type { DatasetSchema } from '../../schema/record/field-type.ts';
 import type { FileKind, FileRecord } from '../../schema/record/file-schema.ts';
 import { createRowDecoder, flattenSchema } from '../../schema/record/index.ts';
+import { stableJson } from '../../schema/stable-json.ts';
 import type { Relation } from '../chain/relation.ts';
 import type { ChainSource } from '../chain/sources/chain-source.ts';
 import { scanTable } from '../chain/sources/scan.ts';
-import { stableJson } from '../chain/stable-json.ts';
 import { temporaryTableName, writeRows } from '../chain/table-writer.ts';
 import { DeltaError } from '../delta/delta-errors.ts';
 import type { DeltaOptions, DeltaSource } from '../delta/delta-options.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { stableJson } from '../chain/stable-json.ts';
+import { stableJson } from '../../schema/stable-json.ts';
 import type { UdfStep } from './udf-step.ts';
 
 /**
