@@ -42,7 +42,7 @@ export interface ToDatabaseOptions {
    * the write's transaction, so a failed write leaves no table behind. Default false.
    */
   readonly createTable?: boolean;
-  /** Rows handed to the database per batch (each batch is several multi-row INSERTs). Default 5,000. */
+  /** Rows handed to the database per batch (one COPY chunk on PostgreSQL, multi-row INSERTs on SQLite). Default 5,000. */
   readonly batchSize?: number;
 }
 
@@ -50,7 +50,9 @@ export interface ToDatabaseOptions {
  * Writes the chain's rows into a database table in one transaction — all rows or none — and returns
  * the number of rows written (inserted or updated; rows skipped by `'ignore'` are not counted).
  * UDF steps run (and checkpoint) before the transaction opens; rows are then streamed from the
- * warehouse in chain order and written in multi-row INSERTs with bound values.
+ * warehouse in chain order, one batch ahead of the writer: PostgreSQL takes them through one
+ * `COPY … FROM STDIN` (staged in a temporary table for `'ignore'`/`'update'`), SQLite through multi-row
+ * INSERTs with bound values.
  * @throws InvalidArgumentError / InvalidIdentifierError for bad options or names (before anything runs),
  *   `DatabaseError` subclasses for database failures (the transaction is rolled back).
  */

@@ -5,8 +5,8 @@
  *   vs a hand-written pg-cursor loop doing the same job (fetch 10k rows per round trip, insert them into
  *   a SQLite table with batched multi-row INSERTs), and vs a pg-cursor loop that only fetches (the
  *   ceiling of reading; rows discarded).
- * - write: rows/s of `readDataset(ds).toDatabase(table, url)` (rows streamed from the warehouse, multi-row
- *   INSERTs in one transaction) vs a hand-written batched multi-row INSERT loop over rows already in
+ * - write: rows/s of `readDataset(ds).toDatabase(table, url)` (rows streamed from the warehouse into one
+ *   COPY FROM STDIN in one transaction) vs a hand-written batched multi-row INSERT loop over rows already in
  *   memory (500 rows per statement, one transaction), and PostgreSQL `COPY … FROM STDIN` (pg-copy-streams)
  *   as the ceiling.
  * - memory: peak RSS (`maxRSS`) after a 100k-row and after a 1M-row `readDatabase` (goal: flat).

@@ -73,7 +73,8 @@ interface Lease {
 
 /**
  * PostgreSQL through `pg`: reads with a server-side cursor (pg-cursor: one portal, `batchSize` rows per
- * round trip), writes with multi-row parameterised INSERTs inside one transaction.
+ * round trip, one batch fetched ahead), writes through one COPY FROM STDIN inside one transaction
+ * (multi-row parameterised INSERTs when the client has no JS connection, e.g. pg-native).
  */
 export class PostgresDriver implements DatabaseDriver {
   readonly kind = 'postgres' as const;
@@ -362,7 +363,7 @@ function encode(value: unknown, encoder: ValueEncoder | undefined): unknown {
   return value === null || value === undefined ? null : encoder ? encoder(value) : value;
 }
 
-/** Multi-row `INSERT … VALUES (…), (…)` statements of `rowsPerInsert` rows (array columns need this). */
+/** Multi-row `INSERT … VALUES (…), (…)` statements of `rowsPerInsert` rows (the fallback without COPY). */
 function valuesWriter(request: WriteRequest, jsonColumns: ReadonlySet<number>, run: Run): BatchWriter {
   const width = request.columns.length;
   const perStatement = rowsPerInsert(width);
