@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ResultColumnType } from '../../clients/database/index.ts';
 import type { Column } from '../../schema/record/column.ts';
 import { createRowDecoder, flattenSchema, toZod } from '../../schema/record/index.ts';
 import { compileFastCheck } from '../chain/sources/zod-fast-check.ts';
@@ -108,4 +109,38 @@ function columnLookup(bindings: readonly FieldBinding[]): (field: string) => str
     }
     return field;
   };
+}
+
+/** Leaf kinds whose values the PostgreSQL type parsers already produce exactly (no check needed). */
+const PARSED_EXACTLY = new Set(['int', 'bigint', 'float', 'string', 'boolean', 'datetime']);
+
+/**
+ * The fast path of an inferred PostgreSQL read: when every field is a scalar column whose type the
+ * driver's parsers guarantee (integers, bigint, floats, text, booleans, timestamps), rows are encoded for
+ * the warehouse straight from the result arrays — no nested object, no per-row type check (only Dates are
+ * checked, since `infinity` parses to an invalid Date). Returns the encoder (values of `columns` order, the
+ * order `createRowPipeline` uses, from index `leadingSlots`), or undefined when the general path is needed.
+ */
+export function directColumns(
+  layout: ReadLayout,
+  columns: readonly ResultColumnType[],
+): { readonly columns: Column[]; readonly dates: readonly number[] } | undefined {
+  const byPath = new Map(layout.bindings.map((binding) => [binding.path, binding]));
+  const out: Column[] = [];
+  const dates: number[] = [];
+  for (const leaf of flattenSchema(layout.schema)) {
+    const binding = byPath.get(leaf.path);
+    const type = binding === undefined ? undefined : columns[binding.index];
+    if (
+      binding === undefined ||
+      !binding.leaf ||
+      type?.kind !== 'leaf' ||
+      !PARSED_EXACTLY.has(type.type.kind)
+    ) {
+      return undefined;
+    }
+    if (type.type.kind === 'datetime') dates.push(binding.index);
+    out.push({ ...leaf, path: String(binding.index) });
+  }
+  return { columns: out, dates };
 }

@@ -5,9 +5,12 @@ import {
   type DatabaseCursor,
   describeConnection,
   openDatabase,
+  type ResultColumn,
 } from '../../clients/database/index.ts';
+import type { DialectName } from '../../schema/dialect/compiled-query.ts';
+import type { Column } from '../../schema/record/column.ts';
 import type { DatasetSchema } from '../../schema/record/field-type.ts';
-import { flattenSchema, fromZod } from '../../schema/record/index.ts';
+import { createRowEncoder, deterministicRand, flattenSchema, fromZod } from '../../schema/record/index.ts';
 import { EncodedDigest } from '../chain/encoded-digest.ts';
 import type { Relation } from '../chain/relation.ts';
 import type { ChainSource } from '../chain/sources/chain-source.ts';
@@ -19,7 +22,8 @@ import type { DeltaOptions, DeltaSource } from '../delta/delta-options.ts';
 import type { DatasetVersion } from '../registry/dataset-registry.ts';
 import { DatasetNotFoundError } from '../registry/registry-errors.ts';
 import type { Session } from '../session.ts';
-import { createDatabaseRowReader } from './database-rows.ts';
+import { DatabaseValueError } from './database-read-errors.ts';
+import { createDatabaseRowReader, directColumns } from './database-rows.ts';
 import { bindLayout, inferLayout } from './database-schema.ts';
 
 /** Dataset names of cached query results start with this (internal: hidden from the GraphQL API). */
@@ -188,16 +192,23 @@ export class DatabaseSource implements ChainSource, DeltaSource {
       table = await session.registry.reserveTableName(name);
       await createRowTable(warehouse, table, layout.schema);
       const names = ['sys__id', 'sys__rand', ...flattenSchema(layout.schema).map((column) => column.name)];
-      const encode = createRowPipeline(layout.schema, warehouse.dialect, { digest });
+      const pipeline = createRowPipeline(layout.schema, warehouse.dialect, { digest });
+      const direct =
+        driver.kind === 'postgres' && !this.options.schema
+          ? directColumns(
+              layout,
+              cursor.columns.map((column) => column.type),
+            )
+          : undefined;
+      const encode = direct
+        ? directPipeline(this.target, direct, cursor.columns, warehouse.dialect, digest)
+        : (raw: readonly unknown[], index: number) => pipeline(read(raw, index + 1), index);
       // One insert per fetched batch (an array: no per-row async step); the next batch is already being
       // fetched by the cursor meanwhile.
       let count = 0;
       for (let batch = first; batch.length > 0; batch = await cursor.next()) {
         const encoded = new Array<unknown[]>(batch.length);
-        for (let i = 0; i < batch.length; i++) {
-          encoded[i] = encode(read(batch[i]!, count + 1), count);
-          count++;
-        }
+        for (let i = 0; i < batch.length; i++) encoded[i] = encode(batch[i]!, count++);
         await warehouse.insert(table, names, encoded);
       }
       return { table, schema: layout.schema, rows: count, contentHash: digest.digest() };
@@ -218,4 +229,40 @@ async function latest(session: Session, name: string): Promise<DatasetVersion | 
     if (error instanceof DatasetNotFoundError) return undefined;
     throw error;
   }
+}
+
+/**
+ * Encodes result arrays straight into warehouse rows (system values first, like `createRowPipeline`),
+ * for layouts `directColumns` accepted; feeds the content digest the same way.
+ */
+function directPipeline(
+  target: string,
+  direct: { readonly columns: Column[]; readonly dates: readonly number[] },
+  columns: readonly ResultColumn[],
+  dialect: DialectName,
+  digest: EncodedDigest,
+): (raw: readonly unknown[], index: number) => unknown[] {
+  const encodeRow = createRowEncoder(direct.columns, dialect, { leadingSlots: 2 });
+  const dates = direct.dates;
+  return (raw, index) => {
+    for (const i of dates) {
+      const value = raw[i];
+      if (value !== null && !(value instanceof Date && !Number.isNaN(value.getTime()))) {
+        const column = columns[i]!.name;
+        throw new DatabaseValueError(
+          target,
+          index + 1,
+          column,
+          column,
+          `expected a datetime, got ${String(value)}`,
+        );
+      }
+    }
+    const values = encodeRow(raw);
+    const id = index + 1;
+    values[0] = id;
+    values[1] = deterministicRand(id);
+    digest.add(values, 2);
+    return values;
+  };
 }
