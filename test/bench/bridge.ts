@@ -52,10 +52,20 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-async function time(fn: () => Promise<unknown>): Promise<number> {
+/** CPU time (user + system) of this process per measurement, in ms: steadier than wall time on a loaded machine. */
+const cpuTimes = new Map<string, number[]>();
+
+async function time(fn: () => Promise<unknown>, label = ''): Promise<number> {
   const start = performance.now();
+  const cpu = process.cpuUsage();
   await fn();
+  const used = process.cpuUsage(cpu);
+  if (label) cpuTimes.set(label, [...(cpuTimes.get(label) ?? []), (used.user + used.system) / 1000]);
   return performance.now() - start;
+}
+
+function cpuMedian(label: string): number {
+  return median(cpuTimes.get(label) ?? [Number.NaN]);
 }
 
 async function source(n: number): Promise<string> {
@@ -206,9 +216,9 @@ try {
 
   const times = { fetch: [] as number[], loop: [] as number[], bridge: [] as number[] };
   for (let round = 0; round < ROUNDS; round++) {
-    times.fetch.push(await time(() => cursorLoop(table, false)));
-    times.loop.push(await time(() => cursorLoop(table, true)));
-    times.bridge.push(await time(() => bridgeRead(table)));
+    times.fetch.push(await time(() => cursorLoop(table, false), 'fetch'));
+    times.loop.push(await time(() => cursorLoop(table, true), 'loop'));
+    times.bridge.push(await time(() => bridgeRead(table), 'read'));
   }
   const [fetch, loop, bridge] = [median(times.fetch), median(times.loop), median(times.bridge)];
   console.log('\n## read');
@@ -217,6 +227,9 @@ try {
   console.log(`readDatabase(...).count()                     ${rate(ROWS, bridge)}`);
   console.log(`ratio vs hand-written cursor loop + insert:   ${(loop / bridge).toFixed(2)}x (goal >= 0.8x)`);
   console.log(`ratio vs fetch-only ceiling:                  ${(fetch / bridge).toFixed(2)}x`);
+  console.log(
+    `by this process's CPU time: vs cursor loop + insert ${(cpuMedian('loop') / cpuMedian('read')).toFixed(2)}x, vs fetch only ${(cpuMedian('fetch') / cpuMedian('read')).toFixed(2)}x`,
+  );
 
   // Writes: the same rows, from memory (hand-written, COPY) or from a saved dataset (toDatabase).
   const rows = memoryRows(ROWS);
@@ -225,11 +238,11 @@ try {
   const w = { insert: [] as number[], copy: [] as number[], bridge: [] as number[] };
   for (let round = 0; round < ROUNDS; round++) {
     let t = await target('w_insert');
-    w.insert.push(await time(() => insertLoop(rows, t)));
+    w.insert.push(await time(() => insertLoop(rows, t), 'insert'));
     t = await target('w_copy');
-    w.copy.push(await time(() => copyIn(rows, t)));
+    w.copy.push(await time(() => copyIn(rows, t), 'copy'));
     t = await target('w_bridge');
-    w.bridge.push(await time(() => chain.toDatabase(`${SCHEMA}.w_bridge`, URL)));
+    w.bridge.push(await time(() => chain.toDatabase(`${SCHEMA}.w_bridge`, URL), 'write'));
   }
   const [insert, copy, written] = [median(w.insert), median(w.copy), median(w.bridge)];
   const check = await pool.query(`SELECT count(*)::int AS n FROM "${SCHEMA}".w_bridge`);
@@ -243,6 +256,9 @@ try {
   );
   console.log(
     `ratio vs COPY:                                ${(copy / written).toFixed(2)}x (stretch goal >= 0.5x)`,
+  );
+  console.log(
+    `by this process's CPU time: vs INSERT loop ${(cpuMedian('insert') / cpuMedian('write')).toFixed(2)}x, vs COPY ${(cpuMedian('copy') / cpuMedian('write')).toFixed(2)}x (the server's work is not in these)`,
   );
 
   if (MEMORY) {
