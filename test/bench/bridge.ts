@@ -9,19 +9,23 @@
  *   COPY FROM STDIN in one transaction) vs a hand-written batched multi-row INSERT loop over rows already in
  *   memory (500 rows per statement, one transaction), and PostgreSQL `COPY … FROM STDIN` (pg-copy-streams)
  *   as the ceiling.
- * - memory: peak RSS (`maxRSS`) after a 100k-row and after a 1M-row `readDatabase` (goal: flat).
+ * - memory: peak RSS of a fresh process reading 100k and 1M rows of ~1 KB through `readDatabase`
+ *   (test/compute/database/fixtures/read-large.ts; goal: flat — the same for both).
  *
  * Runs alternate (`rounds` of each) and medians are compared (wall clock: the server's work counts).
  *
- *   npx tsx test/bench/bridge.ts [rows=200000] [rounds=3] [--memory]   (needs PostgreSQL at CHAINQL_TEST_POSTGRES_URL
+ *   npx tsx test/bench/bridge.ts [rows=200000] [rounds=3] [--memory | --memory-only]   (needs PostgreSQL at CHAINQL_TEST_POSTGRES_URL
  *   or postgres://postgres@127.0.0.1:5432/test)
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { readDatabase, readDataset } from '../../compute/index.ts';
@@ -39,7 +43,12 @@ const URL = process.env.CHAINQL_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.
 const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const ROWS = Number(positional[0] ?? 200_000);
 const ROUNDS = Number(positional[1] ?? 3);
-const MEMORY = process.argv.includes('--memory');
+const MEMORY = process.argv.includes('--memory') || process.argv.includes('--memory-only');
+const MEMORY_ONLY = process.argv.includes('--memory-only');
+const READ_LARGE = fileURLToPath(
+  new globalThis.URL('../compute/database/fixtures/read-large.ts', import.meta.url),
+);
+const execFileAsync = promisify(execFile);
 const SCHEMA = `bench_${randomBytes(4).toString('hex')}`;
 const COLUMNS = 'id bigint, name text, score double precision, flag boolean, at timestamptz';
 
@@ -209,75 +218,80 @@ function rate(rows: number, ms: number): string {
 
 try {
   await pool.query(`CREATE SCHEMA "${SCHEMA}"`);
-  const table = await source(ROWS);
-  console.log(
-    `# database bridge, ${ROWS.toLocaleString('en-US')} rows x 5 columns (id, name, score, flag, at), ${ROUNDS} rounds, medians`,
-  );
+  if (!MEMORY_ONLY) {
+    const table = await source(ROWS);
+    console.log(
+      `# database bridge, ${ROWS.toLocaleString('en-US')} rows x 5 columns (id, name, score, flag, at), ${ROUNDS} rounds, medians`,
+    );
 
-  const times = { fetch: [] as number[], loop: [] as number[], bridge: [] as number[] };
-  for (let round = 0; round < ROUNDS; round++) {
-    times.fetch.push(await time(() => cursorLoop(table, false), 'fetch'));
-    times.loop.push(await time(() => cursorLoop(table, true), 'loop'));
-    times.bridge.push(await time(() => bridgeRead(table), 'read'));
+    const times = { fetch: [] as number[], loop: [] as number[], bridge: [] as number[] };
+    for (let round = 0; round < ROUNDS; round++) {
+      times.fetch.push(await time(() => cursorLoop(table, false), 'fetch'));
+      times.loop.push(await time(() => cursorLoop(table, true), 'loop'));
+      times.bridge.push(await time(() => bridgeRead(table), 'read'));
+    }
+    const [fetch, loop, bridge] = [median(times.fetch), median(times.loop), median(times.bridge)];
+    console.log('\n## read');
+    console.log(`pg-cursor loop, fetch only (ceiling)         ${rate(ROWS, fetch)}`);
+    console.log(`pg-cursor loop + SQLite batched insert        ${rate(ROWS, loop)}`);
+    console.log(`readDatabase(...).count()                     ${rate(ROWS, bridge)}`);
+    console.log(
+      `ratio vs hand-written cursor loop + insert:   ${(loop / bridge).toFixed(2)}x (goal >= 0.8x)`,
+    );
+    console.log(`ratio vs fetch-only ceiling:                  ${(fetch / bridge).toFixed(2)}x`);
+    console.log(
+      `by this process's CPU time: vs cursor loop + insert ${(cpuMedian('loop') / cpuMedian('read')).toFixed(2)}x, vs fetch only ${(cpuMedian('fetch') / cpuMedian('read')).toFixed(2)}x`,
+    );
+
+    // Writes: the same rows, from memory (hand-written, COPY) or from a saved dataset (toDatabase).
+    const rows = memoryRows(ROWS);
+    await readDatabase(readSql(table), URL, { session }).save('bench_src');
+    const chain = readDataset('bench_src', { session });
+    const w = { insert: [] as number[], copy: [] as number[], bridge: [] as number[] };
+    for (let round = 0; round < ROUNDS; round++) {
+      let t = await target('w_insert');
+      w.insert.push(await time(() => insertLoop(rows, t), 'insert'));
+      t = await target('w_copy');
+      w.copy.push(await time(() => copyIn(rows, t), 'copy'));
+      t = await target('w_bridge');
+      w.bridge.push(await time(() => chain.toDatabase(`${SCHEMA}.w_bridge`, URL), 'write'));
+    }
+    const [insert, copy, written] = [median(w.insert), median(w.copy), median(w.bridge)];
+    const check = await pool.query(`SELECT count(*)::int AS n FROM "${SCHEMA}".w_bridge`);
+    if (check.rows[0].n !== ROWS)
+      throw new Error(`toDatabase wrote ${check.rows[0].n} rows, expected ${ROWS}`);
+    console.log('\n## write');
+    console.log(`COPY FROM STDIN (ceiling)                     ${rate(ROWS, copy)}`);
+    console.log(`hand-written batched multi-row INSERT loop    ${rate(ROWS, insert)}`);
+    console.log(`readDataset(...).toDatabase(...)              ${rate(ROWS, written)}`);
+    console.log(
+      `ratio vs hand-written INSERT loop:            ${(insert / written).toFixed(2)}x (goal >= 0.8x)`,
+    );
+    console.log(
+      `ratio vs COPY:                                ${(copy / written).toFixed(2)}x (stretch goal >= 0.5x)`,
+    );
+    console.log(
+      `by this process's CPU time: vs INSERT loop ${(cpuMedian('insert') / cpuMedian('write')).toFixed(2)}x, vs COPY ${(cpuMedian('copy') / cpuMedian('write')).toFixed(2)}x (the server's work is not in these)`,
+    );
   }
-  const [fetch, loop, bridge] = [median(times.fetch), median(times.loop), median(times.bridge)];
-  console.log('\n## read');
-  console.log(`pg-cursor loop, fetch only (ceiling)         ${rate(ROWS, fetch)}`);
-  console.log(`pg-cursor loop + SQLite batched insert        ${rate(ROWS, loop)}`);
-  console.log(`readDatabase(...).count()                     ${rate(ROWS, bridge)}`);
-  console.log(`ratio vs hand-written cursor loop + insert:   ${(loop / bridge).toFixed(2)}x (goal >= 0.8x)`);
-  console.log(`ratio vs fetch-only ceiling:                  ${(fetch / bridge).toFixed(2)}x`);
-  console.log(
-    `by this process's CPU time: vs cursor loop + insert ${(cpuMedian('loop') / cpuMedian('read')).toFixed(2)}x, vs fetch only ${(cpuMedian('fetch') / cpuMedian('read')).toFixed(2)}x`,
-  );
-
-  // Writes: the same rows, from memory (hand-written, COPY) or from a saved dataset (toDatabase).
-  const rows = memoryRows(ROWS);
-  await readDatabase(readSql(table), URL, { session }).save('bench_src');
-  const chain = readDataset('bench_src', { session });
-  const w = { insert: [] as number[], copy: [] as number[], bridge: [] as number[] };
-  for (let round = 0; round < ROUNDS; round++) {
-    let t = await target('w_insert');
-    w.insert.push(await time(() => insertLoop(rows, t), 'insert'));
-    t = await target('w_copy');
-    w.copy.push(await time(() => copyIn(rows, t), 'copy'));
-    t = await target('w_bridge');
-    w.bridge.push(await time(() => chain.toDatabase(`${SCHEMA}.w_bridge`, URL), 'write'));
-  }
-  const [insert, copy, written] = [median(w.insert), median(w.copy), median(w.bridge)];
-  const check = await pool.query(`SELECT count(*)::int AS n FROM "${SCHEMA}".w_bridge`);
-  if (check.rows[0].n !== ROWS) throw new Error(`toDatabase wrote ${check.rows[0].n} rows, expected ${ROWS}`);
-  console.log('\n## write');
-  console.log(`COPY FROM STDIN (ceiling)                     ${rate(ROWS, copy)}`);
-  console.log(`hand-written batched multi-row INSERT loop    ${rate(ROWS, insert)}`);
-  console.log(`readDataset(...).toDatabase(...)              ${rate(ROWS, written)}`);
-  console.log(
-    `ratio vs hand-written INSERT loop:            ${(insert / written).toFixed(2)}x (goal >= 0.8x)`,
-  );
-  console.log(
-    `ratio vs COPY:                                ${(copy / written).toFixed(2)}x (stretch goal >= 0.5x)`,
-  );
-  console.log(
-    `by this process's CPU time: vs INSERT loop ${(cpuMedian('insert') / cpuMedian('write')).toFixed(2)}x, vs COPY ${(cpuMedian('copy') / cpuMedian('write')).toFixed(2)}x (the server's work is not in these)`,
-  );
-
   if (MEMORY) {
-    console.log('\n## memory (peak RSS of this process, maxRSS)');
-    const small = await source(100_000);
-    await readDatabase(readSql(small), URL, { session }).count();
-    const after100k = process.resourceUsage().maxRSS / 1024;
-    const big = await source(1_000_000);
-    const start = performance.now();
-    const n = await readDatabase(readSql(big), URL, { session }).count();
-    const ms = performance.now() - start;
-    const after1m = process.resourceUsage().maxRSS / 1024;
-    console.log(`after 100k-row readDatabase: ${after100k.toFixed(0)} MB`);
-    console.log(
-      `after 1M-row readDatabase:   ${after1m.toFixed(0)} MB (${n.toLocaleString('en-US')} rows, ${rate(n, ms)})`,
-    );
-    console.log(
-      `growth 100k -> 1M: ${(after1m - after100k).toFixed(0)} MB (flat = the result is never held in memory)`,
-    );
+    // Each read in a fresh process (peak RSS is per process), rows of ~1 KB so holding them would show.
+    console.log('\n## memory (peak RSS of a fresh process reading rows of ~1 KB, default heap)');
+    for (const n of [100_000, 1_000_000]) {
+      const start = performance.now();
+      const { stdout } = await execFileAsync(
+        process.execPath,
+        ['--import', 'tsx', READ_LARGE, URL, String(n)],
+        {
+          maxBuffer: 1 << 20,
+        },
+      );
+      const [count, peak] = stdout.trim().split(' ').map(Number);
+      const ms = performance.now() - start;
+      console.log(
+        `${n.toLocaleString('en-US').padStart(9)} rows (~${Math.round(n / 1000)} MB of text): peak RSS ${peak} MB, ${count?.toLocaleString('en-US')} rows read, ${rate(n, ms)}`,
+      );
+    }
   }
 } finally {
   await pool.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`).catch(() => undefined);
