@@ -158,7 +158,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
             const keyed = apiKeys.size === 0 || apiKeys.has(requestKey(request) ?? '');
             return {
               title: 'chainql',
-              defaultQuery: keyed ? exampleQuery((await cache.current()).model) : keylessExampleQuery(),
+              defaultQuery: keyed
+                ? exampleQuery((await cache.current()).model, options.jobs?.pipelines.list())
+                : keylessExampleQuery(),
               // With keys configured, new tabs start with the header to fill in.
               ...(apiKeys.size > 0
                 ? { headers: JSON.stringify({ 'x-api-key': '<your API key>' }, null, 2) }

@@ -1,11 +1,17 @@
 import { isScalarLeaf } from './graphql/dataset-types.ts';
 import type { DatasetModel, ObjectModel, ServedModel } from './model/dataset-model.ts';
 
+/** What the playground needs of a pipeline: its mutation name and an example input. */
+export interface PlaygroundPipeline {
+  readonly name: string;
+  readonly example?: unknown;
+}
+
 /**
  * The query GraphiQL opens with: one runnable operation over the datasets present (rows, aggregates,
  * groups) plus commented examples of filters and sorting, so a first visit shows real data.
  */
-export function exampleQuery(model: ServedModel): string {
+export function exampleQuery(model: ServedModel, pipelines: readonly PlaygroundPipeline[] = []): string {
   const lines = ['# chainql GraphQL API. Press the run button (or Ctrl-Enter) to query your datasets.'];
   const first = model.datasets.slice(0, 2);
   if (first.length === 0) {
@@ -21,7 +27,32 @@ export function exampleQuery(model: ServedModel): string {
     lines.push(`  ${ds.gqlName}_aggregate { aggregate { count } }`);
   }
   lines.push('}');
+  lines.push(...pipelineExamples(pipelines));
   return lines.join('\n');
+}
+
+/** A GraphQL input literal for a JSON value: `{ words: ["a", "b"], n: 3 }`. */
+function literal(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`;
+  if (value !== null && typeof value === 'object')
+    return `{ ${Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${k}: ${literal(v)}`)
+      .join(', ')} }`;
+  return JSON.stringify(value ?? null);
+}
+
+/** A `Launch` mutation for the first pipeline with an example input, and the `Follow` subscription. */
+function pipelineExamples(pipelines: readonly PlaygroundPipeline[]): string[] {
+  const pipeline = pipelines.find((p) => p.example !== undefined);
+  if (!pipeline) return [];
+  return [
+    '',
+    `# Launch the '${pipeline.name}' pipeline (a job), then follow it: paste the returned id into Follow.`,
+    `mutation Launch { ${pipeline.name}(input: ${literal(pipeline.example)}) { id status } }`,
+    'subscription Follow {',
+    '  job_updates(id: "<id from Launch>") { status progress { done total rate } error { message } output { dataset version } }',
+    '}',
+  ];
 }
 
 /**

@@ -30,6 +30,8 @@ export interface StartServerOptions {
   readonly allowUnauthenticated?: boolean;
   /** Pipelines config module (default `$CHAINQL_CONFIG` or `./chainql.config.ts`). */
   readonly configPath?: string;
+  /** Receives the "listening at URL" line (default console.log). */
+  readonly log?: (line: string) => void;
 }
 
 /**

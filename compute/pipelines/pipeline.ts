@@ -30,6 +30,8 @@ export interface Pipeline<S extends z.ZodType = z.ZodType> {
   readonly input: S;
   /** Dataset the chain's rows are saved to: a name, or a function of the input. */
   readonly output: string | ((input: z.output<S>) => string);
+  /** An example input, shown in the playground's example mutation. */
+  readonly example?: z.input<S>;
   /** Save options (version, description, keys) — `force` is not allowed: resume relies on checkpoints. */
   readonly save?: Omit<SaveOptions, 'force'>;
   /**

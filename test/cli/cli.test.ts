@@ -73,26 +73,26 @@ describe('chainql demo, datasets and serve', () => {
   beforeAll(async () => {
     temp = makeTempDir('chainql-cli-demo-');
     data = join(temp.dir, 'data');
-    demo = await runCli(['demo', '--no-serve', '--data', data]);
+    demo = await runCli(['demo', '--no-serve', '--no-progress', '--data', data]);
   }, TIMEOUT);
   afterAll(() => temp?.remove());
 
   it('demo --no-serve builds the demo datasets and exits', () => {
     expect(demo.stderr).toBe('');
     expect(demo.code).toBe(0);
-    expect(demo.stdout).toMatch(/saved detections@\d+\.\d+\.\d+ \(240 rows\)/);
-    expect(demo.stdout).toMatch(/saved label_stats@\d+\.\d+\.\d+ \(5 rows\)/);
+    expect(demo.stdout).toMatch(/saved images@\d+\.\d+\.\d+ \(6 rows\)/);
+    expect(demo.stdout).toMatch(/saved pages@\d+\.\d+\.\d+ \(6 rows\)/);
   });
 
   it(
-    'datasets --json lists detections (240 rows) and label_stats (5 rows)',
+    'datasets --json lists images (6 rows) and pages (6 rows)',
     async () => {
       const result = await runCli(['datasets', '--data', data, '--json']);
       expect(result.code).toBe(0);
       const listing = JSON.parse(result.stdout) as DatasetListing[];
-      expect(listing.map((d) => d.name).sort()).toEqual(['detections', 'label_stats']);
+      expect(listing.map((d) => d.name).sort()).toEqual(['images', 'pages']);
       const rows = Object.fromEntries(listing.map((d) => [d.name, d.versions.map((v) => v.rows)]));
-      expect(rows).toEqual({ detections: [240], label_stats: [5] });
+      expect(rows).toEqual({ images: [6], pages: [6] });
       for (const d of listing) expect(Number.isNaN(Date.parse(d.versions[0]?.createdAt ?? ''))).toBe(false);
     },
     TIMEOUT,
@@ -121,12 +121,13 @@ describe('chainql demo, datasets and serve', () => {
         const registry = (await postGraphql(server.url, '{ datasets { name } }')) as {
           data: { datasets: { name: string }[] };
         };
-        expect(registry.data.datasets.map((d) => d.name).sort()).toEqual(['detections', 'label_stats']);
-        const rows = (await postGraphql(server.url, '{ detections(limit: 2) { det { label } } }')) as {
-          data: { detections: { det: { label: string } }[] };
-        };
-        // The first two lines of cli/demo/detections.jsonl.
-        expect(rows.data.detections).toEqual([{ det: { label: 'bird' } }, { det: { label: 'car' } }]);
+        expect(registry.data.datasets.map((d) => d.name).sort()).toEqual(['images', 'pages']);
+        const rows = (await postGraphql(
+          server.url,
+          '{ images(limit: 2, order_by: [{ file: { path: asc } }]) { image { format } } }',
+        )) as { data: { images: { image: { format: string } }[] } };
+        // desert.jpg and forest.webp, the first two bundled images by path.
+        expect(rows.data.images).toEqual([{ image: { format: 'jpeg' } }, { image: { format: 'webp' } }]);
       } finally {
         expect(await server.stop()).toEqual({ code: 0, signal: null });
       }
@@ -139,15 +140,16 @@ describe('chainql demo, datasets and serve', () => {
     async () => {
       const server = await startCliServer(['demo', '--port', '0', '--data', data]);
       try {
-        expect(server.stdout()).toContain('saved detections@1.0.0 (240 rows)');
+        expect(server.stdout()).toContain('saved pages@1.0.0 (6 rows)');
+        expect(server.stdout()).toContain('Nothing to compute: both datasets were already built');
         const page = await fetch(server.url, { headers: { accept: 'text/html' } });
         expect(page.status).toBe(200);
         expect(page.headers.get('content-type')).toContain('text/html');
         expect(await page.text()).toContain('GraphiQL');
-        const count = (await postGraphql(server.url, '{ detections_aggregate { aggregate { count } } }')) as {
-          data: { detections_aggregate: { aggregate: { count: number } } };
+        const count = (await postGraphql(server.url, '{ pages_aggregate { aggregate { count } } }')) as {
+          data: { pages_aggregate: { aggregate: { count: number } } };
         };
-        expect(count.data.detections_aggregate.aggregate.count).toBe(240);
+        expect(count.data.pages_aggregate.aggregate.count).toBe(6);
       } finally {
         expect(await server.stop()).toEqual({ code: 0, signal: null });
       }

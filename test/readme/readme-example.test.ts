@@ -69,9 +69,7 @@ describe('README.md: the chain example', () => {
       expect(example.code).toContain("from 'chainql'");
       writeFileSync(join(project.dir, example.file), example.code);
       const data = join(project.dir, 'data');
-      // As a newcomer does: the demo first, then the example in the same data directory.
-      const demo = await runCli(['demo', '--no-serve', '--data', data]);
-      expect(demo.code).toBe(0);
+      // The example needs no demo data (the demo is checked below and in test/cli/demo.test.ts).
       const first = await runCli([...example.args, '--data', data], { cwd: project.dir });
       expect(first.stderr).toBe('');
       expect(first.code).toBe(0);
@@ -87,10 +85,8 @@ describe('README.md: the chain example', () => {
       expect(again.stdout).toBe(example.expectedOutput);
       const listing = await runCli(['datasets', '--data', data, '--json']);
       const datasets = JSON.parse(listing.stdout) as { name: string; versions: { rows: number }[] }[];
-      // The example adds its own dataset and leaves the demo's (which `npm run demo` serves) untouched.
+      // The second run saved no new version.
       expect(Object.fromEntries(datasets.map((d) => [d.name, d.versions.map((v) => v.rows)]))).toEqual({
-        detections: [240],
-        label_stats: [5],
         pet_detections: [3],
       });
     },
@@ -123,12 +119,12 @@ describe('README.md: two commands', () => {
         const env = { CHAINQL_DATA_DIR: temp.dir };
         const demo = await runTool('npm', ['run', '--silent', 'demo', '--', '--no-serve'], env);
         expect(demo.code).toBe(0);
-        expect(demo.stdout).toMatch(/saved detections@\S+ \(240 rows\)/);
-        expect(demo.stdout).toMatch(/saved label_stats@\S+ \(5 rows\)/);
+        expect(demo.stdout).toMatch(/saved images@\S+ \(6 rows\)/);
+        expect(demo.stdout).toMatch(/saved pages@\S+ \(6 rows\)/);
         const list = await runTool('npx', ['--no-install', 'chainql', 'datasets'], env);
         expect(list.code).toBe(0);
-        expect(list.stdout).toMatch(/^detections\n +\S+ +240 rows/m);
-        expect(list.stdout).toMatch(/^label_stats\n +\S+ +5 rows/m);
+        expect(list.stdout).toMatch(/^images\n +\S+ +6 rows/m);
+        expect(list.stdout).toMatch(/^pages\n +\S+ +6 rows/m);
       } finally {
         temp.remove();
       }
