@@ -5,6 +5,13 @@ import type { Command } from 'commander';
 import { ConfirmationRequiredError } from '../cli-errors.ts';
 import { DATA_FLAG_HELP, existingDataDir } from '../data-dir.ts';
 
+/** Names of the registry's internal caches (hidden from listings unless `--all`), loaded on use. */
+async function internalDatasetTest(): Promise<(name: string) => boolean> {
+  const { LISTING_DATASET_PREFIX } = await import('../../compute/storage/storage-listing.ts');
+  const { DATABASE_READ_PREFIX } = await import('../../compute/database/database-source.ts');
+  return (name) => name.startsWith(LISTING_DATASET_PREFIX) || name.startsWith(DATABASE_READ_PREFIX);
+}
+
 const MISSING_HINT = 'Pass --data with the directory holding chainql.db.';
 
 /** Asks a yes/no question on the terminal; false unless the answer starts with y. */
@@ -32,7 +39,8 @@ export function registerDatasetsCommand(program: Command): void {
     )
     .option('--data <dir>', DATA_FLAG_HELP)
     .option('--json', 'print [{ name, versions: [{ version, rows, createdAt }] }] as JSON instead of a table')
-    .action(async (options: { data?: string; json?: boolean }) => {
+    .option('--all', 'also list internal caches (storage listings `_listing.*`, database reads)')
+    .action(async (options: { data?: string; json?: boolean; all?: boolean }) => {
       const { defaultDataDir, openSession } = await import('../../compute/session.ts');
       const dataDir = options.data === undefined ? defaultDataDir() : resolve(options.data);
       if (!existsSync(dataDir)) {
@@ -47,7 +55,10 @@ export function registerDatasetsCommand(program: Command): void {
       const session = await openSession({ dataDir });
       try {
         const out: { name: string; versions: { version: string; rows: number; createdAt: string }[] }[] = [];
+        const isInternalDataset = await internalDatasetTest();
         for (const dataset of await session.registry.listDatasets()) {
+          // Storage listings and database reads are caches of readStorage/readDatabase (not served either).
+          if (!options.all && isInternalDataset(dataset.name)) continue;
           const versions = await session.registry.listVersions(dataset.name);
           out.push({
             name: dataset.name,
