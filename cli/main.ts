@@ -9,6 +9,7 @@ import { registerQueryCommand } from './commands/query-command.ts';
 import { registerRunCommand } from './commands/run-command.ts';
 import { registerServeCommand } from './commands/serve-command.ts';
 import { registerWorkerCommand } from './commands/worker-command.ts';
+import { WAREHOUSE_FLAG_HELP } from './data-dir.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -23,6 +24,13 @@ const program = new Command()
       'Exit codes: 0 done, 1 failed (an error prints [CODE] message), 2 bad command line, 130 interrupted.',
   )
   .version(version, '-V, --version', 'print the chainql version')
+  .option('--warehouse <url>', WAREHOUSE_FLAG_HELP)
+  .hook('preAction', (program, command) => {
+    // One setting for every command (and the sessions and workers they open): the environment variable.
+    const warehouse =
+      command.opts<{ warehouse?: string }>().warehouse ?? program.opts<{ warehouse?: string }>().warehouse;
+    if (warehouse) process.env.CHAINQL_CLICKHOUSE_URL = warehouse;
+  })
   .showHelpAfterError()
   // Program flags (`--version`) only before the command, so `export --version 1.0.0` is the command's.
   .enablePositionalOptions()

@@ -50,6 +50,11 @@ export const DEFAULT_LIMITS: ServerLimits = {
 export interface CreateAppOptions {
   /** Data directory with `chainql.db` (default `CHAINQL_DATA_DIR` or `./.chainql`). */
   readonly dataDir?: string;
+  /**
+   * ClickHouse URL to serve instead of the SQLite file (default `CHAINQL_CLICKHOUSE_URL`); used when no
+   * `session`/`registry` is given. An unreachable server fails `createApp` with WarehouseUnreachableError.
+   */
+  readonly warehouseUrl?: string;
   /** An open session (warehouse + registry) to serve; not closed by `app.close()`. */
   readonly session?: Pick<Session, 'warehouse' | 'registry'>;
   /** Warehouse to serve (with `registry`); not closed by `app.close()`. */
@@ -134,10 +139,17 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
     warehouse = options.session.warehouse;
   } else {
     const dataDir = resolve(options.dataDir ?? defaultDataDir());
-    ownedWarehouse = await openSqliteWarehouse({ path: join(dataDir, 'chainql.db'), ...readThreads });
-    owned = await openSession({ dataDir, warehouse: ownedWarehouse });
+    const warehouseUrl = options.warehouseUrl ?? (process.env.CHAINQL_CLICKHOUSE_URL || undefined);
+    if (warehouseUrl !== undefined) {
+      // ClickHouse: the session opens (and owns) the warehouse; nothing is kept in dataDir.
+      owned = await openSession({ dataDir, warehouseUrl });
+      warehouse = owned.warehouse;
+    } else {
+      ownedWarehouse = await openSqliteWarehouse({ path: join(dataDir, 'chainql.db'), ...readThreads });
+      owned = await openSession({ dataDir, warehouse: ownedWarehouse });
+      warehouse = ownedWarehouse;
+    }
     registry = owned.registry;
-    warehouse = ownedWarehouse;
   }
   const env: QueryEnv = { warehouse, compiler: getCompiler(warehouse.dialect), limits };
   const cache = new SchemaCache(registry, env);

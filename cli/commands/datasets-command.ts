@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { ConfirmationRequiredError } from '../cli-errors.ts';
-import { DATA_FLAG_HELP, existingDataDir } from '../data-dir.ts';
+import { DATA_FLAG_HELP, existingDataDir, WAREHOUSE_FLAG_HELP } from '../data-dir.ts';
 
 /** Names of the registry's internal caches (hidden from listings unless `--all`), loaded on use. */
 async function internalDatasetTest(): Promise<(name: string) => boolean> {
@@ -37,6 +37,7 @@ export function registerDatasetsCommand(program: Command): void {
         '(UTC). The data directory is not created when it does not exist. Subcommands: `show <name>` ' +
         '(schema, versions, keys, lineage) and `delete <name>`.',
     )
+    .option('--warehouse <url>', WAREHOUSE_FLAG_HELP)
     .option('--data <dir>', DATA_FLAG_HELP)
     .option('--json', 'print [{ name, versions: [{ version, rows, createdAt }] }] as JSON instead of a table')
     .option('--all', 'also list internal caches (storage listings `_listing.*`, database reads)')

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { type Command, Option } from 'commander';
 import type { ExportFormat } from '../../compute/chain/export.ts';
 import { BadFlagError } from '../cli-errors.ts';
-import { DATA_FLAG_HELP, existingDataDir } from '../data-dir.ts';
+import { DATA_FLAG_HELP, existingDataDir, WAREHOUSE_FLAG_HELP } from '../data-dir.ts';
 
 /** Options of `chainql export` as commander parses them. */
 interface ExportCommandOptions {
@@ -42,6 +42,7 @@ export function registerExportCommand(program: Command): void {
         'seconds otherwise. Without --out, csv and jsonl go to stdout.',
     )
     .argument('<dataset>', 'dataset name')
+    .option('--warehouse <url>', WAREHOUSE_FLAG_HELP)
     .option('--version <version>', 'version to export (default: the latest)')
     .addOption(
       new Option('--format <format>', 'file format: csv, jsonl or parquet')

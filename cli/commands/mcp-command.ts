@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigNotFoundError } from '../cli-errors.ts';
-import { DATA_FLAG_HELP, existingDataDir } from '../data-dir.ts';
+import { DATA_FLAG_HELP, existingDataDir, WAREHOUSE_FLAG_HELP } from '../data-dir.ts';
 
 /** `chainql mcp [--data DIR] [--config FILE] [--api-key KEY]`: the MCP server over stdio. */
 export function registerMcpCommand(program: Command): void {
@@ -16,6 +16,7 @@ export function registerMcpCommand(program: Command): void {
         'module and run in this process (or on workers with CHAINQL_REDIS_URL). With CHAINQL_API_KEYS set, ' +
         'the key given here decides the role; the job tools need writer.',
     )
+    .option('--warehouse <url>', WAREHOUSE_FLAG_HELP)
     .option('--data <dir>', `${DATA_FLAG_HELP}; must exist`)
     .option(
       '--config <path>',

@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { printRows } from '../../compute/chain/show.ts';
 import { BadFlagError, QueryFailedError } from '../cli-errors.ts';
-import { DATA_FLAG_HELP, existingDataDir } from '../data-dir.ts';
+import { DATA_FLAG_HELP, existingDataDir, WAREHOUSE_FLAG_HELP } from '../data-dir.ts';
 import { openGraphqlTarget } from '../graphql-target.ts';
 
 /** Options of `chainql query` as commander parses them. */
@@ -63,6 +63,7 @@ export function registerQueryCommand(program: Command): void {
         'errors are printed one per line with their code and position; the exit code is then 1.',
     )
     .argument('<graphql>', "the operation, e.g. '{ photos(limit: 5) { det { label } } }'")
+    .option('--warehouse <url>', WAREHOUSE_FLAG_HELP)
     .option(
       '--var <name=value>',
       'a variable (repeatable); the value is JSON when it parses as JSON, else text',

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { ChainqlError } from '../../schema/errors.ts';
+import { WAREHOUSE_FLAG_HELP } from '../data-dir.ts';
 
 /** `chainql run` was given a path that does not exist. */
 export class ScriptNotFoundError extends ChainqlError {
@@ -86,6 +87,7 @@ export function registerRunCommand(program: Command): void {
         '(e.g. [UNKNOWN_COLUMN]); any other error prints its stack. Exits with 1 on error.',
     )
     .argument('<script>', 'path of the script, relative to the current directory')
+    .option('--warehouse <url>', WAREHOUSE_FLAG_HELP)
     .option('--data <dir>', 'data directory (default: $CHAINQL_DATA_DIR or ./.chainql)')
     .option('--no-progress', 'do not draw the progress bar of UDF steps on stderr')
     .addHelpText('after', '\nExample:\n  chainql run example.ts --data ./.chainql')

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ChainqlError } from '../../schema/errors.ts';
 import { ConfigNotFoundError } from '../cli-errors.ts';
-import { existingDataDir } from '../data-dir.ts';
+import { existingDataDir, WAREHOUSE_FLAG_HELP } from '../data-dir.ts';
 import { parsePort } from '../parse-port.ts';
 
 /** The port `serve`/`demo` should listen on is taken by another process. */
@@ -62,6 +62,7 @@ export function registerServeCommand(program: Command): void {
         'CHAINQL_API_KEYS ("key:role,…", roles reader|writer|admin). Without keys the server only binds ' +
         'to loopback unless --allow-unauthenticated is given.',
     )
+    .option('--warehouse <url>', WAREHOUSE_FLAG_HELP)
     .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, 4000)
     .option('--host <host>', 'host to bind; a non-loopback host needs API keys', '127.0.0.1')
     .option('--data <dir>', 'data directory (default: $CHAINQL_DATA_DIR or ./.chainql); must exist')

@@ -6,6 +6,7 @@ import { pipelineStepResolver } from '../../compute/pipelines/pipeline-step-reso
 import { type PipelineWorker, startPipelineWorker } from '../../compute/pipelines/pipeline-worker.ts';
 import { startWorker } from '../../compute/runners/bullmq-partition-worker.ts';
 import { openRedis, redisUrlFrom, shownRedisUrl } from '../../compute/runners/redis-connection.ts';
+import { WAREHOUSE_FLAG_HELP } from '../data-dir.ts';
 
 /** Options of `chainql worker` as commander parses them. */
 interface WorkerCommandOptions {
@@ -33,6 +34,7 @@ export function registerWorkerCommand(program: Command): void {
       'Process UDF partitions of chains run with the BullMQ runner (CHAINQL_REDIS_URL or workers > 0).\n' +
         'Workers import the UDF modules the chains use, so run them from the same code checkout.',
     )
+    .option('--warehouse <url>', WAREHOUSE_FLAG_HELP)
     .option('--concurrency <n>', 'partitions processed at once by this process', '1')
     .option(
       '--data <dir>',

@@ -108,7 +108,8 @@ function decodeJsonValue(type: FieldType, value: unknown): unknown {
     case 'boolean':
       return readBoolean(value);
     case 'datetime':
-      return typeof value === 'number' ? new Date(value).toISOString() : value;
+      // SQLite JSON holds epoch ms, ClickHouse arrays hold DateTime64 text: both read as ISO-8601.
+      return typeof value === 'number' || typeof value === 'string' ? readDate(value).toISOString() : value;
     case 'bigint':
       return String(value);
     default:

@@ -6,6 +6,8 @@ import { readRecords } from '../../compute/chain/read.ts';
 import { openSession, type Session } from '../../compute/session.ts';
 import { vector } from '../../schema/record/vector.ts';
 import { type ChainqlApp, type CreateAppOptions, createApp } from '../../server/app.ts';
+import { tempClickhouseDatabase } from '../helpers/clickhouse-server.ts';
+import type { WarehouseKind } from '../helpers/temp-session.ts';
 
 /** A throw-away data directory with an open session; `dispose` closes and deletes it. */
 export interface TestStore {
@@ -20,10 +22,14 @@ export interface TestStore {
   dispose(): Promise<void>;
 }
 
-/** Opens a fresh store under the OS temp dir. */
-export async function openStore(): Promise<TestStore> {
+/**
+ * Opens a fresh store under the OS temp dir: the embedded SQLite file, or (`'clickhouse'`) a fresh database on
+ * the test process's shared ClickHouse over HTTP.
+ */
+export async function openStore(kind: WarehouseKind = 'sqlite'): Promise<TestStore> {
   const dir = mkdtempSync(join(tmpdir(), 'chainql-server-'));
-  const session = await openSession({ dataDir: dir });
+  const database = kind === 'clickhouse' ? await tempClickhouseDatabase() : undefined;
+  const session = await openSession({ dataDir: dir, ...(database ? { warehouseUrl: database.url } : {}) });
   return {
     dir,
     session,
@@ -35,6 +41,7 @@ export async function openStore(): Promise<TestStore> {
     },
     async dispose() {
       await session.close();
+      await database?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -34,209 +34,213 @@ const COUNTS: z.input<typeof Count>[] = [
   { id: 'one', n: MAX_SAFE, big: 1n },
 ];
 
-let store: TestStore;
-let app: ChainqlApp;
+import { WAREHOUSES } from '../helpers/temp-session.ts';
 
-beforeAll(async () => {
-  store = await openStore();
-  await store.save('shots', SHOTS, Shot);
-  await store.save('counts', COUNTS, Count);
-  app = await appFor(store, { limits: { maxFilterDepth: 64, maxFilterPredicates: 10_000 } });
-});
-afterAll(async () => {
-  await app?.close();
-  await store?.dispose();
-});
+describe.each(WAREHOUSES)('on %s', (warehouse) => {
+  let store: TestStore;
+  let app: ChainqlApp;
 
-const names = (rows: { name: string }[]) => rows.map((r) => r.name);
-
-describe('distinct_on (Hasura/PostgreSQL DISTINCT ON)', () => {
-  it('keeps the first row of each distinct value in order_by order (NULLs are one value)', async () => {
-    const data = await gqlData(
-      app,
-      '{ shots(distinct_on: [kind], order_by: [{kind: asc}, {score: desc}]) { name kind score } }',
-    );
-    expect(data.shots).toEqual([
-      { name: 'b', kind: 'cat', score: 0.9 },
-      { name: 'd', kind: 'dog', score: 0.7 },
-      { name: 'f', kind: null, score: 0.3 },
-    ]);
+  beforeAll(async () => {
+    store = await openStore(warehouse);
+    await store.save('shots', SHOTS, Shot);
+    await store.save('counts', COUNTS, Count);
+    app = await appFor(store, { limits: { maxFilterDepth: 64, maxFilterPredicates: 10_000 } });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await store?.dispose();
   });
 
-  it('applies where first and limit/offset after, on nested fields too', async () => {
-    const data = await gqlData(
-      app,
-      `{ first: shots(distinct_on: det__label, order_by: [{det: {label: desc}}, {score: asc}], limit: 2) { name }
+  const names = (rows: { name: string }[]) => rows.map((r) => r.name);
+
+  describe('distinct_on (Hasura/PostgreSQL DISTINCT ON)', () => {
+    it('keeps the first row of each distinct value in order_by order (NULLs are one value)', async () => {
+      const data = await gqlData(
+        app,
+        '{ shots(distinct_on: [kind], order_by: [{kind: asc}, {score: desc}]) { name kind score } }',
+      );
+      expect(data.shots).toEqual([
+        { name: 'b', kind: 'cat', score: 0.9 },
+        { name: 'd', kind: 'dog', score: 0.7 },
+        { name: 'f', kind: null, score: 0.3 },
+      ]);
+    });
+
+    it('applies where first and limit/offset after, on nested fields too', async () => {
+      const data = await gqlData(
+        app,
+        `{ first: shots(distinct_on: det__label, order_by: [{det: {label: desc}}, {score: asc}], limit: 2) { name }
          paged: shots(distinct_on: [kind], where: {score: {_lt: 0.8}}, order_by: [{kind: asc}, {score: desc}], offset: 1) { name } }`,
-    );
-    expect(names(data.first)).toEqual(['back\\slash', 'e']);
-    expect(names(data.paged)).toEqual(['d', 'f']);
-  });
+      );
+      expect(names(data.first)).toEqual(['back\\slash', 'e']);
+      expect(names(data.paged)).toEqual(['d', 'f']);
+    });
 
-  it('accepts the distinct_on fields in any order at the head of order_by', async () => {
-    const data = await gqlData(
-      app,
-      '{ shots(distinct_on: [kind, det__label], order_by: [{det: {label: asc}}, {kind: asc}, {score: desc}]) { name } }',
-    );
-    expect(names(data.shots).sort()).toEqual(
-      ['b', 'back\\slash', 'c', 'd', 'f', 'a'].sort().filter((n) => n !== 'c'),
-    );
-  });
+    it('accepts the distinct_on fields in any order at the head of order_by', async () => {
+      const data = await gqlData(
+        app,
+        '{ shots(distinct_on: [kind, det__label], order_by: [{det: {label: asc}}, {kind: asc}, {score: desc}]) { name } }',
+      );
+      expect(names(data.shots).sort()).toEqual(
+        ['b', 'back\\slash', 'c', 'd', 'f', 'a'].sort().filter((n) => n !== 'c'),
+      );
+    });
 
-  it('is BAD_USER_INPUT when the distinct_on fields do not lead order_by', async () => {
-    const result = await gql(app, '{ shots(distinct_on: [kind], order_by: [{score: desc}]) { name } }');
-    expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(result.errors?.[0]?.message).toMatch(/distinct_on fields \(kind\) must lead order_by/);
-  });
-});
-
-describe('LIKE patterns', () => {
-  it.each(['_like', '_ilike', '_nlike', '_nilike'])(
-    '%s: a pattern ending in the escape character is BAD_USER_INPUT',
-    async (op) => {
-      const result = await gql(app, `{ shots(where: {name: {${op}: "back\\\\"}}) { name } }`);
+    it('is BAD_USER_INPUT when the distinct_on fields do not lead order_by', async () => {
+      const result = await gql(app, '{ shots(distinct_on: [kind], order_by: [{score: desc}]) { name } }');
       expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-      expect(result.errors?.[0]?.message).toMatch(/ends with the escape character/);
-    },
-  );
-
-  it('an escaped backslash at the end is a literal backslash', async () => {
-    const data = await gqlData(app, String.raw`{ shots(where: {name: {_like: "back\\\\%"}}) { name } }`);
-    expect(names(data.shots)).toEqual(['back\\slash']);
-  });
-});
-
-describe('64-bit integers', () => {
-  it('reads int values at ±2^31 and ±2^53 exactly as numbers, and bigint beyond as strings', async () => {
-    const data = await gqlData(app, '{ counts { id n big } }');
-    expect(data.counts).toEqual([
-      { id: 'p31', n: TWO_31, big: String(2n ** 62n) },
-      { id: 'm31', n: -TWO_31 - 1, big: String(-(2n ** 63n)) },
-      { id: 'p53', n: MAX_SAFE, big: String(2n ** 63n - 1n) },
-      { id: 'm53', n: -MAX_SAFE, big: String(2n ** 53n + 1n) },
-      { id: 'one', n: MAX_SAFE, big: '1' },
-    ]);
+      expect(result.errors?.[0]?.message).toMatch(/distinct_on fields \(kind\) must lead order_by/);
+    });
   });
 
-  it('filters exactly with literals and variables (numbers or decimal strings)', async () => {
-    const ids = async (where: string, variables?: Record<string, unknown>) => {
-      const declared = [where.includes('$v') ? '$v: bigint' : '', where.includes('$b') ? '$b: BigInt' : '']
-        .filter((d) => d !== '')
-        .join(', ');
-      const query = `query${declared ? `(${declared})` : ''} { counts(where: ${where}) { id } }`;
-      return ((await gqlData(app, query, variables)).counts as { id: string }[]).map((r) => r.id);
-    };
-    expect(await ids('{n: {_eq: 2147483648}}')).toEqual(['p31']);
-    expect(await ids('{n: {_lt: -2147483648}}')).toEqual(['m31', 'm53']);
-    expect(await ids('{n: {_eq: $v}}', { v: MAX_SAFE })).toEqual(['p53', 'one']);
-    expect(await ids('{n: {_eq: $v}}', { v: '-9007199254740991' })).toEqual(['m53']);
-    expect(await ids('{n: {_in: [2147483648, -9007199254740991]}}')).toEqual(['p31', 'm53']);
-    expect(await ids('{big: {_eq: $b}}', { b: '9223372036854775807' })).toEqual(['p53']);
-    expect(await ids('{big: {_gt: "9007199254740992"}}')).toEqual(['p31', 'p53', 'm53']);
+  describe('LIKE patterns', () => {
+    it.each(['_like', '_ilike', '_nlike', '_nilike'])(
+      '%s: a pattern ending in the escape character is BAD_USER_INPUT',
+      async (op) => {
+        const result = await gql(app, `{ shots(where: {name: {${op}: "back\\\\"}}) { name } }`);
+        expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+        expect(result.errors?.[0]?.message).toMatch(/ends with the escape character/);
+      },
+    );
+
+    it('an escaped backslash at the end is a literal backslash', async () => {
+      const data = await gqlData(app, String.raw`{ shots(where: {name: {_like: "back\\\\%"}}) { name } }`);
+      expect(names(data.shots)).toEqual(['back\\slash']);
+    });
   });
 
-  it('aggregates without losing precision: sums beyond 2^53 come back as exact decimal strings', async () => {
-    const data = await gqlData(
-      app,
-      `{ all: counts_aggregate { aggregate { count sum { n } min { n big } max { n big } } }
+  describe('64-bit integers', () => {
+    it('reads int values at ±2^31 and ±2^53 exactly as numbers, and bigint beyond as strings', async () => {
+      const data = await gqlData(app, '{ counts { id n big } }');
+      expect(data.counts).toEqual([
+        { id: 'p31', n: TWO_31, big: String(2n ** 62n) },
+        { id: 'm31', n: -TWO_31 - 1, big: String(-(2n ** 63n)) },
+        { id: 'p53', n: MAX_SAFE, big: String(2n ** 63n - 1n) },
+        { id: 'm53', n: -MAX_SAFE, big: String(2n ** 53n + 1n) },
+        { id: 'one', n: MAX_SAFE, big: '1' },
+      ]);
+    });
+
+    it('filters exactly with literals and variables (numbers or decimal strings)', async () => {
+      const ids = async (where: string, variables?: Record<string, unknown>) => {
+        const declared = [where.includes('$v') ? '$v: bigint' : '', where.includes('$b') ? '$b: BigInt' : '']
+          .filter((d) => d !== '')
+          .join(', ');
+        const query = `query${declared ? `(${declared})` : ''} { counts(where: ${where}) { id } }`;
+        return ((await gqlData(app, query, variables)).counts as { id: string }[]).map((r) => r.id);
+      };
+      expect(await ids('{n: {_eq: 2147483648}}')).toEqual(['p31']);
+      expect(await ids('{n: {_lt: -2147483648}}')).toEqual(['m31', 'm53']);
+      expect(await ids('{n: {_eq: $v}}', { v: MAX_SAFE })).toEqual(['p53', 'one']);
+      expect(await ids('{n: {_eq: $v}}', { v: '-9007199254740991' })).toEqual(['m53']);
+      expect(await ids('{n: {_in: [2147483648, -9007199254740991]}}')).toEqual(['p31', 'm53']);
+      expect(await ids('{big: {_eq: $b}}', { b: '9223372036854775807' })).toEqual(['p53']);
+      expect(await ids('{big: {_gt: "9007199254740992"}}')).toEqual(['p31', 'p53', 'm53']);
+    });
+
+    it('aggregates without losing precision: sums beyond 2^53 come back as exact decimal strings', async () => {
+      const data = await gqlData(
+        app,
+        `{ all: counts_aggregate { aggregate { count sum { n } min { n big } max { n big } } }
          two: counts_aggregate(where: {id: {_in: ["p53", "one"]}}) { aggregate { sum { n } } }
          small: counts_aggregate(where: {id: {_in: ["p31", "m31"]}}) { aggregate { sum { n } } }
          big: counts_aggregate(where: {id: {_in: ["p31", "one"]}}) { aggregate { sum { big } } } }`,
-    );
-    expect(data.all.aggregate).toEqual({
-      count: 5,
-      sum: { n: MAX_SAFE - 1 },
-      min: { n: -MAX_SAFE, big: String(-(2n ** 63n)) },
-      max: { n: MAX_SAFE, big: String(2n ** 63n - 1n) },
+      );
+      expect(data.all.aggregate).toEqual({
+        count: 5,
+        sum: { n: MAX_SAFE - 1 },
+        min: { n: -MAX_SAFE, big: String(-(2n ** 63n)) },
+        max: { n: MAX_SAFE, big: String(2n ** 63n - 1n) },
+      });
+      expect(data.two.aggregate.sum.n).toBe(String(2n * BigInt(MAX_SAFE)));
+      expect(data.small.aggregate.sum.n).toBe(-1);
+      expect(data.big.aggregate.sum.big).toBe(String(2n ** 62n + 1n));
     });
-    expect(data.two.aggregate.sum.n).toBe(String(2n * BigInt(MAX_SAFE)));
-    expect(data.small.aggregate.sum.n).toBe(-1);
-    expect(data.big.aggregate.sum.big).toBe(String(2n ** 62n + 1n));
-  });
 
-  it('rejects values outside the 64-bit range and non-integers as validation errors', async () => {
-    const over = await gql(app, '{ counts(where: {n: {_eq: 9223372036854775808}}) { id } }');
-    expect(over.errors?.[0]?.message).toMatch(/outside the 64-bit range/);
-    const frac = await gql(app, 'query($v: bigint) { counts(where: {n: {_eq: $v}}) { id } }', { v: 1.5 });
-    expect(frac.errors?.[0]?.message).toMatch(/64-bit Int cannot represent non-integer value: 1.5/);
-  });
-});
-
-describe('filters too large to compile', () => {
-  it('a where nested 3,000 levels deep is BAD_USER_INPUT naming the limit', async () => {
-    // Built as text: JSON.stringify itself recurses once per level.
-    const where = `${'{"_not":'.repeat(1500)}${'{"_and":['.repeat(1500)}{"name":{"_eq":"a"}}${']}'.repeat(1500)}${'}'.repeat(1500)}`;
-    const query = JSON.stringify('query($w: shots_bool_exp) { shots(where: $w) { name } }');
-    const response = await app.fetch('http://localhost/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: `{"query":${query},"variables":{"w":${where}}}`,
+    it('rejects values outside the 64-bit range and non-integers as validation errors', async () => {
+      const over = await gql(app, '{ counts(where: {n: {_eq: 9223372036854775808}}) { id } }');
+      expect(over.errors?.[0]?.message).toMatch(/outside the 64-bit range/);
+      const frac = await gql(app, 'query($v: bigint) { counts(where: {n: {_eq: $v}}) { id } }', { v: 1.5 });
+      expect(frac.errors?.[0]?.message).toMatch(/64-bit Int cannot represent non-integer value: 1.5/);
     });
-    const result = (await response.json()) as {
-      errors?: { message: string; extensions?: { code?: string } }[];
-    };
-    expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(result.errors?.[0]?.message).toMatch(/deeper than 64 levels.*\(server limit maxFilterDepth\)/);
-    // The same depth inline in the query text stops at the token limit instead, never "Unexpected error.".
-    const inline = `{ shots(where: ${'{_not: '.repeat(3000)}{name: {_eq: "a"}}${'}'.repeat(3000)}) { name } }`;
-    const text = await gql(app, inline);
-    expect(text.errors?.[0]?.extensions?.code).not.toBe('INTERNAL_SERVER_ERROR');
-    expect(text.errors?.[0]?.message).not.toBe('Unexpected error.');
   });
 
-  it('_and with 50,000 items is BAD_USER_INPUT naming the limit', async () => {
-    const w = { _and: Array.from({ length: 50_000 }, (_, i) => ({ score: { _gt: -i } })) };
-    const result = await gql(app, 'query($w: shots_bool_exp) { shots(where: $w) { name } }', { w });
-    expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(result.errors?.[0]?.message).toMatch(
-      /more than 10000 predicates \(server limit maxFilterPredicates\)/,
-    );
+  describe('filters too large to compile', () => {
+    it('a where nested 3,000 levels deep is BAD_USER_INPUT naming the limit', async () => {
+      // Built as text: JSON.stringify itself recurses once per level.
+      const where = `${'{"_not":'.repeat(1500)}${'{"_and":['.repeat(1500)}{"name":{"_eq":"a"}}${']}'.repeat(1500)}${'}'.repeat(1500)}`;
+      const query = JSON.stringify('query($w: shots_bool_exp) { shots(where: $w) { name } }');
+      const response = await app.fetch('http://localhost/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: `{"query":${query},"variables":{"w":${where}}}`,
+      });
+      const result = (await response.json()) as {
+        errors?: { message: string; extensions?: { code?: string } }[];
+      };
+      expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(result.errors?.[0]?.message).toMatch(/deeper than 64 levels.*\(server limit maxFilterDepth\)/);
+      // The same depth inline in the query text stops at the token limit instead, never "Unexpected error.".
+      const inline = `{ shots(where: ${'{_not: '.repeat(3000)}{name: {_eq: "a"}}${'}'.repeat(3000)}) { name } }`;
+      const text = await gql(app, inline);
+      expect(text.errors?.[0]?.extensions?.code).not.toBe('INTERNAL_SERVER_ERROR');
+      expect(text.errors?.[0]?.message).not.toBe('Unexpected error.');
+    });
+
+    it('_and with 50,000 items is BAD_USER_INPUT naming the limit', async () => {
+      const w = { _and: Array.from({ length: 50_000 }, (_, i) => ({ score: { _gt: -i } })) };
+      const result = await gql(app, 'query($w: shots_bool_exp) { shots(where: $w) { name } }', { w });
+      expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(result.errors?.[0]?.message).toMatch(
+        /more than 10000 predicates \(server limit maxFilterPredicates\)/,
+      );
+    });
+
+    it('_and with 5,000 items (past SQLite expression depth if compiled flat) runs', async () => {
+      const w = { _and: Array.from({ length: 5_000 }, (_, i) => ({ score: { _gt: -i - 1 } })) };
+      const data = await gqlData(app, 'query($w: shots_bool_exp) { shots(where: $w) { name } }', { w });
+      expect(data.shots).toHaveLength(SHOTS.length);
+    });
+
+    it('_in and _nin with 100,000 values in a variable run (the list is bound as one value)', async () => {
+      const values = Array.from({ length: 100_000 }, (_, i) => `n${i}`);
+      const data = await gqlData(
+        app,
+        'query($in: [String!], $nin: [String!]) { in: shots(where: {name: {_in: $in}}) { name } nin: shots(where: {name: {_nin: $nin}}) { name } }',
+        { in: [...values, 'c', 'e'], nin: [...values, 'a'] },
+      );
+      expect(names(data.in)).toEqual(['c', 'e']);
+      expect(names(data.nin)).toEqual(['b', 'c', 'd', 'e', 'f', 'back\\slash']);
+    });
+
+    it('the limits are configurable', async () => {
+      const strict = await appFor(store, { limits: { maxFilterDepth: 2, maxFilterPredicates: 2 } });
+      try {
+        const deep = await gql(strict, '{ shots(where: {_not: {_not: {name: {_eq: "a"}}}}) { name } }');
+        expect(deep.errors?.[0]?.message).toMatch(/deeper than 2 levels/);
+        const many = await gql(strict, '{ shots(where: {name: {_eq: "a", _neq: "b", _gt: "0"}}) { name } }');
+        expect(many.errors?.[0]?.message).toMatch(/more than 2 predicates/);
+        expect(
+          (await gqlData(strict, '{ shots(where: {_not: {name: {_eq: "a"}}}) { name } }')).shots,
+        ).toHaveLength(6);
+      } finally {
+        await strict.close();
+      }
+    });
   });
 
-  it('_and with 5,000 items (past SQLite expression depth if compiled flat) runs', async () => {
-    const w = { _and: Array.from({ length: 5_000 }, (_, i) => ({ score: { _gt: -i - 1 } })) };
-    const data = await gqlData(app, 'query($w: shots_bool_exp) { shots(where: $w) { name } }', { w });
-    expect(data.shots).toHaveLength(SHOTS.length);
-  });
-
-  it('_in and _nin with 100,000 values in a variable run (the list is bound as one value)', async () => {
-    const values = Array.from({ length: 100_000 }, (_, i) => `n${i}`);
-    const data = await gqlData(
-      app,
-      'query($in: [String!], $nin: [String!]) { in: shots(where: {name: {_in: $in}}) { name } nin: shots(where: {name: {_nin: $nin}}) { name } }',
-      { in: [...values, 'c', 'e'], nin: [...values, 'a'] },
-    );
-    expect(names(data.in)).toEqual(['c', 'e']);
-    expect(names(data.nin)).toEqual(['b', 'c', 'd', 'e', 'f', 'back\\slash']);
-  });
-
-  it('the limits are configurable', async () => {
-    const strict = await appFor(store, { limits: { maxFilterDepth: 2, maxFilterPredicates: 2 } });
-    try {
-      const deep = await gql(strict, '{ shots(where: {_not: {_not: {name: {_eq: "a"}}}}) { name } }');
-      expect(deep.errors?.[0]?.message).toMatch(/deeper than 2 levels/);
-      const many = await gql(strict, '{ shots(where: {name: {_eq: "a", _neq: "b", _gt: "0"}}) { name } }');
-      expect(many.errors?.[0]?.message).toMatch(/more than 2 predicates/);
-      expect(
-        (await gqlData(strict, '{ shots(where: {_not: {name: {_eq: "a"}}}) { name } }')).shots,
-      ).toHaveLength(6);
-    } finally {
-      await strict.close();
-    }
-  });
-});
-
-describe('vector distances', () => {
-  it('a zero vector has no cosine distance (null), on either side', async () => {
-    const data = await gqlData(
-      app,
-      `{ zeroQuery: shots_nearest(field: "emb", vector: [0, 0], k: 2) { name distance }
+  describe('vector distances', () => {
+    it('a zero vector has no cosine distance (null), on either side', async () => {
+      const data = await gqlData(
+        app,
+        `{ zeroQuery: shots_nearest(field: "emb", vector: [0, 0], k: 2) { name distance }
          zeroRow: shots_nearest(field: "emb", vector: [1, 0], k: 7) { name distance } }`,
-    );
-    expect(data.zeroQuery.map((r: { distance: unknown }) => r.distance)).toEqual([null, null]);
-    const d = data.zeroRow.find((r: { name: string }) => r.name === 'd');
-    expect(d.distance).toBeNull();
-    expect(data.zeroRow[0]).toEqual({ name: 'a', distance: 0 });
-    expect(data.zeroRow.at(-1).name).toBe('d');
+      );
+      expect(data.zeroQuery.map((r: { distance: unknown }) => r.distance)).toEqual([null, null]);
+      const d = data.zeroRow.find((r: { name: string }) => r.name === 'd');
+      expect(d.distance).toBeNull();
+      expect(data.zeroRow[0]).toEqual({ name: 'a', distance: 0 });
+      expect(data.zeroRow.at(-1).name).toBe('d');
+    });
   });
 });

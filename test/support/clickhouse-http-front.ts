@@ -135,11 +135,12 @@ export async function startClickhouseHttpFront(
         const database = url.searchParams.get('database');
         try {
           if (database !== null && database !== 'default') session.query(`USE ${quoteName(database)}`);
-          for (const [name, raw] of params) session.query(`SET param_${name} = ${literal(raw)}`);
+          // Settings first: `max_query_size` also bounds the parsing of the SET that carries a large parameter.
           for (const [name, value] of settings) {
             session.query(`SET ${name} = ${settingValue(value)}`);
             reset.push(name);
           }
+          for (const [name, raw] of params) session.query(`SET param_${name} = ${literal(raw)}`);
           return await session.queryAsync(sql, { format });
         } finally {
           for (const name of reset) session.query(`SET ${name} = DEFAULT`);

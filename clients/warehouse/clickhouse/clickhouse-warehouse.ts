@@ -33,7 +33,7 @@ const q = (name: string): string => quoteIdentifier('clickhouse', name);
  * Settings sent with every statement. 64-bit integers quoted in JSON (else precision is lost past 2^53);
  * synchronous inserts (`async_insert` is on by default in 26.x: a checkpoint commit must be durable when the
  * call returns, and deduplication tokens apply to synchronous inserts); mutations (index materialisation,
- * lightweight deletes) wait for completion.
+ * lightweight deletes) wait for completion; large parameter values fit `max_query_size`.
  */
 const BASE_SETTINGS: ClickHouseSettings = {
   output_format_json_quote_64bit_integers: 1,
@@ -41,6 +41,8 @@ const BASE_SETTINGS: ClickHouseSettings = {
   mutations_sync: '2',
   lightweight_deletes_sync: '2',
   date_time_input_format: 'best_effort',
+  // Parameter values (e.g. a 100,000-value `_in` list bound as one Array) are parsed under this limit too.
+  max_query_size: '67108864',
 };
 
 /**
