@@ -34,6 +34,8 @@ export class ProgressBar {
   private step = '';
   private total: number | undefined;
   private done = 0;
+  /** Rows of the current step committed before this run (a resumed checkpoint). */
+  private committed = 0;
   private errors = 0;
   private rate = 0;
   private lastDraw = Number.NEGATIVE_INFINITY;
@@ -51,12 +53,15 @@ export class ProgressBar {
     switch (event.type) {
       case 'started':
         this.step = event.step;
-        this.total = event.total;
+        // A resumed step: rows committed by earlier runs count as done (the bar does not start at 0).
+        this.committed = event.committed ?? 0;
+        this.total = event.total === undefined ? undefined : event.total + this.committed;
+        this.done = this.committed;
         this.draw(true);
         return;
       case 'batchCommitted':
-        this.done = event.done;
-        this.total = event.total ?? this.total;
+        this.done = this.committed + event.done;
+        this.total = event.total === undefined ? this.total : event.total + this.committed;
         this.rate = event.rate;
         this.errors += event.errors;
         this.draw(false);
@@ -65,13 +70,14 @@ export class ProgressBar {
       case 'rowRetrying':
         return;
       case 'finished':
-        this.done = event.done;
+        this.done = this.committed + event.done;
         this.rate = event.rate;
         this.errors = event.errors;
         this.draw(true);
         if (this.stream.isTTY && this.drewLine) this.stream.write('\n');
         this.stream.write(
-          `${this.step}: ${event.status}, ${fmtInt(event.done)} rows in ${formatDuration(event.elapsedMs)}\n`,
+          `${this.step}: ${event.status}, ${fmtInt(event.done)} rows in ${formatDuration(event.elapsedMs)}` +
+            `${this.committed > 0 ? ` (+ ${fmtInt(this.committed)} committed by an earlier run)` : ''}\n`,
         );
         return;
     }

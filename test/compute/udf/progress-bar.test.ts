@@ -41,6 +41,41 @@ describe('ProgressBar', () => {
     expect(last).toMatch(/\[#+\.+\]/);
   });
 
+  it('a resumed step counts the rows committed by an earlier run as done', () => {
+    const out = recorder(true);
+    let clock = 0;
+    const bar = new ProgressBar({ stream: out.stream, now: () => clock });
+    const step = { step: 'embed', kind: 'map' as const, concurrency: 8, parallel: 1, batchSize: 1000 };
+    bar.handle({ type: 'started', ...step, total: 4000, committed: 6000 });
+    expect(out.chunks.at(-1)).toContain(' 60% 6,000/10,000');
+    clock = 1000;
+    bar.handle({
+      type: 'batchCommitted',
+      step: 'embed',
+      rows: 1000,
+      outputs: 1000,
+      errors: 0,
+      done: 1000,
+      total: 4000,
+      rate: 1000,
+      elapsedMs: 1000,
+    });
+    expect(out.chunks.at(-1)).toContain(' 70% 7,000/10,000');
+    bar.handle({
+      type: 'finished',
+      step: 'embed',
+      status: 'succeeded',
+      done: 4000,
+      outputs: 4000,
+      errors: 0,
+      elapsedMs: 4000,
+      rate: 1000,
+    });
+    expect(out.chunks.at(-1)).toContain(
+      'embed: succeeded, 4,000 rows in 4.0s (+ 6,000 committed by an earlier run)',
+    );
+  });
+
   it('throttles redraws and ends with a summary line', () => {
     const out = recorder(true);
     let clock = 0;
