@@ -3,9 +3,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { File } from '../../../clients/storage/file.ts';
+import { StorageContext } from '../../../clients/storage/storage-context.ts';
 import { DeltaError } from '../../../compute/delta/delta-errors.ts';
 import type { DeltaReport } from '../../../compute/delta/delta-report.ts';
-import { DuplicateKeyError, readDataset, readRecords, readStorage } from '../../../compute/index.ts';
+import {
+  DuplicateKeyError,
+  openSession,
+  readDataset,
+  readRecords,
+  readStorage,
+} from '../../../compute/index.ts';
 import { tempDir, tempSession } from '../../helpers/temp-session.ts';
 
 let session: Awaited<ReturnType<typeof tempSession>>;
@@ -271,5 +278,39 @@ describe('delta saves: keys, dataset sources, bad declarations', () => {
     await expect(readDataset('delta_nokey', { session, delta: true }).save('delta_bad')).rejects.toThrow(
       /declares no primary key/,
     );
+  });
+});
+
+describe('delta saves and the listing cache', () => {
+  it('implies update: true, so a run within the listing ttl still sees new objects (update: false reuses the cache)', async () => {
+    const storage = new StorageContext();
+    storage.memory.createBucket('delta-cache');
+    const { driver } = await storage.resolve('memory://delta-cache/');
+    for (let i = 1; i <= 10; i++) await driver.write(`in/${name(i)}`, Buffer.from(`object ${i}`));
+    const mem = await openSession({ dataDir: session.dataDir, storage });
+    try {
+      const chain = (update?: boolean) =>
+        readStorage('memory://delta-cache/in/', {
+          session: mem,
+          delta: true,
+          ...(update === undefined ? {} : { update }),
+        })
+          .settings({ onDelta: () => {} })
+          .map({ n: z.int() }, ({ file }) => {
+            counter.calls++;
+            return { n: file.size };
+          });
+      counter.calls = 0;
+      await chain().save('delta_cache');
+      expect(counter.calls).toBe(10);
+      await driver.write(`in/${name(11)}`, Buffer.from('object 11'));
+      counter.calls = 0;
+      expect((await chain(false).save('delta_cache')).rows).toBe(10); // the 4 h listing is reused: nothing new
+      expect(counter.calls).toBe(0);
+      expect((await chain().save('delta_cache')).rows).toBe(11);
+      expect(counter.calls).toBe(1);
+    } finally {
+      await mem.close();
+    }
   });
 });
