@@ -1,5 +1,6 @@
 import { hasGlob, planGlob } from '../../clients/storage/glob.ts';
 import { StorageContext, type StorageContextOptions } from '../../clients/storage/storage-context.ts';
+import { columnNode } from '../../schema/expr/index.ts';
 import type { DatasetSchema } from '../../schema/record/field-type.ts';
 import type { FileKind, FileRecord } from '../../schema/record/file-schema.ts';
 import { createRowDecoder, flattenSchema } from '../../schema/record/index.ts';
@@ -176,6 +177,31 @@ export class StorageSource implements ChainSource, DeltaSource {
     return { on: on ?? ['file.source', 'file.path'], compare: ['file.etag', 'file.version'] };
   }
 
+  /**
+   * The listing table itself, read in place, when every row of it is a row of this source: one URI naming a
+   * directory (`…/docs/`) whose own listing was used, no glob, recursive. Saves copying (decoding and
+   * re-encoding) every listed object — most of a delta run's fixed cost. Rows keep the listing's ids; the
+   * chain order is `file.path`, as for the copied rows.
+   */
+  async #wholeListing(session: Session, listings: readonly Listing[]): Promise<Relation | undefined> {
+    const options = this.#options;
+    const [uri] = this.#uris;
+    const [listing] = listings;
+    if (this.#uris.length !== 1 || uri === undefined || listing === undefined) return undefined;
+    if (options.glob !== undefined || options.recursive === false || (options.type ?? 'file') !== 'file')
+      return undefined;
+    const { location } = await this.#storageOf(session).resolve(uri, this.#anon());
+    const key = location.key;
+    if (hasGlob(key) || !(key === '' || key.endsWith('/')) || listing.prefix !== key) return undefined;
+    const schema = storageRowSchema(options.type);
+    return {
+      query: scanTable(listing.version.table, schema),
+      schema,
+      order: [{ expr: columnNode('file.path'), direction: 'asc' }],
+      lineage: [{ dataset: listing.version.name, version: listing.version.version }],
+    };
+  }
+
   #anon(): { anon?: boolean } {
     return this.#options.anon !== undefined ? { anon: this.#options.anon } : {};
   }
@@ -193,6 +219,8 @@ export class StorageSource implements ChainSource, DeltaSource {
 
   async open(session: Session, track: (table: string) => void): Promise<Relation> {
     const listings = await this.#ensure(session);
+    const whole = await this.#wholeListing(session, listings);
+    if (whole) return whole;
     const table = temporaryTableName();
     track(table);
     const warehouse = session.warehouse;
