@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ColumnDefinition } from '../../clients/warehouse/warehouse-driver.ts';
+import { getCompiler } from '../../schema/dialect/index.ts';
 import { InvalidArgumentError } from '../../schema/errors.ts';
 import { columnNode, type ExprNode } from '../../schema/expr/index.ts';
 import type { SelectQuery } from '../../schema/query/index.ts';
@@ -88,6 +89,7 @@ export async function countPending(context: StepRunContext, task: PartitionTask)
 export async function executePartition(context: StepRunContext, task: PartitionTask): Promise<void> {
   const { inputSchema, step } = task;
   const { warehouse } = context.session;
+  if (!warehouse.transactional && step.kind !== 'agg') await adoptCommittedOutputs(context, task);
   const total = await countPending(context, task);
   if (total === 0) return;
 
@@ -189,6 +191,41 @@ function batchCommitter(context: StepRunContext, task: PartitionTask): (batch: B
       { table: task.tables.done, columns: ['sys__id'], rows: batch.inputIds.map((id) => [id]) },
     ]);
   };
+}
+
+/**
+ * Without transactions (ClickHouse) a batch's outputs and its done-ids are two INSERTs: a worker killed between
+ * them leaves outputs whose inputs look pending. Every output row carries its input id (`chainql_input`) and a
+ * batch's outputs are one INSERT (all of an input's outputs or none), so those inputs are marked done here
+ * before the pending rows are read: they are not run again and their outputs are not duplicated. Not for
+ * `agg` steps, whose outputs stand for whole groups.
+ */
+async function adoptCommittedOutputs(context: StepRunContext, task: PartitionTask): Promise<void> {
+  const { warehouse } = context.session;
+  const input = columnNode('chainql_input', 'o');
+  const range = task.range
+    ? [
+        { kind: 'comparison', op: 'gte', left: input, right: { kind: 'literal', value: task.range.from } },
+        { kind: 'comparison', op: 'lte', left: input, right: { kind: 'literal', value: task.range.to } },
+      ]
+    : [];
+  const notDone = { kind: 'isNull', operand: columnNode('sys.id', 'd'), negated: false };
+  const select: SelectQuery = {
+    kind: 'select',
+    distinct: true,
+    from: {
+      kind: 'join',
+      joinType: 'left',
+      left: { kind: 'table', name: task.tables.output, alias: 'o' },
+      right: { kind: 'table', name: task.tables.done, alias: 'd' },
+      on: columnEquals('chainql_input', 'o', 'sys.id', 'd'),
+    },
+    selections: [{ expr: input, alias: 'sys__id' }],
+    where: { kind: 'logical', op: 'and', operands: [notDone, ...range] } as ExprNode,
+  };
+  await warehouse.execute(
+    getCompiler(warehouse.dialect).compileInsertSelect(task.tables.done, ['sys__id'], select),
+  );
 }
 
 /** Groups consecutive rows (ordered by the partition columns) with equal partition values. */
