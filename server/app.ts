@@ -71,7 +71,10 @@ export interface CreateAppOptions {
    * Default: the `CHAINQL_API_KEYS` environment variable; none → no auth (loopback only, see serve).
    */
   readonly apiKeys?: ApiKeys | string;
-  /** Server limits; `defaultLimit` defaults to `CHAINQL_DEFAULT_LIMIT` when that is set, else 100. */
+  /**
+   * Server limits; `defaultLimit` defaults to `CHAINQL_DEFAULT_LIMIT` when that is set, else 100, and `timeoutMs` to
+   * `CHAINQL_QUERY_TIMEOUT_MS`, else 10000.
+   */
   readonly limits?: Partial<ServerLimits>;
   /** Serve GraphiQL to browsers at /graphql. Default true. */
   readonly graphiql?: boolean;
@@ -103,7 +106,12 @@ export type ChainqlApp = YogaServerInstance<Record<string, unknown>, RequestCont
  *   `defaultLimit` (or `CHAINQL_DEFAULT_LIMIT`) that is not between 1 and `maxLimit`.
  */
 export async function createApp(options: CreateAppOptions = {}): Promise<ChainqlApp> {
-  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...defaultLimitFromEnv(), ...options.limits };
+  const limits: ServerLimits = {
+    ...DEFAULT_LIMITS,
+    ...defaultLimitFromEnv(),
+    ...timeoutFromEnv(),
+    ...options.limits,
+  };
   if (
     !Number.isInteger(limits.defaultLimit) ||
     limits.defaultLimit < 1 ||
@@ -227,6 +235,18 @@ function defaultLimitFromEnv(): Partial<ServerLimits> {
     throw new ServerConfigError(`CHAINQL_DEFAULT_LIMIT must be a whole number of rows; got '${text}'.`);
   }
   return { defaultLimit: Number(text) };
+}
+
+/** `CHAINQL_QUERY_TIMEOUT_MS` (per-operation time limit; 0 disables), when set. */
+function timeoutFromEnv(): Partial<ServerLimits> {
+  const text = process.env.CHAINQL_QUERY_TIMEOUT_MS?.trim();
+  if (text === undefined || text === '') return {};
+  if (!/^\d+$/.test(text)) {
+    throw new ServerConfigError(
+      `CHAINQL_QUERY_TIMEOUT_MS must be a whole number of milliseconds; got '${text}'.`,
+    );
+  }
+  return { timeoutMs: Number(text) };
 }
 
 /** The data directory `createApp` serves by default (re-exported for the CLI). */

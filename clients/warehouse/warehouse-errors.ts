@@ -65,8 +65,13 @@ export class WarehouseOverloadedError extends WarehouseError {
   }
 }
 
-/** The warehouse server could not be reached (connection refused, DNS, TLS); `url` names it (without credentials). */
+/**
+ * The warehouse server could not be reached (connection refused, DNS, TLS); `url` names it (without credentials).
+ * Shown to API clients as it is (code WAREHOUSE_UNREACHABLE): the server stays up and answers again once the
+ * warehouse is back, so callers should know the failure is the warehouse's and transient.
+ */
 export class WarehouseUnreachableError extends WarehouseError {
+  static override readonly exposed = true;
   constructor(
     readonly url: string,
     details: { sql?: string; parameters?: readonly unknown[]; cause?: unknown } = {},
