@@ -5,6 +5,7 @@ import {
   TableNotFoundError,
   WarehouseError,
   WarehouseOverloadedError,
+  WarehouseUnreachableError,
 } from '../../../clients/warehouse/warehouse-errors.ts';
 import { DuplicateKeyError, KeyDeclarationError } from '../../../compute/keys/key-errors.ts';
 import {
@@ -52,6 +53,7 @@ const EXPOSED: readonly [string, Error][] = [
   ['TIMEOUT', new QueryTimeoutError(10)],
   ['TIMEOUT', new ReadTimeoutError(10, { sql: 'SELECT secret' })],
   ['OVERLOADED', new WarehouseOverloadedError()],
+  ['WAREHOUSE_UNREACHABLE', new WarehouseUnreachableError('http://clickhouse.internal:8123')],
   ['UNAUTHENTICATED', new UnauthenticatedError()],
   ['FORBIDDEN', new ForbiddenError('no')],
   ['UNKNOWN_COLUMN', new UnknownColumnError('nmae', ['name'])],
