@@ -92,7 +92,7 @@ async function startWorker(cwd: string, env: Record<string, string>): Promise<Wo
       CONFIG,
       '--verbose',
       '--partition-size',
-      '2000',
+      String(2000),
       // Longer than the test default of other suites: a loaded CI machine must not lose live locks.
       '--lock-duration',
       '10000',
@@ -224,17 +224,33 @@ describe.skipIf(!hasRedis)('distributed: serve + two workers on ClickHouse over 
     // The second worker joins mid-run; once it has finished a partition of its own it is killed.
     const victim = await startWorker(w2Dir, machineEnv(workerUrl, w2Dir));
     workers.push(victim);
-    // Killed while both workers hold a partition (each takes one at a time), so the victim has rows in flight.
+    // Killed while both workers are inside a partition that has committed batches and has more to go, so the
+    // victim has rows in flight and a partly committed partition the survivor must finish.
     const partitions = new Queue(partitionQueue, {
       connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }),
     });
-    const atKill = await until(
-      async () => ({ job: await job(url, id!), active: await partitions.getActiveCount() }),
+    const PARTITION = 2000;
+    const inside = (done: number) => done >= BATCH_SIZE && done <= PARTITION - 3 * BATCH_SIZE;
+    const snapshot = await until(
+      async () => {
+        const active = await partitions.getActive();
+        return {
+          job: await job(url, id!),
+          active: active.map((j) => ({
+            range: (j.data as { range: { from: number; to: number } }).range,
+            done: (j.progress as { done?: number } | undefined)?.done ?? 0,
+          })),
+        };
+      },
       ({ job: j, active }) =>
-        j.status !== 'running' || (/partition \d+\.\.\d+ completed/.test(victim.output()) && active >= 2),
-      'the second worker to finish a partition and hold another',
-    ).then(({ job: j }) => j);
+        j.status !== 'running' ||
+        (/partition \d+\.\.\d+ completed/.test(victim.output()) &&
+          active.length >= 2 &&
+          active.every((a) => inside(a.done))),
+      'both workers inside a partition',
+    );
     await partitions.close();
+    const atKill = snapshot.job;
     expect(atKill.status).toBe('running');
     expect(atKill.progress.done).toBeLessThan(atKill.progress.total);
     await victim.kill9();
@@ -252,6 +268,14 @@ describe.skipIf(!hasRedis)('distributed: serve + two workers on ClickHouse over 
       throw error;
     });
     const runEnded = Date.now();
+    const resumed = [
+      ...workers[0]!.output().matchAll(/partition (\d+)\.\.(\d+) completed in \d+ ms committed (\d+)/g),
+    ]
+      .map((m) => ({ from: Number(m[1]), committed: Number(m[3]) }))
+      .filter(
+        (line) => snapshot.active.some((a) => a.range.from === line.from) && line.committed < PARTITION,
+      );
+    expect(resumed.length, workers[0]!.output()).toBeGreaterThanOrEqual(1);
     expect(finished.error).toBeNull();
     expect(finished).toMatchObject({ status: 'succeeded', output: { dataset: 'llm_answers' } });
 
