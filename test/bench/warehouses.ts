@@ -131,12 +131,22 @@ async function measure(label: string, session: Session, rows: readonly Detection
     await server.close();
     await app.close();
   }
+  process.stdout.write(
+    `${label.padEnd(16)} median ms: ${Object.entries(latency)
+      .map(([name, ms]) => `${name} ${ms.toFixed(2)}`)
+      .join(', ')}\n`,
+  );
   return { label, saveSeconds, blocks, latency, answers };
 }
 
 function summariseBlocks(blocks: readonly number[]): string {
   const sorted = [...blocks].sort((a, b) => a - b);
-  return `${blocks.length} (min ${sorted[0]}, median ${median(sorted)}, max ${sorted.at(-1)})`;
+  // Small blocks are the registry's and the version's metadata rows; the dataset's rows go in the large ones.
+  const large = sorted.filter((rows) => rows >= 10_000);
+  return (
+    `${blocks.length} (min ${sorted[0]}, median ${median(sorted)}, max ${sorted.at(-1)}; ` +
+    `${large.length} of >= 10,000 rows holding ${large.reduce((a, b) => a + b, 0)} rows)`
+  );
 }
 
 async function main(): Promise<void> {
