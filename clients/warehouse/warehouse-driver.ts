@@ -95,6 +95,17 @@ export interface ReadOptions {
 }
 
 /**
+ * What one grouped read touched, told to {@link WarehouseDriver.adviseGrouping} after it ran: the table (an
+ * immutable dataset version), the GROUP BY key columns in order, and every other column it read (aggregated
+ * or filtered).
+ */
+export interface GroupingHint {
+  readonly table: string;
+  readonly keys: readonly string[];
+  readonly columns: readonly string[];
+}
+
+/**
  * The contract every warehouse (Data Memory backend) implements: embedded SQLite now,
  * ClickHouse at scale. All methods are async so network engines fit; SQL comes from the
  * dialect compilers in `schema/` and values are always bound parameters.
@@ -165,6 +176,13 @@ export interface WarehouseDriver {
 
   /** The dataset registry's metadata storage on this warehouse (compute/registry uses it; no SQL there). */
   registryStore(): RegistryStore;
+
+  /**
+   * Optional: a grouped read of an immutable table just ran (see {@link GroupingHint}). An engine whose GROUP BY
+   * sorts may prepare for the next one of the same shape — the SQLite driver builds a covering index once, in
+   * the background; engines that hash (ClickHouse) leave it out. Never throws, never delays the caller.
+   */
+  adviseGrouping?(hint: GroupingHint): void;
 
   /** Closes connections; further calls fail. */
   close(): Promise<void>;

@@ -1,10 +1,11 @@
-import type { RawRow } from '../../clients/warehouse/warehouse-driver.ts';
+import type { GroupingHint, RawRow } from '../../clients/warehouse/warehouse-driver.ts';
 import { type AggregateFunction, aggregateNode } from '../../schema/expr/aggregate-node.ts';
 import { columnNode } from '../../schema/expr/column-node.ts';
-import type { ExprNode } from '../../schema/expr/expr-node.ts';
+import { childNodes, type ExprNode } from '../../schema/expr/expr-node.ts';
 import { literalNode } from '../../schema/expr/literal-node.ts';
 import { logicalNode, notNode } from '../../schema/expr/predicate-nodes.ts';
 import type { OrderByItem, Selection, SelectQuery, Source } from '../../schema/query/query-node.ts';
+import { pathToColumnName } from '../../schema/record/column.ts';
 import type { FieldType } from '../../schema/record/field-type.ts';
 import { didYouMean, suggestPaths, withEnclosingObjects } from '../../schema/record/suggest-paths.ts';
 import type { LeafModel, ObjectModel } from '../model/dataset-model.ts';
@@ -264,7 +265,18 @@ export function groupsRead(
     new Set([...keySelection].filter((l) => keyAlias.has(l))),
     (leaf) => keyAlias.get(leaf) ?? '',
   );
+  const grouping = groupingHint(
+    scope.table.name,
+    [
+      ...keyItems.map((k) => k.expr),
+      ...items.map((i) => i.expr),
+      ...(where ? [where] : []),
+      ...(having ? [having] : []),
+    ],
+    args.by.length,
+  );
   return {
+    ...(grouping ? { grouping } : {}),
     query: {
       kind: 'select',
       from: scope.table,
@@ -350,4 +362,24 @@ function buildGroupOrder(scope: QueryScope, orderBy: unknown, by: readonly LeafM
     const leaf = leafAt(scope.ds.root, path, `order_by.aggregate.${op}`);
     return orderItem(aggregateOf(op as AggregateOp, scope.col(leaf)), term.direction);
   });
+}
+
+/**
+ * The grouping hint of a grouped read: the columns of its first `keyCount` expressions (the keys), then every
+ * other column the expressions read. None when a key is not a plain column (e.g. absent from an old version).
+ */
+function groupingHint(table: string, exprs: readonly ExprNode[], keyCount: number): GroupingHint | undefined {
+  const keys: string[] = [];
+  for (const expr of exprs.slice(0, keyCount)) {
+    if (expr.kind !== 'column' || expr.table !== undefined) return undefined;
+    keys.push(pathToColumnName(expr.path));
+  }
+  const columns = new Set<string>();
+  const visit = (node: ExprNode): void => {
+    if (node.kind === 'column') columns.add(pathToColumnName(node.path));
+    for (const child of childNodes(node)) visit(child);
+  };
+  for (const expr of exprs.slice(keyCount)) visit(expr);
+  for (const key of keys) columns.delete(key);
+  return { table, keys, columns: [...columns] };
 }

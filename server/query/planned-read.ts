@@ -1,4 +1,4 @@
-import type { RawRow } from '../../clients/warehouse/warehouse-driver.ts';
+import type { GroupingHint, RawRow } from '../../clients/warehouse/warehouse-driver.ts';
 import type { Query } from '../../schema/query/query-node.ts';
 
 /**
@@ -11,5 +11,7 @@ export interface PlannedRead<T> {
   readonly bigints: boolean;
   /** A lookup bounded by a unique index (the driver may run it inline, see `ReadOptions.point`). */
   readonly point?: boolean;
+  /** A grouped read: told to the warehouse after it ran (`WarehouseDriver.adviseGrouping`). */
+  readonly grouping?: GroupingHint;
   decode(rows: readonly RawRow[]): T;
 }

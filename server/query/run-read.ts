@@ -7,13 +7,14 @@ import type { PlannedRead } from './planned-read.ts';
 /** Where GraphQL reads run: any warehouse whose dialect has a compiler. */
 export interface ReadTarget {
   /** The warehouse (only `read` is used). */
-  readonly warehouse: Pick<WarehouseDriver, 'read'>;
+  readonly warehouse: Pick<WarehouseDriver, 'read' | 'adviseGrouping'>;
   readonly compiler: DialectCompiler;
 }
 
 /**
  * Compiles a planned read with the warehouse's dialect compiler, runs it through `WarehouseDriver.read`
- * (cancelled by `signal`, the per-query timeout) and decodes the rows.
+ * (cancelled by `signal`, the per-query timeout) and decodes the rows; a grouped read is then told to the
+ * warehouse (`adviseGrouping`), which may prepare for the next one of its shape.
  * @throws DatasetVanishedError (DATASET_NOT_FOUND) when the table vanished after the schema was built (a deleted
  *   version); the driver's coded errors (TIMEOUT, OVERLOADED, …) otherwise.
  */
@@ -29,6 +30,7 @@ export async function runRead<T>(
       ...(planned.point ? { point: true } : {}),
       ...(signal ? { signal } : {}),
     });
+    if (planned.grouping) target.warehouse.adviseGrouping?.(planned.grouping);
     return planned.decode(rows);
   } catch (error) {
     if (error instanceof TableNotFoundError) {

@@ -27,6 +27,11 @@ export interface SqliteWarehouseOptions {
   /** Reads queued beyond busy read threads before `read` answers OVERLOADED. Default 256. */
   readonly readQueue?: number;
   /**
+   * Grouped GraphQL reads of one shape (table, keys, columns) after which a covering index is built for it
+   * in the background (`adviseGrouping`). 0 never builds. Default 2 (`CHAINQL_AUTO_INDEX_AFTER`).
+   */
+  readonly autoIndexAfter?: number;
+  /**
    * SQL functions registered on every connection. Default: chainql's own `chainql_*` functions
    * from `schema/dialect/sqlite/sqlite-functions.ts`; pass extra ones by concatenating.
    */
@@ -43,6 +48,7 @@ export interface ResolvedSqliteWarehouseOptions {
   readonly maxIdleReaders: number;
   readonly readThreads: number;
   readonly readQueue: number;
+  readonly autoIndexAfter: number;
   readonly functions: readonly SqliteUserFunction[];
 }
 
@@ -63,6 +69,10 @@ export function resolveOptions(
       Math.floor(options.readThreads ?? Math.min(4, Math.max(2, availableParallelism()))),
     ),
     readQueue: Math.max(1, Math.floor(options.readQueue ?? 256)),
+    autoIndexAfter: Math.max(
+      0,
+      Math.floor(options.autoIndexAfter ?? Number(process.env.CHAINQL_AUTO_INDEX_AFTER ?? 2)) || 0,
+    ),
     functions: options.functions ?? defaultFunctions,
   };
 }

@@ -11,6 +11,7 @@ import type { RegistryStore } from '../registry-store.ts';
 import type {
   ColumnDefinition,
   CreateTableOptions,
+  GroupingHint,
   IndexDefinition,
   RawRow,
   ReadOptions,
@@ -27,6 +28,7 @@ import {
   WarehouseOverloadedError,
 } from '../warehouse-errors.ts';
 import { BatchInserter } from './batch-inserter.ts';
+import { CoveringIndexAdvisor, type CoveringIndexReport } from './covering-index-advisor.ts';
 import { ReadConnectionPool } from './read-connection-pool.ts';
 import { ReadQueueFullError, ReadThreads } from './read-threads.ts';
 import { openConnection } from './sqlite-connection.ts';
@@ -78,6 +80,8 @@ export class SqliteWarehouse implements WarehouseDriver {
   readonly #tempDir: string | undefined;
   /** Worker threads for `read`, started on the first read that needs them. */
   #threads: ReadThreads | undefined;
+  /** Covering indexes for repeated GROUP BY shapes (see `adviseGrouping`); created on the first hint. */
+  #indexAdvisor: CoveringIndexAdvisor | undefined;
   #closed = false;
 
   /** Use `openSqliteWarehouse`; the constructor opens the write connection synchronously. */
@@ -439,9 +443,37 @@ export class SqliteWarehouse implements WarehouseDriver {
    * @inheritdoc Idempotent. Open streams keep their connection until they finish, then it is closed.
    * For `':memory:'` the backing temporary file is deleted.
    */
+  /**
+   * @inheritdoc SQLite sorts to GROUP BY; after `autoIndexAfter` grouped reads of one shape (default 2) a
+   * covering index `(keys…, columns…)` is built once in a worker thread, so later reads scan it in key order
+   * instead (see covering-index-advisor.ts). Off with `autoIndexAfter: 0` or on a read-only warehouse.
+   */
+  adviseGrouping(hint: GroupingHint): void {
+    if (this.#closed || this.#options.readonly || this.#options.autoIndexAfter <= 0) return;
+    this.#indexAdvisor ??= new CoveringIndexAdvisor({
+      path: this.path,
+      after: this.#options.autoIndexAfter,
+      maxColumns: 8,
+      maxPerTable: 4,
+      busyTimeoutMs: this.#options.busyTimeoutMs,
+    });
+    this.#indexAdvisor.advise(hint);
+  }
+
+  /** The covering indexes `adviseGrouping` started (table, columns, build time and size once built). */
+  coveringIndexes(): CoveringIndexReport[] {
+    return this.#indexAdvisor?.reports() ?? [];
+  }
+
+  /** Resolves when no covering index is being built (tests, benchmarks). */
+  async coveringIndexesIdle(): Promise<void> {
+    await this.#indexAdvisor?.idle();
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#indexAdvisor?.close();
     await this.#threads?.close();
     this.#readers.close();
     this.#statements.clear();
