@@ -10,7 +10,7 @@ import {
   readRecords,
   VersionNotFoundError,
 } from '../../compute/index.ts';
-import { countTables, tempSession, WAREHOUSES } from '../helpers/temp-session.ts';
+import { tempSession, WAREHOUSES } from '../helpers/temp-session.ts';
 
 describe.each(WAREHOUSES)('on %s', (warehouse) => {
   let session: Awaited<ReturnType<typeof tempSession>>;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { C, readDataset, readRecords, UnknownColumnError } from '../../../compute/index.ts';
 import { DuplicateKeyError, indexName, KeyDeclarationError } from '../../../compute/keys/index.ts';
-import { countTables, tempSession, WAREHOUSES } from '../../helpers/temp-session.ts';
+import { tempSession, WAREHOUSES } from '../../helpers/temp-session.ts';
 import { Photo, photos, schemaObjects, tableIndexes } from './key-test-data.ts';
 
 describe.each(WAREHOUSES)('on %s', (warehouse) => {
