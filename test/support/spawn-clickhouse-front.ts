@@ -29,7 +29,8 @@ export async function spawnClickhouseFront(
       ...(options.dataDir ? [options.dataDir] : []),
     ],
     {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // stdin is a pipe the child watches: when this process dies, the pipe closes and the front exits.
+      stdio: ['pipe', 'pipe', 'pipe'],
       env: {
         ...process.env,
         ...(options.user ? { CHAINQL_FRONT_USER: options.user } : {}),
