@@ -1,5 +1,6 @@
 import { hasGlob, planGlob } from '../../clients/storage/glob.ts';
 import { StorageContext, type StorageContextOptions } from '../../clients/storage/storage-context.ts';
+import { getCompiler } from '../../schema/dialect/get-compiler.ts';
 import { columnNode } from '../../schema/expr/index.ts';
 import type { DatasetSchema } from '../../schema/record/field-type.ts';
 import type { FileKind, FileRecord } from '../../schema/record/file-schema.ts';
@@ -234,7 +235,12 @@ export class StorageSource implements ChainSource, DeltaSource {
         const listing = listings[i] as Listing;
         const { location } = await storage.resolve(uris[i] as string, anon);
         const t = target(uris[i] as string, location.key, options);
-        const query = { sql: `SELECT * FROM ${listing.version.table} ORDER BY file__path`, parameters: [] };
+        const query = getCompiler(warehouse.dialect).compileQuery({
+          kind: 'select',
+          from: { kind: 'table', name: listing.version.table },
+          selections: 'all',
+          orderBy: [{ expr: columnNode('file.path'), direction: 'asc' }],
+        });
         for await (const chunk of warehouse.stream(query)) {
           for (const raw of chunk) {
             const row = decode(raw) as { file: FileRecord };
