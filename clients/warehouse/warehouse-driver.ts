@@ -1,5 +1,6 @@
 import type { CompiledQuery, DialectName } from '../../schema/dialect/compiled-query.ts';
 import type { ExprNode } from '../../schema/expr/expr-node.ts';
+import type { JobRecordStore } from './job-record-store.ts';
 import type { RegistryStore } from './registry-store.ts';
 
 /** A physical column to create: name plus the dialect's SQL type text (from `schema/record/sql-types.ts`). */
@@ -176,6 +177,12 @@ export interface WarehouseDriver {
 
   /** The dataset registry's metadata storage on this warehouse (compute/registry uses it; no SQL there). */
   registryStore(): RegistryStore;
+
+  /**
+   * Optional: pipeline job records on this warehouse (the in-process job manager, compute/pipelines/job-store.ts).
+   * The embedded SQLite warehouse has them; on ClickHouse jobs run through BullMQ and their state lives in Redis.
+   */
+  jobRecordStore?(): JobRecordStore;
 
   /**
    * Optional: a grouped read of an immutable table just ran (see {@link GroupingHint}). An engine whose GROUP BY

@@ -7,6 +7,7 @@ import { getCompiler } from '../../../schema/dialect/get-compiler.ts';
 import { quoteIdentifier, quoteIdentifiers } from '../../../schema/dialect/quote-identifier.ts';
 import { createSqliteFunctions } from '../../../schema/dialect/sqlite/sqlite-functions.ts';
 import type { ExprNode } from '../../../schema/expr/expr-node.ts';
+import type { JobRecordStore } from '../job-record-store.ts';
 import type { RegistryStore } from '../registry-store.ts';
 import type {
   ColumnDefinition,
@@ -33,6 +34,7 @@ import { ReadConnectionPool } from './read-connection-pool.ts';
 import { ReadQueueFullError, ReadThreads } from './read-threads.ts';
 import { openConnection } from './sqlite-connection.ts';
 import { bindableAll, toWarehouseError } from './sqlite-error-mapping.ts';
+import { SqliteJobRecordStore } from './sqlite-job-record-store.ts';
 import { SqliteRegistryStore } from './sqlite-registry-store.ts';
 import {
   type ResolvedSqliteWarehouseOptions,
@@ -427,6 +429,11 @@ export class SqliteWarehouse implements WarehouseDriver {
   /** @inheritdoc */
   registryStore(): RegistryStore {
     return new SqliteRegistryStore(this);
+  }
+
+  /** @inheritdoc */
+  jobRecordStore(): JobRecordStore {
+    return new SqliteJobRecordStore(this);
   }
 
   /** Statement-cache counters of the write connection and the number of open stream connections. */
