@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Client, ClientConfig, FieldDef, Pool, PoolClient, PoolConfig } from 'pg';
+import { conflictClause } from '../conflict-clause.ts';
 import type {
   DatabaseCursor,
   DatabaseDriver,
@@ -14,7 +15,6 @@ import { CopyIn, copyText } from './postgres-copy.ts';
 import { connectError, statementError } from './postgres-errors.ts';
 import {
   CATALOG_TYPES_SQL,
-  conflictClause,
   createTableSql,
   insertSql,
   MAX_PARAMETERS,

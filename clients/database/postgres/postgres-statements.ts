@@ -1,3 +1,4 @@
+import { conflictClause } from '../conflict-clause.ts';
 import type { TargetColumn, WriteRequest } from '../database-driver.ts';
 import { quoteName, quoteTable } from '../identifiers.ts';
 import { postgresColumnType } from './postgres-types.ts';
@@ -20,26 +21,6 @@ export function createTableSql(request: WriteRequest): string {
     columns.push(`PRIMARY KEY (${request.conflictColumns.map(quoteName).join(', ')})`);
   }
   return `CREATE TABLE ${quoteTable(request.table)} (${columns.join(', ')})`;
-}
-
-/** The `ON CONFLICT …` clause of the insert (empty for `onConflict: 'error'`). */
-export function conflictClause(request: WriteRequest): string {
-  const target =
-    request.conflictColumns.length > 0 ? ` (${request.conflictColumns.map(quoteName).join(', ')})` : '';
-  switch (request.onConflict) {
-    case 'error':
-      return '';
-    case 'ignore':
-      return ` ON CONFLICT${target} DO NOTHING`;
-    case 'update': {
-      const keys = new Set(request.conflictColumns);
-      const updated = request.columns.filter((column) => !keys.has(column.name));
-      if (updated.length === 0) return ` ON CONFLICT${target} DO NOTHING`;
-      return ` ON CONFLICT${target} DO UPDATE SET ${updated
-        .map((column) => `${quoteName(column.name)} = EXCLUDED.${quoteName(column.name)}`)
-        .join(', ')}`;
-    }
-  }
 }
 
 /** A multi-row `INSERT … VALUES ($1, …), (…) [ON CONFLICT …]` for `rows` rows. */

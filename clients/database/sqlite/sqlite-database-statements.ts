@@ -1,3 +1,4 @@
+import { conflictClause } from '../conflict-clause.ts';
 import type { WriteRequest } from '../database-driver.ts';
 import { quoteName, quoteTable } from '../identifiers.ts';
 import { sqliteDeclaredType } from './sqlite-database-types.ts';
@@ -21,25 +22,6 @@ export function sqliteCreateTableSql(request: WriteRequest): string {
   if (request.conflictColumns.length > 0)
     columns.push(`PRIMARY KEY (${request.conflictColumns.map(quoteName).join(', ')})`);
   return `CREATE TABLE ${quoteTable(request.table)} (${columns.join(', ')})`;
-}
-
-function conflictClause(request: WriteRequest): string {
-  const target =
-    request.conflictColumns.length > 0 ? ` (${request.conflictColumns.map(quoteName).join(', ')})` : '';
-  switch (request.onConflict) {
-    case 'error':
-      return '';
-    case 'ignore':
-      return ` ON CONFLICT${target} DO NOTHING`;
-    case 'update': {
-      const keys = new Set(request.conflictColumns);
-      const updated = request.columns.filter((column) => !keys.has(column.name));
-      if (updated.length === 0) return ` ON CONFLICT${target} DO NOTHING`;
-      return ` ON CONFLICT${target} DO UPDATE SET ${updated
-        .map((column) => `${quoteName(column.name)} = excluded.${quoteName(column.name)}`)
-        .join(', ')}`;
-    }
-  }
 }
 
 /** Multi-row `INSERT … VALUES (?, …), … [ON CONFLICT …]`. */
