@@ -21,6 +21,21 @@ export interface VersionRecordRow {
   readonly indexes_json: string | null;
 }
 
+/** The columns of a version record, in storage order (every warehouse's registry tables hold these). */
+export const VERSION_RECORD_COLUMNS = [
+  'dataset',
+  'version',
+  'table_name',
+  'schema_json',
+  'row_count',
+  'created_at',
+  'chain_hash',
+  'lineage_json',
+  'description',
+  'primary_key_json',
+  'indexes_json',
+] as const satisfies readonly (keyof VersionRecordRow)[];
+
 /** Which version records to read (all given fields must match; table names match case-insensitively). */
 export interface VersionFilter {
   readonly dataset?: string;

@@ -13,26 +13,19 @@
  * Deletes are lightweight `DELETE`s (synchronous).
  */
 import { randomUUID } from 'node:crypto';
-import type { RegistryStore, VersionFilter, VersionRecordRow } from '../registry-store.ts';
+import {
+  type RegistryStore,
+  VERSION_RECORD_COLUMNS,
+  type VersionFilter,
+  type VersionRecordRow,
+} from '../registry-store.ts';
 import type { ClickhouseWarehouse } from './clickhouse-warehouse.ts';
 import { TABLE_SETTINGS } from './clickhouse-warehouse-options.ts';
 
 const VERSIONS = 'chainql_versions';
 const LOG = 'chainql_registry_log';
 
-const COLUMNS = [
-  'dataset',
-  'version',
-  'table_name',
-  'schema_json',
-  'row_count',
-  'created_at',
-  'chain_hash',
-  'lineage_json',
-  'description',
-  'primary_key_json',
-  'indexes_json',
-] as const;
+const COLUMNS = VERSION_RECORD_COLUMNS;
 
 /** {@link RegistryStore} on a ClickHouse warehouse. */
 export class ClickhouseRegistryStore implements RegistryStore {

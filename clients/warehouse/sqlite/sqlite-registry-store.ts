@@ -2,7 +2,12 @@
  * The dataset registry's metadata on SQLite: `chainql_meta` (schema_version, revision), `chainql_datasets` and
  * `chainql_versions`, written in transactions. A version's uniqueness is the table's primary key.
  */
-import type { RegistryStore, VersionFilter, VersionRecordRow } from '../registry-store.ts';
+import {
+  type RegistryStore,
+  VERSION_RECORD_COLUMNS,
+  type VersionFilter,
+  type VersionRecordRow,
+} from '../registry-store.ts';
 import { WarehouseError } from '../warehouse-errors.ts';
 import type { SqliteWarehouse } from './sqlite-warehouse.ts';
 
@@ -49,19 +54,7 @@ const BUMP_REVISION = {
   parameters: [],
 } as const;
 
-const COLUMNS = [
-  'dataset',
-  'version',
-  'table_name',
-  'schema_json',
-  'row_count',
-  'created_at',
-  'chain_hash',
-  'lineage_json',
-  'description',
-  'primary_key_json',
-  'indexes_json',
-] as const;
+const COLUMNS = VERSION_RECORD_COLUMNS;
 
 /** {@link RegistryStore} on an SQLite warehouse. */
 export class SqliteRegistryStore implements RegistryStore {
