@@ -16,7 +16,12 @@ import type {
   TableWrite,
   WarehouseDriver,
 } from '../warehouse-driver.ts';
-import { ReadCancelledError, WarehouseClosedError, WarehouseError } from '../warehouse-errors.ts';
+import {
+  ReadCancelledError,
+  TableNotFoundError,
+  WarehouseClosedError,
+  WarehouseError,
+} from '../warehouse-errors.ts';
 import { type ErrorContext, toWarehouseError } from './clickhouse-errors.ts';
 import { ClickhouseRegistryStore } from './clickhouse-registry-store.ts';
 import { rowBuilder, stringifyValues } from './clickhouse-values.ts';
@@ -295,10 +300,7 @@ export class ClickhouseWarehouse implements WarehouseDriver {
     const sql =
       'SELECT name FROM system.columns WHERE database = currentDatabase() AND table = {p0:String} ORDER BY position';
     const rows = await this.query({ sql, parameters: [table] });
-    if (rows.length === 0) {
-      const { TableNotFoundError } = await import('../warehouse-errors.ts');
-      throw new TableNotFoundError(table, { sql, parameters: [table] });
-    }
+    if (rows.length === 0) throw new TableNotFoundError(table, { sql, parameters: [table] });
     return rows.map((r) => String(r.name));
   }
 
