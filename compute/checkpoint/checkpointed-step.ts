@@ -75,10 +75,16 @@ export async function runCheckpointedStep(
   const listener = context.settings.onProgress;
   const rows = listener ? await countRows(context, task) : 0;
   const pending = listener ? await countPending(context, task) : 0;
-  const committed = rows - pending;
   if (checkpoint?.status !== 'done') {
+    // The runner counts its own pending rows when it starts; rows committed in between (a run another
+    // coordinator left queued keeps committing) must not be lost from `committed + total`.
     const onProgress = listener
-      ? (event: ProgressEvent) => listener(event.type === 'started' ? { ...event, committed } : event)
+      ? (event: ProgressEvent) =>
+          listener(
+            event.type === 'started'
+              ? { ...event, committed: Math.max(0, rows - (event.total ?? pending)) }
+              : event,
+          )
       : undefined;
     await runPending({ ...context, settings: { ...context.settings, onProgress } }, task);
     await checkpoints.mark(stepHash, 'done');

@@ -1,5 +1,7 @@
 import { hasGlob, planGlob } from '../../clients/storage/glob.ts';
 import { StorageContext, type StorageContextOptions } from '../../clients/storage/storage-context.ts';
+import type { StorageDriver } from '../../clients/storage/storage-driver.ts';
+import { StorageNotFoundError } from '../../clients/storage/storage-errors.ts';
 import { getCompiler } from '../../schema/dialect/get-compiler.ts';
 import { columnNode } from '../../schema/expr/index.ts';
 import type { DatasetSchema } from '../../schema/record/field-type.ts';
@@ -52,6 +54,8 @@ interface Target {
   readonly match: (key: string) => boolean;
   /** Key prefix every match starts with (a listing covering it is enough). */
   readonly prefix: string;
+  /** True when the URI named one key (no glob): an object, or a "directory" under `key/`. */
+  readonly exact: boolean;
 }
 
 function target(uri: string, key: string, options: StorageReadOptions): Target {
@@ -71,10 +75,27 @@ function target(uri: string, key: string, options: StorageReadOptions): Target {
   if (pattern !== undefined) {
     const plan = planGlob(pattern);
     const prefix = commonPrefix(plan.prefixes);
-    return { uri, prefix, match: (k) => k.startsWith(prefix) && plan.match(k) && oneLevel(k) };
+    return { uri, prefix, exact: false, match: (k) => k.startsWith(prefix) && plan.match(k) && oneLevel(k) };
   }
   // A key without a trailing slash names one object or a "directory": both match.
-  return { uri, prefix: key, match: (k) => (k === key || k.startsWith(dir)) && oneLevel(k) };
+  return { uri, prefix: key, exact: true, match: (k) => (k === key || k.startsWith(dir)) && oneLevel(k) };
+}
+
+/**
+ * The key prefix to list for a target: a key without a trailing slash that is not an object names a
+ * "directory", so only `key/` is listed (not its parent: listing `/tmp` to read `/tmp/x` would walk
+ * every sibling). An object under that exact key is listed with its directory, as before.
+ */
+async function listedPrefix(driver: StorageDriver, t: Target): Promise<string> {
+  const key = t.prefix;
+  if (!t.exact || key === '' || key.endsWith('/')) return key;
+  try {
+    await driver.stat(key);
+    return key;
+  } catch (err) {
+    // Any other failure (no read permission on a list-only bucket, …) is left to the listing to report.
+    return err instanceof StorageNotFoundError ? `${key}/` : key;
+  }
 }
 
 function commonPrefix(xs: readonly string[]): string {
@@ -130,7 +151,7 @@ export class StorageSource implements ChainSource, DeltaSource {
             await ensureListing(
               session,
               driver,
-              { source: location.source, key: t.prefix },
+              { source: location.source, key: await listedPrefix(driver, t) },
               {
                 ...(this.#update() !== undefined ? { update: this.#update() } : {}),
                 ...(this.#options.ttl !== undefined ? { ttl: this.#options.ttl } : {}),

@@ -110,6 +110,30 @@ describe('readStorage', () => {
     expect(await readStorage(`${local}/`, { session }).count()).toBe(2);
   });
 
+  it('a directory named without a trailing slash lists that directory, not its parent', async () => {
+    const local = path.join(dir, 'local');
+    await mkdir(path.join(local, 'sub'), { recursive: true });
+    await mkdir(path.join(dir, 'sibling'));
+    await writeFile(path.join(local, 'a.txt'), 'a');
+    await writeFile(path.join(local, 'sub', 'b.txt'), 'b');
+    await writeFile(path.join(dir, 'sibling', 'c.txt'), 'c');
+    await writeFile(path.join(dir, 'local.txt'), 'not under local/');
+    expect((await paths(readStorage(local, { session }))).map((p) => path.basename(p))).toEqual([
+      'a.txt',
+      'b.txt',
+    ]);
+    const prefixes = [];
+    for (const d of await session.registry.listDatasets()) {
+      if (!d.name.startsWith(LISTING_DATASET_PREFIX)) continue;
+      const version = await session.registry.getVersion(d.name);
+      prefixes.push(JSON.parse(version.description ?? '{}').prefix);
+    }
+    expect(prefixes).toEqual([`${local.slice(1)}/`]);
+    // One file named without a slash is still read.
+    expect(await paths(readStorage(path.join(dir, 'local.txt'), { session }))).toHaveLength(1);
+    expect(await readStorage(path.join(dir, 'missing'), { session }).count()).toBe(0);
+  });
+
   it('saves as a dataset whose rows rehydrate to readable Files', async () => {
     await readStorage('memory://bkt/docs/', { session, storage }).save('docs');
     const version = await session.registry.getVersion('docs');
