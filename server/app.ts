@@ -13,6 +13,7 @@ import { type ServedJobManager, withPipelineFields } from './pipelines/pipeline-
 import { exampleQuery, keylessExampleQuery } from './playground.ts';
 import { type ApiKeys, parseApiKeys, type Role, requestKey, useAuth } from './plugins/use-auth.ts';
 import { useBatchLimits } from './plugins/use-batch-limits.ts';
+import { DEFAULT_MAX_BODY_BYTES, useBodyLimit } from './plugins/use-body-limit.ts';
 import { createErrorMasker, isExpectedError, useErrorCodes } from './plugins/use-error-codes.ts';
 import { useInputDepth } from './plugins/use-input-depth.ts';
 import { DEFAULT_SHAPE_LIMITS, type QueryShapeLimits, useLimits } from './plugins/use-limits.ts';
@@ -33,12 +34,15 @@ export interface ServerLimits extends QueryLimits, QueryShapeLimits {
    * `dbPath`); a given warehouse keeps its own setting. Default min(4, max(2, cores)).
    */
   readonly readThreads?: number;
+  /** Largest request body accepted, in bytes (HTTP 413 beyond). Default 25 MB. */
+  readonly maxBodyBytes: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
   defaultLimit: 100,
   maxLimit: 10_000,
   timeoutMs: 10_000,
+  maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
   ...DEFAULT_FILTER_LIMITS,
   ...DEFAULT_SHAPE_LIMITS,
 };
@@ -202,8 +206,11 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
     // A JSON array of operations gets an array of results; useBatchLimits enforces the cap with a clear
     // message before yoga's own check (same number) would.
     batching: limits.maxBatchSize > 0 ? { limit: limits.maxBatchSize } : false,
+    // useBodyLimit enforces the body cap without streaming every body through a transform.
+    maxRequestBodySize: false,
     plugins: [
       ...(options.mcp === false ? [] : [useMcp({ apiKeys, app: (): FetchingApp => yoga as FetchingApp })]),
+      useBodyLimit(limits.maxBodyBytes),
       usePersistedQueries(),
       useBatchLimits(limits),
       useAuth(apiKeys),

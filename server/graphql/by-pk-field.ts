@@ -150,7 +150,7 @@ export function byPkRootFields(types: DatasetTypes, env: QueryEnv): Record<strin
     resolve: async (_src, values, ctx, info) => {
       const scope = scopeFor(ds, values[versionArg] as string | null | undefined);
       const selection = rowSelection(ds.root, subFieldsOf(info.fieldNodes, info.fragments), info.fragments);
-      return runRead(env, byPkRead(scope, selection, keyArgs, values), ctx.signal);
+      return runRead(env, byPkRead(scope, selection, keyArgs, values), ctx);
     },
   };
   return { [`${ds.gqlName}_by_pk`]: field };

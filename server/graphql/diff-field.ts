@@ -98,7 +98,7 @@ export function diffRootField(types: DatasetTypes, env: QueryEnv): Record<string
         },
         filterBudget(env, 'where'),
       );
-      return runRead(env, planned, ctx.signal).then(
+      return runRead(env, planned, ctx).then(
         (list) => ctx.rowCap?.check(info.path, list, args.limit) ?? list,
       );
     },

@@ -124,7 +124,7 @@ export function datasetRootFields(
         },
         filterBudget(env, 'where'),
       );
-      return runRead(env, planned, ctx.signal).then(
+      return runRead(env, planned, ctx).then(
         (list) => ctx.rowCap?.check(info.path, list, args.limit) ?? list,
       );
     },
@@ -156,7 +156,7 @@ export function datasetRootFields(
         },
         filterBudget(env, 'where'),
       );
-      return runRead(env, planned, ctx.signal).then((result) => ({ ...result, limit: args.limit })); // `nodes` checks the row cap with it
+      return runRead(env, planned, ctx).then((result) => ({ ...result, limit: args.limit })); // `nodes` checks the row cap with it
     },
   };
 
@@ -192,7 +192,7 @@ export function datasetRootFields(
         filterBudget(env, 'where'),
         filterBudget(env, 'having'),
       );
-      return runRead(env, planned, ctx.signal).then(
+      return runRead(env, planned, ctx).then(
         (list) => ctx.rowCap?.check(info.path, list, args.limit) ?? list,
       );
     },
@@ -206,7 +206,7 @@ export function datasetRootFields(
       const scope = scopeFor(ds, args.version as string | undefined);
       const selection = rowSelection(ds.root, subFieldsOf(info.fieldNodes, info.fragments), info.fragments);
       const planned = byIdRead(scope, selection, String(args.id));
-      return planned === null ? null : runRead(env, planned, ctx.signal);
+      return planned === null ? null : runRead(env, planned, ctx);
     },
   };
 
@@ -258,7 +258,7 @@ export function datasetRootFields(
           },
           filterBudget(env, 'where'),
         );
-        return runRead(env, planned, ctx.signal);
+        return runRead(env, planned, ctx);
       },
     };
   }

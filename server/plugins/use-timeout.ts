@@ -8,13 +8,32 @@ import { QueryTimeoutError } from '../server-errors.ts';
  */
 export function useTimeout(timeoutMs: number): Plugin<{ signal?: AbortSignal }> {
   return {
-    onContextBuilding({ extendContext }) {
+    onContextBuilding({ context }) {
       if (timeoutMs <= 0) return;
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(new QueryTimeoutError(timeoutMs)), timeoutMs);
-      timer.unref();
-      extendContext({ signal: controller.signal, clearTimeout: () => clearTimeout(timer) } as {
-        signal: AbortSignal;
+      // Armed on first use: a request whose resolvers never ask for the signal (point lookups, the
+      // schema) pays for no controller and no timer. The deadline still counts from here.
+      const startedAt = Date.now();
+      let armed: { controller: AbortController; timer: NodeJS.Timeout } | undefined;
+      const arm = () => {
+        const controller = new AbortController();
+        const left = Math.max(0, timeoutMs - (Date.now() - startedAt));
+        const timer = setTimeout(() => controller.abort(new QueryTimeoutError(timeoutMs)), left);
+        timer.unref();
+        return { controller, timer };
+      };
+      Object.defineProperty(context, 'signal', {
+        configurable: true,
+        enumerable: true,
+        get: () => {
+          armed ??= arm();
+          return armed.controller.signal;
+        },
+      });
+      Object.defineProperty(context, 'clearTimeout', {
+        configurable: true,
+        value: () => {
+          if (armed) clearTimeout(armed.timer);
+        },
       });
     },
     onExecute({ args }) {

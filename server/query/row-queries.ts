@@ -165,6 +165,8 @@ export function byIdRead(
   return {
     query: { kind: 'select', from: scope.table, selections: items, where: test, limit: 1 },
     bigints: needsBigints(selection.leaves),
+    // Answered from the declared key's unique index or the `sys.id` row key: the driver may run it inline.
+    point: true,
     decode: (rows) => (rows[0] === undefined ? null : decode(rows[0])),
   };
 }

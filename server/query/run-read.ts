@@ -13,7 +13,7 @@ export interface ReadTarget {
 
 /**
  * Compiles a planned read with the warehouse's dialect compiler, runs it through `WarehouseDriver.read`
- * (cancelled by `signal`, the per-query timeout) and decodes the rows; a grouped read is then told to the
+ * (cancelled by the context's `signal`, the per-query timeout) and decodes the rows; a grouped read is then told to the
  * warehouse (`adviseGrouping`), which may prepare for the next one of its shape.
  * @throws DatasetVanishedError (DATASET_NOT_FOUND) when the table vanished after the schema was built (a deleted
  *   version); the driver's coded errors (TIMEOUT, OVERLOADED, …) otherwise.
@@ -21,9 +21,12 @@ export interface ReadTarget {
 export async function runRead<T>(
   target: ReadTarget,
   planned: PlannedRead<T>,
-  signal: AbortSignal | undefined,
+  context: { readonly signal?: AbortSignal },
 ): Promise<T> {
   const compiled = target.compiler.compileQuery(planned.query);
+  // A point read runs inline and touches a few rows: it never asks for the operation's signal, so the
+  // timeout plugin arms no timer for it (the signal is created on first use).
+  const signal = planned.point ? undefined : context.signal;
   try {
     const rows = await target.warehouse.read(compiled, {
       bigints: planned.bigints,

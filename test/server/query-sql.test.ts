@@ -68,7 +68,7 @@ async function check<R>(
   const c = clickhouse.compileQuery(planned.query);
   expect([s.sql, s.parameters]).toEqual([expected.sqlite[0].replaceAll('$T', T), expected.sqlite[1]]);
   expect([c.sql, c.parameters]).toEqual([expected.clickhouse[0].replaceAll('$T', T), expected.clickhouse[1]]);
-  return runRead({ warehouse: store.session.warehouse, compiler: sqlite }, planned, undefined);
+  return runRead({ warehouse: store.session.warehouse, compiler: sqlite }, planned, {});
 }
 
 describe('GraphQL root fields → SQL', () => {
