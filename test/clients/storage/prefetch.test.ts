@@ -31,7 +31,6 @@ async function slowStorage(n: number, latencyMs: number) {
 describe('prefetch', () => {
   it('keeps up to N downloads ahead and overlaps I/O with the consumer', async () => {
     const { files, stats } = await slowStorage(40, 20);
-    const started = Date.now();
     const seen: string[] = [];
     for await (const row of prefetch(
       files.map((file, i) => ({ i, file })),
@@ -40,13 +39,11 @@ describe('prefetch', () => {
       seen.push(await row.file.readText());
       await new Promise((r) => setTimeout(r, 20)); // the "UDF"
     }
-    const elapsed = Date.now() - started;
     expect(seen).toEqual(files.map((_, i) => `content ${i}`));
     expect(stats.reads).toBe(40);
-    expect(stats.maxInFlight).toBeGreaterThan(1);
+    // Downloads run ahead of the consumer (several in flight while it works), never more than N + 1.
+    expect(stats.maxInFlight).toBeGreaterThanOrEqual(4);
     expect(stats.maxInFlight).toBeLessThanOrEqual(9);
-    // Sequential would be 40 × (20 + 20) ms = 1600 ms; overlapped ≈ 40 × 20 ms.
-    expect(elapsed).toBeLessThan(1300);
   });
 
   it('without prefetch (count 0) reads happen one at a time in the consumer', async () => {

@@ -14,7 +14,7 @@ describe('RateLimiter', () => {
     for (let i = 0; i < 21; i++) await limiter.acquire();
     const elapsed = performance.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(190);
-    expect(elapsed).toBeLessThan(600);
+    expect(elapsed).toBeLessThan(2_000); // not throttled far beyond the rate (margin for a loaded machine)
   });
 
   it('pauses every acquire for a Retry-After', async () => {

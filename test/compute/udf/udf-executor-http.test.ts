@@ -168,7 +168,7 @@ describe('rate limiting against the OpenAI mock', () => {
     // (calls reserve the average cost up front and settle the difference when they report).
     expect(tokens).toBeGreaterThan(350);
     expect(tokens).toBeLessThanOrEqual(200 + 2 * 13 + 200 * elapsed);
-    expect(elapsed).toBeLessThan(3);
+    expect(elapsed).toBeLessThan(6); // not throttled far beyond the budget (margin for a loaded machine)
     expect(mock.successfulCalls).toBe(30);
   });
 
