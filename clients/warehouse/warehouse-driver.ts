@@ -180,7 +180,8 @@ export interface WarehouseDriver {
 
   /**
    * Optional: pipeline job records on this warehouse (the in-process job manager, compute/pipelines/job-store.ts).
-   * The embedded SQLite warehouse has them; on ClickHouse jobs run through BullMQ and their state lives in Redis.
+   * Both built-in warehouses have them (SQLite: a table with a unique index; ClickHouse: a ReplacingMergeTree
+   * read with FINAL); a driver without them makes the in-process job manager refuse to open (use Redis).
    */
   jobRecordStore?(): JobRecordStore;
 

@@ -6,15 +6,16 @@ import { PipelineConfigError } from './pipeline-errors.ts';
 /**
  * Jobs of the in-process job manager, persisted as warehouse job records (`WarehouseDriver.jobRecordStore`:
  * one record per job, JSON for input/progress/error/output), so `job(id)` and `jobs` answer after restarts.
- * Launches with the same (pipeline, idempotency key) keep one record. The embedded SQLite warehouse keeps job
- * records; with ClickHouse, run pipelines on BullMQ workers (`CHAINQL_REDIS_URL`), whose job state is in Redis.
+ * Launches with the same (pipeline, idempotency key) keep one record. Both built-in warehouses keep job records
+ * (SQLite in its file, ClickHouse in a ReplacingMergeTree shared by every machine); a warehouse driver without
+ * them is refused with a pointer to BullMQ workers (`CHAINQL_REDIS_URL`), whose job state is in Redis.
  */
 export class JobStore {
   private constructor(private readonly records: JobRecordStore) {}
 
   /**
    * Opens the store, creating its table when missing.
-   * @throws PipelineConfigError for a warehouse that keeps no job records (ClickHouse without Redis).
+   * @throws PipelineConfigError for a warehouse driver that keeps no job records (no `jobRecordStore`).
    */
   static async open(warehouse: WarehouseDriver): Promise<JobStore> {
     const records = warehouse.jobRecordStore?.();

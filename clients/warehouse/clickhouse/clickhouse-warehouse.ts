@@ -4,6 +4,7 @@ import type { CompiledQuery, DialectName } from '../../../schema/dialect/compile
 import { getCompiler } from '../../../schema/dialect/get-compiler.ts';
 import { quoteIdentifier } from '../../../schema/dialect/quote-identifier.ts';
 import type { ExprNode } from '../../../schema/expr/expr-node.ts';
+import type { JobRecordStore } from '../job-record-store.ts';
 import type { RegistryStore } from '../registry-store.ts';
 import type {
   ColumnDefinition,
@@ -23,6 +24,7 @@ import {
   WarehouseError,
 } from '../warehouse-errors.ts';
 import { type ErrorContext, toWarehouseError } from './clickhouse-errors.ts';
+import { ClickhouseJobRecordStore } from './clickhouse-job-record-store.ts';
 import { ClickhouseRegistryStore } from './clickhouse-registry-store.ts';
 import { rowBuilder, stringifyValues } from './clickhouse-values.ts';
 import {
@@ -108,6 +110,7 @@ export class ClickhouseWarehouse implements WarehouseDriver {
   readonly #client: ClickHouseClient;
   readonly #options: ResolvedClickhouseOptions;
   #closed = false;
+  #jobRecords: ClickhouseJobRecordStore | undefined;
 
   /** Use `openClickhouseWarehouse`. */
   constructor(client: ClickHouseClient, options: ResolvedClickhouseOptions) {
@@ -383,6 +386,15 @@ export class ClickhouseWarehouse implements WarehouseDriver {
   /** @inheritdoc */
   registryStore(): RegistryStore {
     return new ClickhouseRegistryStore(this);
+  }
+
+  /**
+   * @inheritdoc One store per warehouse (its revision clock orders this process's updates): a
+   * `ReplacingMergeTree` keyed by job id, read with `FINAL` (see clickhouse-job-record-store.ts).
+   */
+  jobRecordStore(): JobRecordStore {
+    this.#jobRecords ??= new ClickhouseJobRecordStore(this);
+    return this.#jobRecords;
   }
 
   /** True once `close()` has been called. */

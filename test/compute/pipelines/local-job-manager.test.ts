@@ -1,16 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalJobManager, loadPipelineConfig } from '../../../compute/pipelines/index.ts';
-import { tempSession } from '../../helpers/temp-session.ts';
+import { tempSession, WAREHOUSES } from '../../helpers/temp-session.ts';
 import { jobManagerSuite } from './job-manager-suite.ts';
 
 const configFile = fileURLToPath(new URL('./fixtures/chainql.config.ts', import.meta.url));
 
-describe('LocalJobManager (in-process, jobs in the warehouse)', () => {
+describe.each(WAREHOUSES)('LocalJobManager on %s (in-process, jobs in the warehouse)', (warehouse) => {
   let session: Awaited<ReturnType<typeof tempSession>>;
   let manager: LocalJobManager;
   beforeAll(async () => {
-    session = await tempSession();
+    session = await tempSession(warehouse);
     manager = await LocalJobManager.open({
       session,
       pipelines: await loadPipelineConfig(configFile, { required: true }),

@@ -16,7 +16,7 @@ import {
   uniqueQueue,
   type WorkerProcess,
 } from '../../compute/runners/redis-test-helpers.ts';
-import { tempSession } from '../../helpers/temp-session.ts';
+import { tempSession, WAREHOUSES, type WarehouseKind } from '../../helpers/temp-session.ts';
 
 const configFile = fileURLToPath(
   new URL('../../compute/pipelines/fixtures/chainql.config.ts', import.meta.url),
@@ -83,13 +83,14 @@ function mutationSuite(
     session: Session,
     pipelines: PipelineRegistry,
   ) => Promise<{ jobs: JobManager & { pipelines: PipelineRegistry }; close(): Promise<void> }>,
+  warehouse: WarehouseKind = 'sqlite',
 ) {
   describe(name, () => {
     let session: Session;
     let app: ChainqlApp;
     let closeJobs: () => Promise<void>;
     beforeAll(async () => {
-      session = await tempSession();
+      session = await tempSession(warehouse);
       const { jobs, close } = await open(session, await loadPipelineConfig(configFile, { required: true }));
       closeJobs = close;
       app = await createApp({ session, jobs, apiKeys: 'w-key:writer,r-key:reader', graphiql: false });
@@ -163,10 +164,16 @@ function mutationSuite(
   });
 }
 
-mutationSuite('pipeline mutations, in-process jobs (no Redis)', async (session, pipelines) => {
-  const jobs = await LocalJobManager.open({ session, pipelines });
-  return { jobs, close: () => jobs.close() };
-});
+for (const warehouse of WAREHOUSES) {
+  mutationSuite(
+    `pipeline mutations, in-process jobs on ${warehouse} (no Redis)`,
+    async (session, pipelines) => {
+      const jobs = await LocalJobManager.open({ session, pipelines });
+      return { jobs, close: () => jobs.close() };
+    },
+    warehouse,
+  );
+}
 
 describe.skipIf(!hasRedis)('with Redis', () => {
   const partitions = uniqueQueue('chainql-test-part');
