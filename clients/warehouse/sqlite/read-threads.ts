@@ -24,8 +24,13 @@ export class ReadQueueFullError extends Error {}
  */
 export class ReadThreads {
   readonly #pool: Piscina;
+  /** Reads running or waiting; bounded by threads + maxQueue (counted here: piscina parks reads that
+   * arrive while every thread is busy outside the queue it bounds, so its `maxQueue` alone never refuses). */
+  #inFlight = 0;
+  readonly #capacity: number;
 
   constructor(options: ReadThreadsOptions) {
+    this.#capacity = options.threads + options.maxQueue;
     this.#pool = new Piscina({
       filename: new URL('./read-worker.ts', import.meta.url).href,
       // The worker is TypeScript: load it through tsx like the rest of chainql. The loader is resolved from
@@ -46,11 +51,15 @@ export class ReadThreads {
    * @throws ReadQueueFullError when the queue is full; piscina's AbortError when `signal` aborts.
    */
   async run(task: ReadTask, signal: AbortSignal | undefined): Promise<RawRow[] | ReadFailure> {
+    if (this.#inFlight >= this.#capacity) throw new ReadQueueFullError();
+    this.#inFlight++;
     try {
       return (await this.#pool.run(task, signal === undefined ? {} : { signal })) as RawRow[] | ReadFailure;
     } catch (error) {
       if (/queue is at limit/i.test((error as Error)?.message ?? '')) throw new ReadQueueFullError();
       throw error;
+    } finally {
+      this.#inFlight--;
     }
   }
 

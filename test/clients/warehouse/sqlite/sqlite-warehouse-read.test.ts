@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ReadTimeoutError, TableNotFoundError } from '../../../../clients/warehouse/warehouse-errors.ts';
+import {
+  ReadTimeoutError,
+  TableNotFoundError,
+  WarehouseOverloadedError,
+} from '../../../../clients/warehouse/warehouse-errors.ts';
 import { useTempWarehouses } from './temp-warehouse.ts';
 
 // WarehouseDriver.read on SQLite: reads on worker threads, stopped by timeoutMs or the signal; point reads
@@ -72,6 +76,20 @@ describe('SqliteWarehouse.read', () => {
     await expect(w.read(SLOW, { signal: controller.signal })).rejects.toBe(reason);
     const aborted = AbortSignal.abort(reason);
     await expect(w.read({ sql: 'SELECT 1 AS x', parameters: [] }, { signal: aborted })).rejects.toBe(reason);
+  });
+
+  it('refuses a read with WarehouseOverloadedError (OVERLOADED) when every thread is busy and the queue is full', async () => {
+    const w = await temp.open({ readThreads: 1, readQueue: 1 });
+    const controller = new AbortController();
+    const running = w.read(SLOW, { signal: controller.signal }).catch((e: unknown) => e);
+    const queued = w.read(SLOW, { signal: controller.signal }).catch((e: unknown) => e);
+    const refused = await w.read({ sql: 'SELECT 1 AS x', parameters: [] }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(WarehouseOverloadedError);
+    expect((refused as WarehouseOverloadedError).code).toBe('OVERLOADED');
+    controller.abort(new Error('done'));
+    await Promise.all([running, queued]);
+    // Once the pool drains it answers again.
+    expect(await w.read({ sql: 'SELECT 1 AS x', parameters: [] })).toEqual([{ x: 1 }]);
   });
 
   it('reports a missing table as TableNotFoundError, inline and on a thread', async () => {
