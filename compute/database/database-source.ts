@@ -192,7 +192,10 @@ export class DatabaseSource implements ChainSource, DeltaSource {
       table = await session.registry.reserveTableName(name);
       await createRowTable(warehouse, table, layout.schema);
       const names = ['sys__id', 'sys__rand', ...flattenSchema(layout.schema).map((column) => column.name)];
-      const pipeline = createRowPipeline(layout.schema, warehouse.dialect, { digest });
+      // A warehouse that copies each row of a synchronous source before pulling the next (SQLite) gets
+      // one reused row array: nothing per row is left for the garbage collector.
+      const reuseRow = (warehouse as { readonly copiesSyncRows?: boolean }).copiesSyncRows === true;
+      const pipeline = createRowPipeline(layout.schema, warehouse.dialect, { digest, reuseRow });
       const direct =
         driver.kind === 'postgres' && !this.options.schema
           ? directColumns(
@@ -201,12 +204,17 @@ export class DatabaseSource implements ChainSource, DeltaSource {
             )
           : undefined;
       const encode = direct
-        ? directPipeline(this.target, direct, cursor.columns, warehouse.dialect, digest)
+        ? directPipeline(this.target, direct, cursor.columns, warehouse.dialect, digest, reuseRow)
         : (raw: readonly unknown[], index: number) => pipeline(read(raw, index + 1), index);
-      // One insert per fetched batch (an array: no per-row async step); the next batch is already being
-      // fetched by the cursor meanwhile.
+      // One insert per fetched batch (no per-row async step); the next batch is already being fetched by
+      // the cursor meanwhile.
       let count = 0;
       for (let batch = first; batch.length > 0; batch = await cursor.next()) {
+        if (reuseRow) {
+          await warehouse.insert(table, names, encodedBatch(batch, encode, count));
+          count += batch.length;
+          continue;
+        }
         const encoded = new Array<unknown[]>(batch.length);
         for (let i = 0; i < batch.length; i++) encoded[i] = encode(batch[i]!, count++);
         await warehouse.insert(table, names, encoded);
@@ -232,8 +240,34 @@ async function latest(session: Session, name: string): Promise<DatasetVersion | 
 }
 
 /**
+ * One fetched batch as a synchronous row source for a warehouse that copies each row at once: every
+ * step encodes the next result row (numbered from `offset`) into the encoder's reused array.
+ */
+function encodedBatch(
+  batch: readonly (readonly unknown[])[],
+  encode: (raw: readonly unknown[], index: number) => unknown[],
+  offset: number,
+): Iterable<unknown[]> {
+  return {
+    [Symbol.iterator](): Iterator<unknown[]> {
+      let i = 0;
+      const step: { done: false; value: unknown[] } = { done: false, value: [] };
+      return {
+        next(): IteratorResult<unknown[]> {
+          if (i >= batch.length) return { done: true, value: undefined };
+          step.value = encode(batch[i]!, offset + i);
+          i++;
+          return step;
+        },
+      };
+    },
+  };
+}
+
+/**
  * Encodes result arrays straight into warehouse rows (system values first, like `createRowPipeline`),
- * for layouts `directColumns` accepted; feeds the content digest the same way.
+ * for layouts `directColumns` accepted; feeds the content digest the same way. With `reuseRow` every
+ * row is encoded into one array (the consumer copies it before the next).
  */
 function directPipeline(
   target: string,
@@ -241,8 +275,10 @@ function directPipeline(
   columns: readonly ResultColumn[],
   dialect: DialectName,
   digest: EncodedDigest,
+  reuseRow: boolean,
 ): (raw: readonly unknown[], index: number) => unknown[] {
   const encodeRow = createRowEncoder(direct.columns, dialect, { leadingSlots: 2 });
+  const shared = reuseRow ? new Array<unknown>(direct.columns.length + 2).fill(null) : undefined;
   const dates = direct.dates;
   return (raw, index) => {
     for (const i of dates) {
@@ -258,7 +294,7 @@ function directPipeline(
         );
       }
     }
-    const values = encodeRow(raw);
+    const values = encodeRow(raw, shared);
     const id = index + 1;
     values[0] = id;
     values[1] = deterministicRand(id);
