@@ -86,7 +86,7 @@ export {
 } from './session.ts';
 export type { ReadStorageOptions, ToStorageOptions } from './storage/index.ts';
 export { readStorage, toStorage } from './storage/index.ts';
-export type { ProgressEvent, UdfContext, UdfOptions, UdfStep } from './udf/index.ts';
+export type { ProgressEvent, UdfContext, UdfOptions, UdfRow, UdfStep } from './udf/index.ts';
 export {
   agg,
   batchMap,

@@ -18,6 +18,7 @@ import {
   type UdfOptions,
   type UdfStep,
 } from '../udf/index.ts';
+import type { UdfRow } from '../udf/udf-row.ts';
 import { InvalidArgumentError } from './chain-errors.ts';
 import { type DiffOptions, type DiffStatus, diffSpec } from './diff.ts';
 import { type ExportFormat, exportChain } from './export.ts';
@@ -244,7 +245,7 @@ export class Chain<T extends Row = Row> implements AsyncIterable<T> {
    */
   map<S extends OutputShape, R = undefined>(
     outputShape: S,
-    fn: (row: T, ctx: UdfContext<R>) => OutputOf<S> | Promise<OutputOf<S>>,
+    fn: (row: UdfRow<T>, ctx: UdfContext<R>) => OutputOf<S> | Promise<OutputOf<S>>,
     options?: UdfOptions<R>,
   ): Chain<Omit<T, keyof S> & Produced<S>>;
   map<U extends Row = Row>(step: UdfStep): Chain<U>;
@@ -260,7 +261,7 @@ export class Chain<T extends Row = Row> implements AsyncIterable<T> {
   /** 1 → N UDF: `fn(row, ctx)` returns (or yields) outputs that replace the row; zero outputs drop it. */
   gen<S extends OutputShape, R = undefined>(
     outputShape: S,
-    fn: (row: T, ctx: UdfContext<R>) => ManyOutputs<OutputOf<S>>,
+    fn: (row: UdfRow<T>, ctx: UdfContext<R>) => ManyOutputs<OutputOf<S>>,
     options?: UdfOptions<R>,
   ): Chain<Produced<S>>;
   gen<U extends Row = Row>(step: UdfStep): Chain<U>;
@@ -277,7 +278,7 @@ export class Chain<T extends Row = Row> implements AsyncIterable<T> {
   agg<S extends OutputShape, R = undefined>(
     partitionBy: string | readonly string[],
     outputShape: S,
-    fn: (rows: T[], key: Row, ctx: UdfContext<R>) => ManyOutputs<OutputOf<S>>,
+    fn: (rows: UdfRow<T>[], key: Row, ctx: UdfContext<R>) => ManyOutputs<OutputOf<S>>,
     options?: UdfOptions<R>,
   ): Chain<Produced<S>>;
   agg<U extends Row = Row>(step: UdfStep): Chain<U>;
@@ -295,7 +296,7 @@ export class Chain<T extends Row = Row> implements AsyncIterable<T> {
   /** N → N UDF: `fn(rows, ctx)` returns one output per row, in order (batched inference, batch APIs). */
   batchMap<S extends OutputShape, R = undefined>(
     outputShape: S,
-    fn: (rows: T[], ctx: UdfContext<R>) => OutputOf<S>[] | Promise<OutputOf<S>[]>,
+    fn: (rows: UdfRow<T>[], ctx: UdfContext<R>) => OutputOf<S>[] | Promise<OutputOf<S>[]>,
     options?: BatchMapOptions<R>,
   ): Chain<Omit<T, keyof S> & Produced<S>>;
   batchMap<U extends Row = Row>(step: UdfStep): Chain<U>;

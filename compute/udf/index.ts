@@ -43,6 +43,7 @@ export {
 export type { AggGroup, ExecuteOptions, UdfInputRow } from './udf-executor.ts';
 export { executeAgg, executeUdf } from './udf-executor.ts';
 export { udfFromModule, withOrigin } from './udf-origin.ts';
+export type { UdfRow } from './udf-row.ts';
 export { udfCodeHash, udfSourceText } from './udf-source.ts';
 export type {
   AggStep,

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { fileFromRecord } from '../../../clients/storage/file.ts';
 import { MemoryDriver } from '../../../clients/storage/memory-driver.ts';
 import { StorageContext } from '../../../clients/storage/storage-context.ts';
@@ -132,6 +133,17 @@ describe('readStorage', () => {
     // One file named without a slash is still read.
     expect(await paths(readStorage(path.join(dir, 'local.txt'), { session }))).toHaveLength(1);
     expect(await readStorage(path.join(dir, 'missing'), { session }).count()).toBe(0);
+  });
+
+  it('UDFs are typed to receive File objects (readText() compiles and runs)', async () => {
+    const local = path.join(dir, 'typed');
+    await mkdir(local);
+    await writeFile(path.join(local, 'a.txt'), 'one two three');
+    const rows = await readStorage(`${local}/`, { session })
+      .map({ words: z.int() }, async ({ file }) => ({ words: (await file.readText()).split(' ').length }))
+      .collect();
+    expect(rows.map((r) => r.words)).toEqual([3]);
+    expect(rows[0]?.file.path.endsWith('typed/a.txt')).toBe(true);
   });
 
   it('saves as a dataset whose rows rehydrate to readable Files', async () => {
