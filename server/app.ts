@@ -6,6 +6,7 @@ import { openSqliteWarehouse } from '../clients/warehouse/sqlite/sqlite-warehous
 import type { WarehouseDriver } from '../clients/warehouse/warehouse-driver.ts';
 import { defaultDataDir, openSession, type Session } from '../compute/session.ts';
 import { getCompiler } from '../schema/dialect/get-compiler.ts';
+import { canDelete, withDeleteDataset } from './admin/delete-dataset-field.ts';
 import type { QueryEnv, QueryLimits, RequestContext } from './graphql/query-env.ts';
 import type { FetchingApp } from './mcp/graphql-caller.ts';
 import { useMcp } from './mcp/use-mcp.ts';
@@ -165,13 +166,17 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
   }
   const env: QueryEnv = { warehouse, compiler: getCompiler(warehouse.dialect), limits };
   const cache = new SchemaCache(registry, env);
+  // A registry that can delete gets the admin-only `delete_dataset` mutation; the answer waits for the
+  // rebuilt schema, so the caller's next request already sees the change.
+  const deleting = canDelete(registry) ? { registry, refresh: () => cache.current() } : undefined;
 
   const yoga = createYoga<Record<string, unknown>, RequestContext>({
     graphqlEndpoint: '/graphql',
     landingPage: false,
     schema: async () => {
       const { schema } = await cache.current();
-      return options.jobs ? withPipelineFields(schema, options.jobs) : schema;
+      const withJobs = options.jobs ? withPipelineFields(schema, options.jobs) : schema;
+      return deleting ? withDeleteDataset(withJobs, deleting) : withJobs;
     },
     graphiql:
       options.graphiql === false

@@ -39,4 +39,10 @@ export interface RegistryView {
   listDatasets(): Awaitable<readonly (string | { readonly name: string })[]>;
   /** Every version of one dataset (any order; the server sorts by semver). */
   listVersions(name: string): Awaitable<readonly ServedVersion[]>;
+  /**
+   * Deletes one version and its data; deleting the last version removes the dataset. Optional: when the
+   * registry has it, the API offers the admin-only `delete_dataset` mutation (see admin/delete-dataset-field.ts).
+   * @throws an exposed error (DatasetNotFoundError, VersionNotFoundError) for what does not exist.
+   */
+  deleteVersion?(name: string, version: string): Awaitable<unknown>;
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { ConfirmationRequiredError } from '../cli-errors.ts';
+import { BadFlagError, ConfirmationRequiredError, QueryFailedError } from '../cli-errors.ts';
 import { DATA_FLAG_HELP, existingDataDir, WAREHOUSE_FLAG_HELP } from '../data-dir.ts';
 
 /** Names of the registry's internal caches (hidden from listings unless `--all`), loaded on use. */
@@ -123,7 +123,9 @@ export function registerDatasetsCommand(program: Command): void {
     .command('delete')
     .summary('delete a dataset (every version) or one version')
     .description(
-      'Delete one version of a dataset (--version) or the whole dataset (every version) with its data. ' +
+      'Delete one version of a dataset (--version) or the whole dataset (every version) with its data, in ' +
+        'the data directory or on a running server (--url, $CHAINQL_URL) through its admin-only ' +
+        'delete_dataset mutation (an admin key with --api-key or $CHAINQL_API_KEY when the server has keys). ' +
         'Asks for confirmation on a terminal unless --yes; without a terminal --yes is required. Other ' +
         'versions are not touched.',
     )
@@ -131,19 +133,33 @@ export function registerDatasetsCommand(program: Command): void {
     .option('--version <version>', 'delete only this version (default: every version)')
     .option('--yes', 'do not ask for confirmation')
     .option('--data <dir>', DATA_FLAG_HELP)
+    .option('--url <url>', 'GraphQL URL of a running server (default: $CHAINQL_URL; else the local data)')
+    .option('--api-key <key>', 'admin API key for --url (default: $CHAINQL_API_KEY)')
     .action(async (name: string, _options: unknown, command: Command) => {
-      const options = command.optsWithGlobals<{ version?: string; yes?: boolean; data?: string }>();
-      const dataDir = existingDataDir(options.data, MISSING_HINT);
-      const { openSession } = await import('../../compute/session.ts');
-      const session = await openSession({ dataDir });
+      const options = command.optsWithGlobals<{
+        version?: string;
+        yes?: boolean;
+        data?: string;
+        url?: string;
+        apiKey?: string;
+      }>();
+      const url = options.url ?? process.env.CHAINQL_URL;
+      if (url !== undefined && options.data !== undefined)
+        throw new BadFlagError(
+          '--url',
+          'give either a server (--url or $CHAINQL_URL) or a data directory (--data), not both.',
+        );
+      const target: DeleteTarget =
+        url !== undefined
+          ? await serverTarget(url, options.apiKey ?? process.env.CHAINQL_API_KEY)
+          : await localTarget(existingDataDir(options.data, MISSING_HINT));
       try {
         // Resolve first, so an unknown name or version fails before anything is asked or deleted.
-        const versions = options.version
-          ? [await session.registry.getVersion(name, options.version)]
-          : await session.registry.listVersions(name);
+        const versions = await target.versions(name, options.version);
+        const where = url === undefined ? '' : ` on ${url}`;
         const what = options.version
-          ? `Deleting ${name}@${options.version} (${versions[0]?.rows} rows)`
-          : `Deleting dataset ${name} (${versions.length} version(s): ${versions.map((v) => v.version).join(', ')})`;
+          ? `Deleting ${name}@${options.version} (${versions[0]?.rows} rows)${where}`
+          : `Deleting dataset ${name} (${versions.length} version(s): ${versions.map((v) => v.version).join(', ')})${where}`;
         if (!options.yes) {
           if (!process.stdin.isTTY) throw new ConfirmationRequiredError(what);
           if (!(await confirm(`${what}?`))) {
@@ -151,12 +167,92 @@ export function registerDatasetsCommand(program: Command): void {
             return;
           }
         }
-        for (const v of versions) {
-          await session.registry.deleteVersion(name, v.version);
-          process.stdout.write(`deleted ${name}@${v.version}\n`);
-        }
+        for (const version of await target.remove(name, options.version))
+          process.stdout.write(`deleted ${name}@${version}\n`);
       } finally {
-        await session.close();
+        await target.close();
       }
     });
+}
+
+/** Where `datasets delete` deletes: the local data directory or a running server. */
+interface DeleteTarget {
+  /**
+   * The versions that would be deleted (one with `version`, else all), with their row counts.
+   * @throws DatasetNotFoundError / VersionNotFoundError naming what exists.
+   */
+  versions(name: string, version?: string): Promise<{ version: string; rows: number }[]>;
+  /** Deletes them; returns the deleted versions, oldest first. */
+  remove(name: string, version?: string): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** Deletes through the registry of the data directory (no auth: the directory is the caller's). */
+async function localTarget(dataDir: string): Promise<DeleteTarget> {
+  const { openSession } = await import('../../compute/session.ts');
+  const session = await openSession({ dataDir });
+  const resolveVersions = async (name: string, version?: string) =>
+    version ? [await session.registry.getVersion(name, version)] : await session.registry.listVersions(name);
+  return {
+    versions: resolveVersions,
+    async remove(name, version) {
+      const deleted: string[] = [];
+      for (const v of await resolveVersions(name, version)) {
+        await session.registry.deleteVersion(name, v.version);
+        deleted.push(v.version);
+      }
+      return deleted;
+    },
+    close: () => session.close(),
+  };
+}
+
+const LIST_VERSIONS = '{ datasets { name versions { version rows } } }';
+const DELETE_DATASET = `mutation($name: String!, $version: String) {
+  delete_dataset(name: $name, version: $version) { deleted_versions }
+}`;
+
+/**
+ * Deletes through a server's `delete_dataset` mutation, so the server's auth decides (admin only) and its
+ * schema is rebuilt before the answer. Versions are resolved from the `datasets` field (any key can read it).
+ */
+async function serverTarget(url: string, apiKey: string | undefined): Promise<DeleteTarget> {
+  const { openGraphqlTarget } = await import('../graphql-target.ts');
+  const { DatasetNotFoundError, VersionNotFoundError } = await import(
+    '../../compute/registry/registry-errors.ts'
+  );
+  const graphql = await openGraphqlTarget({ url, ...(apiKey ? { apiKey } : {}) });
+  const run = async (query: string, variables: Record<string, unknown> = {}) => {
+    const response = await graphql.execute(query, variables);
+    if (response.errors?.length) throw new QueryFailedError(response.errors);
+    return response.data ?? {};
+  };
+  return {
+    async versions(name, version) {
+      const datasets = (await run(LIST_VERSIONS)).datasets as {
+        name: string;
+        versions: { version: string; rows: number }[];
+      }[];
+      const dataset = datasets.find((d) => d.name === name);
+      if (dataset === undefined)
+        throw new DatasetNotFoundError(
+          name,
+          datasets.map((d) => d.name),
+        );
+      if (version === undefined) return dataset.versions;
+      const one = dataset.versions.find((v) => v.version === version);
+      if (one === undefined)
+        throw new VersionNotFoundError(
+          name,
+          version,
+          dataset.versions.map((v) => v.version),
+        );
+      return [one];
+    },
+    async remove(name, version) {
+      const data = await run(DELETE_DATASET, { name, version: version ?? null });
+      return (data.delete_dataset as { deleted_versions: string[] }).deleted_versions;
+    },
+    close: () => graphql.close(),
+  };
 }

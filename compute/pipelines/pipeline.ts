@@ -49,15 +49,24 @@ export type PipelineDefinition<S extends z.ZodType> = Omit<Pipeline<S>, 'pipelin
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** Mutations the server defines itself (job control, registry admin); a pipeline cannot take their names. */
+const RESERVED_MUTATIONS: readonly string[] = ['cancel_job', 'resume_job', 'delete_dataset'];
+
 /**
  * Defines a pipeline (see {@link Pipeline}). Export it from `chainql.config.ts`:
  * `export default { pipelines: [definePipeline({...})] }`.
- * @throws PipelineConfigError for a name that is not a GraphQL-safe identifier or a missing run/input/output.
+ * @throws PipelineConfigError for a name that is not a GraphQL-safe identifier or is one of the server's own
+ *   mutations (`cancel_job`, `resume_job`, `delete_dataset`), or a missing run/input/output.
  */
 export function definePipeline<S extends z.ZodType>(definition: PipelineDefinition<S>): Pipeline<S> {
   if (!NAME.test(definition.name)) {
     throw new PipelineConfigError(
       `Pipeline name '${definition.name}' must match [A-Za-z_][A-Za-z0-9_]* (it becomes a GraphQL mutation).`,
+    );
+  }
+  if (RESERVED_MUTATIONS.includes(definition.name)) {
+    throw new PipelineConfigError(
+      `Pipeline name '${definition.name}' is taken by the API's own mutation of that name; pick another.`,
     );
   }
   if (typeof definition.run !== 'function')

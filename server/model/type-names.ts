@@ -1,4 +1,5 @@
 import type { FieldType } from '../../schema/record/field-type.ts';
+import { DELETE_DATASET_RESPONSE } from '../admin/delete-dataset-field.ts';
 import type { ObjectModel } from './dataset-model.ts';
 
 /**
@@ -63,6 +64,7 @@ export const BUILTIN_NAMES: readonly string[] = [
   'diff_status',
   'dataset',
   'dataset_version',
+  DELETE_DATASET_RESPONSE,
   'datasets',
   ...['String', 'Int', 'Float', 'Boolean', 'DateTime', 'BigInt', 'bigint', 'JSON', 'ID', 'vector'].flatMap(
     (s) => [`${s}_comparison_exp`, `${s}_array_comparison_exp`],

@@ -1,4 +1,13 @@
-import { type DefinitionNode, type DocumentNode, GraphQLError, type OperationDefinitionNode } from 'graphql';
+import {
+  type DefinitionNode,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  GraphQLError,
+  type GraphQLSchema,
+  Kind,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { ServerConfigError } from '../server-errors.ts';
 
@@ -35,6 +44,20 @@ export function parseApiKeys(text: string | undefined): Map<string, Role> {
 /** Whether `role` may run an operation of this type (queries: everyone; mutations/subscriptions: writer+). */
 export function roleAllows(role: Role, operation: 'query' | 'mutation' | 'subscription'): boolean {
   return operation === 'query' || role === 'writer' || role === 'admin';
+}
+
+/** Whether `role` is `needed` or above it (reader < writer < admin). */
+export function roleAtLeast(role: Role, needed: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(needed);
+}
+
+/**
+ * Field-config `extensions` marking a root field that needs more than its operation type does, e.g.
+ * `delete_dataset` (a mutation, yet admin-only): `{ extensions: requireRole('admin') }`. The auth plugin
+ * refuses an operation selecting such a field for a lower role before anything runs.
+ */
+export function requireRole(role: Role): { readonly requiredRole: Role } {
+  return { requiredRole: role };
 }
 
 /** The key a request presents: `Authorization: Bearer <key>` or `x-api-key: <key>`. */
@@ -80,14 +103,58 @@ export function useAuth(keys: ApiKeys): Plugin<{ role?: Role }> {
           d.kind === 'OperationDefinition' &&
           (args.operationName == null || d.name?.value === args.operationName),
       );
-      if (
-        operation !== undefined &&
-        !roleAllows(role, operation.operation as 'query' | 'mutation' | 'subscription')
-      ) {
+      if (operation === undefined) return;
+      if (!roleAllows(role, operation.operation as 'query' | 'mutation' | 'subscription')) {
         throw new GraphQLError(`Role '${role}' may not run ${operation.operation}s.`, {
           extensions: { code: 'FORBIDDEN', http: { status: 403 } },
         });
       }
+      // Checked for the whole operation before it runs, so a refused field never leaves the others half done.
+      for (const [field, needed] of requiredRoles(args.schema, operation, definitions)) {
+        if (!roleAtLeast(role, needed)) {
+          throw new GraphQLError(`Role '${role}' may not run ${field}: it needs the ${needed} role.`, {
+            extensions: { code: 'FORBIDDEN', http: { status: 403 } },
+          });
+        }
+      }
     },
   };
+}
+
+/** Root fields of `operation` (through fragments) whose config asks for a role (see {@link requireRole}). */
+function requiredRoles(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  definitions: readonly DefinitionNode[],
+): [string, Role][] {
+  const root =
+    operation.operation === 'mutation'
+      ? schema.getMutationType()
+      : operation.operation === 'subscription'
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
+  const fields = root?.getFields() ?? {};
+  const fragments = new Map(
+    definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((d) => [d.name.value, d]),
+  );
+  const out: [string, Role][] = [];
+  const seen = new Set<string>();
+  const visit = (selections: SelectionSetNode): void => {
+    for (const selection of selections.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const needed = fields[selection.name.value]?.extensions?.requiredRole as Role | undefined;
+        if (needed !== undefined) out.push([selection.name.value, needed]);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        visit(selection.selectionSet);
+      } else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        if (fragment !== undefined) visit(fragment.selectionSet);
+      }
+    }
+  };
+  visit(operation.selectionSet);
+  return out;
 }

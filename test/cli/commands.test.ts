@@ -324,6 +324,177 @@ describe('chainql datasets delete', () => {
   );
 });
 
+describe('chainql datasets delete and query against a running server (--url)', () => {
+  it(
+    'delete is admin-only on a server: reader and writer keys are refused and change nothing; an admin key deletes',
+    async () => {
+      const dir = join(temp.dir, 'delete-server');
+      await saveCliFixture(dir);
+      const server = await startCliServer(['serve', '--port', '0', '--data', dir], {
+        env: { CHAINQL_API_KEYS: 'r1:reader,w1:writer,a1:admin' },
+      });
+      try {
+        const url = server.url;
+        // Read through the server with a reader key (a fetch: fewer CLI start-ups keep the test quick).
+        const versions = async () => {
+          const response = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-api-key': 'r1' },
+            body: JSON.stringify({ query: '{ datasets { name versions { version } } }' }),
+          });
+          return (
+            (await response.json()) as {
+              data: { datasets: { name: string; versions: { version: string }[] }[] };
+            }
+          ).data.datasets;
+        };
+        expect((await versions()).map((d) => [d.name, d.versions.length])).toEqual([
+          ['confident', 1],
+          ['photos', 2],
+        ]);
+
+        const noKey = await runCli(['datasets', 'delete', 'photos', '--yes', '--url', url]);
+        expect(noKey.code).toBe(1);
+        expect(noKey.stderr).toContain('[UNAUTHENTICATED]');
+        const reader = await runCli([
+          'datasets',
+          'delete',
+          'photos',
+          '--yes',
+          '--url',
+          url,
+          '--api-key',
+          'r1',
+        ]);
+        expect(reader.code).toBe(1);
+        expect(reader.stderr).toContain("chainql: [FORBIDDEN] Role 'reader' may not run mutations.");
+        // The key can come from the environment too, as for `query`.
+        const writer = await runCli(['datasets', 'delete', 'photos', '--yes'], {
+          env: { CHAINQL_URL: url, CHAINQL_API_KEY: 'w1' },
+        });
+        expect(writer.code).toBe(1);
+        expect(writer.stderr).toContain(
+          "chainql: [FORBIDDEN] Role 'writer' may not run delete_dataset: it needs the admin role.",
+        );
+        const unasked = await runCli(['datasets', 'delete', 'photos', '--url', url, '--api-key', 'a1']);
+        expect(unasked.code).toBe(2);
+        expect(unasked.stderr).toContain(
+          '[CONFIRMATION_REQUIRED] Deleting dataset photos (2 version(s): 1.0.0, 1.0.1) on ',
+        );
+        const both = await runCli(['datasets', 'delete', 'photos', '--yes', '--url', url, '--data', dir]);
+        expect(both.code).toBe(2);
+        expect(both.stderr).toContain('[BAD_FLAG] --url: give either a server');
+        const unknown = await runCli([
+          'datasets',
+          'delete',
+          'nosuch',
+          '--yes',
+          '--url',
+          url,
+          '--api-key',
+          'a1',
+        ]);
+        expect(unknown.code).toBe(1);
+        expect(unknown.stderr).toContain(
+          "[DATASET_NOT_FOUND] Dataset 'nosuch' does not exist. Existing datasets: confident, photos.",
+        );
+        const badVersion = await runCli([
+          'datasets',
+          'delete',
+          'photos',
+          '--version',
+          '7.0.0',
+          '--yes',
+          '--url',
+          url,
+          '--api-key',
+          'a1',
+        ]);
+        expect(badVersion.code).toBe(1);
+        expect(badVersion.stderr).toContain('[VERSION_NOT_FOUND]');
+        expect((await versions()).map((d) => [d.name, d.versions.length])).toEqual([
+          ['confident', 1],
+          ['photos', 2],
+        ]);
+
+        const one = await runCli([
+          'datasets',
+          'delete',
+          'photos',
+          '--version',
+          '1.0.0',
+          '--yes',
+          '--url',
+          url,
+          '--api-key',
+          'a1',
+        ]);
+        expect(one).toMatchObject({ code: 0, stdout: 'deleted photos@1.0.0\n' });
+        // The server's schema follows without a restart: the version is gone, the other still served.
+        expect((await versions()).find((d) => d.name === 'photos')?.versions).toEqual([{ version: '1.0.1' }]);
+        const old = await runCli([
+          'query',
+          '{ photos(version: "1.0.0") { name } }',
+          '--url',
+          url,
+          '--api-key',
+          'r1',
+        ]);
+        expect(old.code).toBe(1);
+        expect(old.stderr).toContain('[VERSION_NOT_FOUND]');
+
+        const all = await runCli(['datasets', 'delete', 'photos', '--yes', '--url', url, '--api-key', 'a1']);
+        expect(all).toMatchObject({ code: 0, stdout: 'deleted photos@1.0.1\n' });
+        expect((await versions()).map((d) => d.name)).toEqual(['confident']);
+        const query = await runCli(['query', '{ photos { name } }', '--url', url, '--api-key', 'r1']);
+        expect(query.code).toBe(1);
+        expect(query.stderr).toContain('Cannot query field "photos" on type "Query"');
+      } finally {
+        expect(await server.stop()).toEqual({ code: 0, signal: null });
+      }
+      // The server deleted from the directory itself: a local listing agrees.
+      const local = await runCli(['datasets', '--json', '--data', dir]);
+      expect(JSON.parse(local.stdout).map((d: { name: string }) => d.name)).toEqual(['confident']);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'query --url runs against the server with its limits, and a wrong key exits 1 with UNAUTHENTICATED',
+    async () => {
+      const server = await startCliServer(['serve', '--port', '0', '--data', data], {
+        env: { CHAINQL_API_KEYS: 'r1:reader' },
+      });
+      try {
+        const ok = await runCli(
+          [
+            'query',
+            'query($n: Int) { photos(version: "1.0.0", limit: $n, order_by: [{ name: desc }]) { name } }',
+            '--var',
+            'n=2',
+          ],
+          { env: { CHAINQL_URL: server.url, CHAINQL_API_KEY: 'r1' } },
+        );
+        expect(ok.stderr).toBe('');
+        expect(JSON.parse(ok.stdout)).toEqual({ photos: [{ name: 'p29' }, { name: 'p28' }] });
+        const wrong = await runCli([
+          'query',
+          '{ datasets { name } }',
+          '--url',
+          server.url,
+          '--api-key',
+          'nope',
+        ]);
+        expect(wrong.code).toBe(1);
+        expect(wrong.stderr).toBe('chainql: [UNAUTHENTICATED] Unknown API key.\n');
+      } finally {
+        expect(await server.stop()).toEqual({ code: 0, signal: null });
+      }
+    },
+    TIMEOUT,
+  );
+});
+
 describe('flag checks of serve and run', () => {
   it(
     'serve --port abc gets the same message as demo --port abc, exit 2',

@@ -50,6 +50,11 @@ describe('pipeline config modules', () => {
       throw new Error('not run');
     };
     expect(() => definePipeline({ name: 'bad-name', input, output: 'x', run })).toThrow(PipelineConfigError);
+    // The server's own mutations keep their names (a pipeline would silently replace or be replaced).
+    for (const name of ['cancel_job', 'resume_job', 'delete_dataset'])
+      expect(() => definePipeline({ name, input, output: 'x', run })).toThrow(
+        `Pipeline name '${name}' is taken by the API's own mutation of that name; pick another.`,
+      );
     const p = definePipeline({ name: 'ok', input, output: 'x', run });
     expect(() => new PipelineRegistry([p, p])).toThrow(/Two pipelines are named 'ok'/);
     expect(() => new PipelineRegistry([p]).get('nope')).toThrow(PipelineNotFoundError);
