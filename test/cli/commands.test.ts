@@ -456,7 +456,8 @@ describe('chainql datasets delete and query against a running server (--url)', (
       const local = await runCli(['datasets', '--json', '--data', dir]);
       expect(JSON.parse(local.stdout).map((d: { name: string }) => d.name)).toEqual(['confident']);
     },
-    TIMEOUT,
+    // About a dozen CLI start-ups (each compiles the TypeScript sources): more time on a loaded machine.
+    2 * TIMEOUT,
   );
 
   it(
