@@ -51,7 +51,8 @@ export interface ToDatabaseOptions {
  * the number of rows written (inserted or updated; rows skipped by `'ignore'` are not counted).
  * UDF steps run (and checkpoint) before the transaction opens; rows are then streamed from the
  * warehouse in chain order, one batch ahead of the writer: PostgreSQL takes them through one
- * `COPY … FROM STDIN` (staged in a temporary table for `'ignore'`/`'update'`), SQLite through multi-row
+ * `COPY … FROM STDIN` (binary when the column types allow; staged in a temporary table for
+ * `'ignore'`/`'update'`), SQLite through multi-row
  * INSERTs with bound values.
  * @throws InvalidArgumentError / InvalidIdentifierError for bad options or names (before anything runs),
  *   `DatabaseError` subclasses for database failures (the transaction is rolled back).

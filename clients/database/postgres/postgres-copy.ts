@@ -15,7 +15,7 @@ const require = createRequire(import.meta.url);
 let prepareValue: ((value: unknown) => unknown) | undefined;
 
 /**
- * `COPY … FROM STDIN` (text format) as a pg submittable: `client.query(copy)` starts it, `write` sends
+ * `COPY … FROM STDIN` (text or binary format) as a pg submittable: `client.query(copy)` starts it, `write` sends
  * CopyData, `end` sends CopyDone and resolves to the rows copied. A server error (say a unique violation)
  * surfaces from the next `write` or from `end`; `fail` aborts with CopyFail. The same protocol messages
  * pg-copy-streams uses, without a stream around them (rows arrive in batches from the chain).
@@ -84,11 +84,11 @@ export class CopyIn {
     return this.#ready;
   }
 
-  /** Sends one chunk of COPY text, waiting for the socket to drain when its buffer is full. */
-  async write(text: string): Promise<void> {
+  /** Sends one chunk of COPY data (text as UTF-8), waiting for the socket to drain when its buffer is full. */
+  async write(data: string | Buffer): Promise<void> {
     if (this.#error) throw this.#error;
     const connection = this.#connection!;
-    connection.sendCopyFromChunk(Buffer.from(text, 'utf8'));
+    connection.sendCopyFromChunk(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
     if (connection.stream.writableNeedDrain) {
       await new Promise<void>((resolve) => connection.stream.once('drain', () => resolve()));
     }

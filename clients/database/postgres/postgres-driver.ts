@@ -11,6 +11,13 @@ import type {
 } from '../database-driver.ts';
 import { DatabaseQueryError, InvalidIdentifierError, UnmappableTypeError } from '../database-errors.ts';
 import { quoteName, quoteTable } from '../identifiers.ts';
+import {
+  BINARY_COPY_HEADER,
+  BINARY_COPY_TRAILER,
+  type BinaryRowEncoder,
+  BinaryValueError,
+  binaryRowEncoder,
+} from './postgres-binary-copy.ts';
 import { CopyIn, copyText } from './postgres-copy.ts';
 import { connectError, statementError } from './postgres-errors.ts';
 import {
@@ -291,9 +298,12 @@ export class PostgresDriver implements DatabaseDriver {
       await run('BEGIN');
       const exists = (await run<{ present: boolean }>(TABLE_EXISTS_SQL, [table])).rows[0]?.present === true;
       let existing: Map<string, string> | undefined;
+      let oids: Map<string, number> | undefined;
       if (exists) {
-        const rows = (await run<{ name: string; type: string }>(TABLE_COLUMNS_SQL, [table])).rows;
+        const rows = (await run<{ name: string; type: string; oid: number }>(TABLE_COLUMNS_SQL, [table]))
+          .rows;
         existing = new Map(rows.map((row) => [row.name, row.type]));
+        oids = new Map(rows.map((row) => [row.name, row.oid]));
         for (const column of request.columns) {
           if (!existing.has(column.name)) {
             throw new DatabaseQueryError(
@@ -305,6 +315,8 @@ export class PostgresDriver implements DatabaseDriver {
         }
       } else if (request.createTable) {
         await run(createTableSql(request));
+        const rows = (await run<{ name: string; oid: number }>(TABLE_COLUMNS_SQL, [table])).rows;
+        oids = new Map(rows.map((row) => [row.name, row.oid]));
       } else {
         throw new DatabaseQueryError(
           this.target,
@@ -326,7 +338,11 @@ export class PostgresDriver implements DatabaseDriver {
       });
       let written = 0;
       if (hasCopy(client)) {
-        written = await copyRows(client, request, table, encoders, batches, run, this.target);
+        const binary = binaryRowEncoder(
+          request.columns.map((column) => ({ oid: oids?.get(column.name) ?? 0, type: column.type })),
+        );
+        const copy = { client, request, table, encoders, binary, run, target: this.target };
+        written = await copyRows(copy, batches);
       } else {
         const write = valuesWriter(request, jsonColumns, run);
         for await (const batch of batches) {
@@ -399,35 +415,54 @@ function hasCopy(client: Client | PoolClient): boolean {
   return typeof connection?.sendCopyFromChunk === 'function';
 }
 
+/** What `copyRows` needs besides the rows. */
+interface CopyContext {
+  readonly client: Client | PoolClient;
+  readonly request: WriteRequest;
+  /** The quoted target table. */
+  readonly table: string;
+  /** Text-format encoders per column (used when `binary` is undefined). */
+  readonly encoders: readonly (ValueEncoder | undefined)[];
+  /** The binary-format encoder, when every column has a binary writer. */
+  readonly binary: BinaryRowEncoder | undefined;
+  readonly run: Run;
+  readonly target: string;
+}
+
 /**
- * Streams every batch through one `COPY … FROM STDIN` (text format) — the fastest way into PostgreSQL.
+ * Streams every batch through one `COPY … FROM STDIN` — the fastest way into PostgreSQL — in binary
+ * format when every column type has a binary writer (postgres-binary-copy.ts), else in text format.
  * `onConflict: 'error'` copies into the table itself (a duplicate key fails the COPY); `'ignore'` and
  * `'update'` copy into a temporary table dropped at commit, then one `INSERT … SELECT … ON CONFLICT`
  * moves the rows. Returns the rows written. A failure of the rows' source aborts the COPY (CopyFail).
  */
 async function copyRows(
-  client: Client | PoolClient,
-  request: WriteRequest,
-  table: string,
-  encoders: readonly (ValueEncoder | undefined)[],
+  context: CopyContext,
   batches: AsyncIterable<readonly (readonly unknown[])[]>,
-  run: Run,
-  target: string,
 ): Promise<number> {
+  const { client, request, table, encoders, binary, run, target } = context;
   const names = request.columns.map((column) => quoteName(column.name)).join(', ');
   const staged = request.onConflict !== 'error';
   const stage = quoteName(`chainql_stage_${randomBytes(6).toString('hex')}`);
   if (staged) {
     await run(`CREATE TEMP TABLE ${stage} ON COMMIT DROP AS SELECT ${names} FROM ${table} WITH NO DATA`);
   }
-  const sql = `COPY ${staged ? stage : table} (${names}) FROM STDIN`;
+  const sql = `COPY ${staged ? stage : table} (${names}) FROM STDIN${binary ? ' (FORMAT binary)' : ''}`;
   const copy = new CopyIn(sql);
   client.query(copy as never);
   let copied: number;
   try {
     await copy.ready();
-    for await (const batch of batches) {
-      if (batch.length > 0) await copy.write(copyText(batch, encoders));
+    if (binary) {
+      await copy.write(BINARY_COPY_HEADER);
+      for await (const batch of batches) {
+        if (batch.length > 0) await copy.write(binaryBatch(binary, batch, request, target, sql));
+      }
+      await copy.write(BINARY_COPY_TRAILER);
+    } else {
+      for await (const batch of batches) {
+        if (batch.length > 0) await copy.write(copyText(batch, encoders));
+      }
     }
   } catch (error) {
     await copy.fail(error instanceof Error ? error.message : String(error));
@@ -443,6 +478,27 @@ async function copyRows(
     (await run(`INSERT INTO ${table} (${names}) SELECT ${names} FROM ${stage}${conflictClause(request)}`))
       .rowCount ?? 0
   );
+}
+
+/** One batch in binary COPY form; a value its column cannot hold fails as the server would (coded, column named). */
+function binaryBatch(
+  binary: BinaryRowEncoder,
+  batch: readonly (readonly unknown[])[],
+  request: WriteRequest,
+  target: string,
+  sql: string,
+): Buffer {
+  try {
+    return binary.encode(batch);
+  } catch (error) {
+    if (!(error instanceof BinaryValueError)) throw error;
+    const column = request.columns[error.column]?.name ?? '?';
+    throw new DatabaseQueryError(target, `column ${JSON.stringify(column)}: ${error.message}`, {
+      sql,
+      engineCode: error.sqlState,
+      cause: error,
+    });
+  }
 }
 
 /** An error the server sent (it carries a SQLSTATE), as opposed to one thrown by the rows' source. */

@@ -37,9 +37,9 @@ export function insertSql(request: WriteRequest, rows: number, jsonColumns: Read
   return `INSERT INTO ${quoteTable(request.table)} (${names}) VALUES ${tuples.join(',')}${conflictClause(request)}`;
 }
 
-/** Columns of an existing table (name → formatted type), or undefined when it does not exist. */
+/** Columns of an existing table: name, formatted type and type OID (no rows when it does not exist). */
 export const TABLE_COLUMNS_SQL =
-  'SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute a ' +
+  'SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.atttypid::int AS oid FROM pg_attribute a ' +
   'WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum';
 
 /** Whether a relation exists (`to_regclass` resolves the quoted name through the search path). */

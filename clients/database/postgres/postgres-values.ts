@@ -68,13 +68,27 @@ function jsonReplacer(_key: string, value: unknown): unknown {
 /** Any value as JSON text for a json/jsonb column (bigints as decimal strings, Dates as ISO text). */
 export const jsonEncoder: ValueEncoder = (value) => JSON.stringify(value, jsonReplacer);
 
+/**
+ * A Date as PostgreSQL timestamp text: ISO-8601, except that years past 9999 lose the `+` JavaScript
+ * prints (`+275760-…`) and years up to 0 (astronomical; 0 is 1 BC) are written as `… BC`.
+ */
+export function timestampText(date: Date): string {
+  const iso = date.toISOString();
+  const first = iso.charCodeAt(0);
+  if (first === 43 /* + */) return iso.slice(1);
+  if (first !== 45 /* - */ && !iso.startsWith('0000-')) return iso;
+  const dash = iso.indexOf('-', 1);
+  const year = Number(iso.slice(0, dash));
+  return `${String(1 - year).padStart(4, '0')}${iso.slice(dash)} BC`;
+}
+
 function scalarEncoder(type: LeafType): ValueEncoder | undefined {
   switch (type.kind) {
     case 'bigint':
     case 'int':
       return (value) => (typeof value === 'bigint' ? value.toString() : value);
     case 'datetime':
-      return (value) => (value instanceof Date ? value.toISOString() : value);
+      return (value) => (value instanceof Date ? timestampText(value) : value);
     default:
       return undefined;
   }

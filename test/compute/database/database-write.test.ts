@@ -139,6 +139,63 @@ describe.skipIf(!pgUp)('toDatabase — PostgreSQL conflicts, atomicity and names
     expect(await count('kept')).toBe(1);
   });
 
+  it('writes existing columns of narrower or other types exactly, binary COPY or text', async () => {
+    const Row = z.object({ id: z.int(), small: z.int(), name: z.string(), at: z.date(), ratio: z.number() });
+    const at = [
+      new Date('-000003-11-27T00:00:00.000Z'), // 4 BC
+      new Date('0005-03-01T12:00:00.001Z'),
+      new Date('1969-12-31T23:59:59.999Z'),
+      new Date(8.64e15), // the last instant a Date can hold (+275760)
+    ];
+    const names = ['a\tb\\c', '\\N', 'ünï\ncode', ''];
+    const rows = at.map((date, i) => ({
+      id: i + 1,
+      small: -32768 + i,
+      name: names[i]!,
+      at: date,
+      ratio: 0.5 + i,
+    }));
+    // integer/smallint/varchar/timestamp (no zone) take the binary form; a numeric column forces text.
+    await schema.pool.query(
+      `CREATE TABLE "${schema.name}".narrow (id integer PRIMARY KEY, small smallint, name varchar(12), at timestamp, ratio double precision)`,
+    );
+    await schema.pool.query(
+      `CREATE TABLE "${schema.name}".as_text (id integer PRIMARY KEY, small smallint, name varchar(12), at timestamp, ratio numeric)`,
+    );
+    for (const table of ['narrow', 'as_text']) {
+      expect(
+        await readRecords(rows, Row, { session }).toDatabase(`${schema.name}.${table}`, POSTGRES_URL),
+        table,
+      ).toBe(4);
+      const back = await schema.pool.query(
+        `SELECT id, small, name, (extract(epoch FROM at) * 1000)::float8 AS ms, ratio::float8 AS ratio FROM "${schema.name}".${table} ORDER BY id`,
+      );
+      expect(back.rows, table).toEqual(
+        rows.map((r) => ({ id: r.id, small: r.small, name: r.name, ms: r.at.getTime(), ratio: r.ratio })),
+      );
+    }
+    // A value the column cannot hold fails with the server's SQLSTATE either way, naming the column in
+    // the binary form; nothing is written.
+    for (const table of ['narrow', 'as_text']) {
+      const wide = [
+        { id: 10, small: 1, name: 'ok', at: at[0]!, ratio: 1 },
+        { id: 11, small: 40_000, name: 'x', at: at[0]!, ratio: 1 },
+      ];
+      const error = await readRecords(wide, Row, { session })
+        .toDatabase(`${schema.name}.${table}`, POSTGRES_URL)
+        .catch((e: unknown) => e);
+      expect(error, table).toBeInstanceOf(DatabaseQueryError);
+      expect((error as DatabaseQueryError).engineCode, table).toBe('22003');
+      expect(String((error as Error).message), table).toContain('small');
+      const long = [{ id: 12, small: 1, name: 'far too long a name', at: at[0]!, ratio: 1 }];
+      const tooLong = await readRecords(long, Row, { session })
+        .toDatabase(`${schema.name}.${table}`, POSTGRES_URL)
+        .catch((e: unknown) => e);
+      expect((tooLong as DatabaseQueryError).engineCode, table).toBe('22001');
+      expect(await count(table), table).toBe(4);
+    }
+  });
+
   it('a UDF failing while rows stream leaves nothing behind', async () => {
     const chain = readRecords(people(50), Person, { session }).map({ score: z.number() }, (row) => {
       if (row.id === 40) throw new Error('model exploded');
