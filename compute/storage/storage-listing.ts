@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { z } from 'zod';
 import { parallelList } from '../../clients/storage/parallel-list.ts';
 import type { StorageDriver, StorageEntry } from '../../clients/storage/storage-driver.ts';
@@ -169,12 +169,15 @@ export async function ensureListing(
 
 const MASK_64 = (1n << 64n) - 1n;
 
-/** 64 bits of a hash of one entry's identity; summed, they hash a listing independently of order. */
+/**
+ * 64 bits of a hash of one entry's identity; summed, they hash a listing independently of order. One-shot
+ * `crypto.hash` (the first 16 hex digits of the SHA-256) gives the same value as a `createHash` object per
+ * entry at a third of the cost — it ran for every listed object, most of a 100k-object relisting's CPU time.
+ */
 function entryHash(e: StorageEntry): bigint {
-  const digest = createHash('sha256')
-    .update(
-      `${e.key}\u0000${e.size}\u0000${e.etag ?? ''}\u0000${e.version ?? ''}\u0000${e.lastModified?.getTime() ?? ''}`,
-    )
-    .digest();
-  return digest.readBigUInt64BE(0);
+  const digest = hash(
+    'sha256',
+    `${e.key}\u0000${e.size}\u0000${e.etag ?? ''}\u0000${e.version ?? ''}\u0000${e.lastModified?.getTime() ?? ''}`,
+  );
+  return BigInt(`0x${digest.slice(0, 16)}`);
 }
