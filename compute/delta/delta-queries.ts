@@ -13,7 +13,11 @@ import type { Relation } from '../chain/relation.ts';
 
 /**
  * The query nodes of a delta save (compiled per dialect by the caller; nothing here runs SQL). Aliases:
- * `c` current source rows, `p` the previous run's source snapshot, `r` previous result rows, `k` a key set.
+ * `c` current source rows, `a`/`b` two source snapshots, `s` the current snapshot, `r` previous result
+ * rows, `k` the changed-key set. The plan is set-based and sized by what changed: two anti-joins between
+ * the snapshots (each probing the other's key index) find the changed keys, a small indexed table; the
+ * pending rows and the kept rows are then one pass each over the source and the previous result, probing
+ * that small table. No join builds a temporary index over the whole source or result.
  */
 
 function all(nodes: readonly ExprNode[]): ExprNode {
@@ -52,13 +56,26 @@ function keySelections(from: readonly Column[], alias: string, as: readonly Colu
   return from.map((column, i) => ({ expr: columnNode(column.path, alias), alias: as[i]!.name }));
 }
 
+/** Every key leaf of `alias` is set (NULL keys never match: such rows are always reprocessed). */
+function keySet(on: readonly Column[], alias: string): ExprNode {
+  return all(on.map((column) => isNullNode(columnNode(column.path, alias), true)));
+}
+
+/** Some key leaf of `alias` is NULL. */
+function keyUnset(on: readonly Column[], alias: string): ExprNode {
+  const nulls = on.map((column) => isNullNode(columnNode(column.path, alias)));
+  return nulls.length === 1 ? nulls[0]! : logicalNode('or', nulls);
+}
+
 /**
- * Distinct keys of current source rows that the previous run saw with the same compare values
- * (unchanged rows): `cur ⋈ snapshot ON key = key AND compare IS NOT DISTINCT FROM compare`.
+ * Distinct keys of `fromTable`'s snapshot rows that `otherTable` (a snapshot with the same columns) has no
+ * row for with the same key and compare values: `a LEFT JOIN b … WHERE b.sys__id IS NULL`, an anti-join
+ * probing `otherTable`'s key index. Old snapshot against new gives changed and deleted keys; new against
+ * old gives changed and new keys. Rows with a NULL key leaf are left out (they are reprocessed anyway).
  */
-export function unchangedKeys(
-  current: Relation,
-  snapshotTable: string,
+export function changedKeys(
+  fromTable: string,
+  otherTable: string,
   on: readonly Column[],
   compare: readonly Column[],
 ): SelectQuery {
@@ -66,70 +83,111 @@ export function unchangedKeys(
     kind: 'select',
     from: {
       kind: 'join',
-      joinType: 'inner',
-      left: { kind: 'subquery', query: current.query, alias: 'c' },
-      right: { kind: 'table', name: snapshotTable, alias: 'p' },
-      on: all([...keysEqual(on, 'c', on, 'p'), ...sameValues(compare, 'c', 'p')]),
+      joinType: 'left',
+      left: { kind: 'table', name: fromTable, alias: 'a' },
+      right: { kind: 'table', name: otherTable, alias: 'b' },
+      on: all([...keysEqual(on, 'a', on, 'b'), ...sameValues(compare, 'a', 'b')]),
     },
-    selections: keySelections(on, 'c', on),
+    selections: keySelections(on, 'a', on),
+    where: all([isNullNode(columnNode('sys.id', 'b')), keySet(on, 'a')]),
     distinct: true,
   };
 }
 
-/** Condition "the retry field is not set" over a result row (every leaf under it NULL). */
-function retryFieldClear(resultSchema: DatasetSchema, field: string, alias: string): ExprNode {
-  return all(leavesOf(resultSchema, [field]).map((column) => isNullNode(columnNode(column.path, alias))));
+/** Condition "the retry field is set" over a result row (some leaf under it not NULL). */
+function retryFieldSet(resultSchema: DatasetSchema, field: string, alias: string): ExprNode {
+  const set = leavesOf(resultSchema, [field]).map((column) =>
+    isNullNode(columnNode(column.path, alias), true),
+  );
+  return set.length === 1 ? set[0]! : logicalNode('or', set);
 }
 
 /**
- * Previous result rows to keep: those whose key is in `keysTable` (unchanged source rows) and —
- * when `retryField` is given — whose retry field is not set.
+ * Distinct keys (named like the source's key leaves) of previous result rows whose retry field is set:
+ * `deltaRetry: 'udf_error'` reprocesses those source rows.
  */
-export function keptRows(
+export function failedKeys(
   previousTable: string,
   resultSchema: DatasetSchema,
   resultOn: readonly Column[],
-  keysTable: string,
   on: readonly Column[],
-  retryField: string | undefined,
+  retryField: string,
+): SelectQuery {
+  return {
+    kind: 'select',
+    from: { kind: 'table', name: previousTable, alias: 'r' },
+    selections: keySelections(resultOn, 'r', on),
+    where: all([retryFieldSet(resultSchema, retryField, 'r'), keySet(resultOn, 'r')]),
+    distinct: true,
+  };
+}
+
+/**
+ * Distinct keys of the current snapshot with no row in the previous result (`deltaRetry`: rows missing
+ * from the result are reprocessed).
+ */
+export function missingKeys(
+  snapshotTable: string,
+  previousTable: string,
+  on: readonly Column[],
+  resultOn: readonly Column[],
 ): SelectQuery {
   return {
     kind: 'select',
     from: {
       kind: 'join',
-      joinType: 'inner',
-      left: { kind: 'table', name: previousTable, alias: 'r' },
-      right: { kind: 'table', name: keysTable, alias: 'k' },
-      on: all(keysEqual(resultOn, 'r', on, 'k')),
+      joinType: 'left',
+      left: { kind: 'table', name: snapshotTable, alias: 's' },
+      right: { kind: 'table', name: previousTable, alias: 'r' },
+      on: all(keysEqual(on, 's', resultOn, 'r')),
     },
-    selections: passThrough(resultSchema, 'r'),
-    ...(retryField !== undefined ? { where: retryFieldClear(resultSchema, retryField, 'r') } : {}),
-  };
-}
-
-/** Distinct keys of `kept` rows, named like the source's key leaves (for a key table). */
-export function keysOf(kept: SelectQuery, resultOn: readonly Column[], on: readonly Column[]): SelectQuery {
-  return {
-    kind: 'select',
-    from: { kind: 'subquery', query: kept, alias: 'r' },
-    selections: keySelections(resultOn, 'r', on),
+    selections: keySelections(on, 's', on),
+    where: all([isNullNode(columnNode('sys.id', 'r')), keySet(on, 's')]),
     distinct: true,
   };
 }
 
-/** Current source rows whose key is not in `keysTable` (new, changed, or to retry), in source order. */
-export function pendingRows(current: Relation, on: readonly Column[], keysTable: string): SelectQuery {
+/**
+ * Previous result rows to keep: those whose key is not in `changedTable` (a small, indexed key set) and is
+ * fully set — `r LEFT JOIN k … WHERE k.<key> IS NULL`, one pass over the previous result.
+ */
+export function keptRows(
+  previousTable: string,
+  resultSchema: DatasetSchema,
+  resultOn: readonly Column[],
+  changedTable: string,
+  on: readonly Column[],
+): SelectQuery {
+  return {
+    kind: 'select',
+    from: {
+      kind: 'join',
+      joinType: 'left',
+      left: { kind: 'table', name: previousTable, alias: 'r' },
+      right: { kind: 'table', name: changedTable, alias: 'k' },
+      on: all(keysEqual(resultOn, 'r', on, 'k')),
+    },
+    selections: passThrough(resultSchema, 'r'),
+    where: all([isNullNode(columnNode(on[0]!.path, 'k')), keySet(resultOn, 'r')]),
+  };
+}
+
+/**
+ * Current source rows to run the chain over, in source order: those whose key is in `changedTable` (new,
+ * changed, or to retry) or has a NULL leaf.
+ */
+export function pendingRows(current: Relation, on: readonly Column[], changedTable: string): SelectQuery {
   return {
     kind: 'select',
     from: {
       kind: 'join',
       joinType: 'left',
       left: { kind: 'subquery', query: current.query, alias: 'c' },
-      right: { kind: 'table', name: keysTable, alias: 'k' },
+      right: { kind: 'table', name: changedTable, alias: 'k' },
       on: all(keysEqual(on, 'c', on, 'k')),
     },
     selections: passThrough(current.schema, 'c'),
-    where: isNullNode(columnNode(on[0]!.path, 'k')),
+    where: logicalNode('or', [isNullNode(columnNode(on[0]!.path, 'k'), true), keyUnset(on, 'c')]),
     orderBy: [{ expr: columnNode('sys.id', 'c'), direction: 'asc', nulls: 'last' }],
   };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { WarehouseDriver } from '../../clients/warehouse/warehouse-driver.ts';
 import { columnNode } from '../../schema/expr/index.ts';
-import type { SelectQuery } from '../../schema/query/index.ts';
+import type { Query, SelectQuery } from '../../schema/query/index.ts';
 import type { DatasetSchema } from '../../schema/record/field-type.ts';
 import type { Column } from '../../schema/record/index.ts';
 import { sqlType } from '../../schema/record/index.ts';
@@ -24,10 +24,17 @@ import { DeltaError } from './delta-errors.ts';
 import { type DeltaHashes, deltaHashes } from './delta-hash.ts';
 import type { DeltaSource, ResolvedDelta } from './delta-options.ts';
 import { resolveDelta } from './delta-options.ts';
-import { keptRows, keysOf, pendingRows, snapshotRows, unchangedKeys } from './delta-queries.ts';
+import {
+  changedKeys,
+  failedKeys,
+  keptRows,
+  missingKeys,
+  pendingRows,
+  snapshotRows,
+} from './delta-queries.ts';
 import { type DeltaFullReason, type DeltaReport, logDelta } from './delta-report.ts';
 import { type DeltaRecord, DeltaStateStore } from './delta-state.ts';
-import { OpenedSource, PendingRowsSource } from './pending-source.ts';
+import { OpenedSource, PendingRowsSource, writePendingRows } from './pending-source.ts';
 
 /** Steps a delta run cannot apply to a part of the source: their output depends on other source rows. */
 const WHOLE_INPUT_STEPS: Readonly<Record<string, string>> = {
@@ -167,6 +174,56 @@ async function findPrevious(
   return { usable: true, version, record };
 }
 
+/**
+ * Writes the changed-key set of a delta run into a small indexed table owned by the run: keys whose
+ * snapshot rows differ between the previous run and this one (changed, new, deleted) and — with
+ * `deltaRetry` — keys whose previous result rows have the retry field set or are missing. Returns the
+ * table and its row count.
+ */
+async function writeChangedKeys(
+  run: ChainRun,
+  input: {
+    readonly previous: string;
+    readonly current: string;
+    readonly prior: DatasetVersion;
+    readonly columns: DeltaColumns;
+    readonly retry: boolean;
+  },
+): Promise<{ readonly table: string; readonly rows: number }> {
+  const { warehouse } = run.session;
+  const { previous, current, prior, columns } = input;
+  const queries = [
+    changedKeys(previous, current, columns.on, columns.compare),
+    changedKeys(current, previous, columns.on, columns.compare),
+  ];
+  if (input.retry) {
+    if (columns.retryField !== undefined) {
+      queries.push(failedKeys(prior.table, prior.schema, columns.resultOn, columns.on, columns.retryField));
+    }
+    queries.push(missingKeys(current, prior.table, columns.on, columns.resultOn));
+  }
+  const names = columns.on.map((column) => column.name);
+  // The parts overlap (a changed key is in both snapshots' differences): one distinct, indexed key set.
+  const [first, ...rest] = queries as [SelectQuery, ...SelectQuery[]];
+  const union = rest.reduce<Query>((left, right) => ({ kind: 'set', op: 'unionAll', left, right }), first);
+  const table = temporaryTableName();
+  run.track(table);
+  await createKeyTable(warehouse, table, columns.on);
+  await warehouse.execute(
+    compileInsertColumns(warehouse.dialect, table, names, {
+      kind: 'select',
+      from: { kind: 'subquery', query: union, alias: 'u' },
+      selections: names.map((name) => ({ expr: columnNode(name), alias: name })),
+      distinct: true,
+    }),
+  );
+  await warehouse.createIndex(table, { name: `${table}_on`, columns: names, unique: false });
+  return {
+    table,
+    rows: await count(run, { kind: 'select', from: { kind: 'table', name: table }, selections: 'all' }),
+  };
+}
+
 async function createKeyTable(
   warehouse: WarehouseDriver,
   table: string,
@@ -218,9 +275,11 @@ async function writeSnapshot(
       snapshotRows(current, stored),
     ),
   );
+  // Key then compare leaves: the snapshot anti-joins read only this index (a covering scan and covering
+  // probes), never the table rows.
   await warehouse.createIndex(table, {
     name: `${table}_on`,
-    columns: columns.on.map((column) => column.name),
+    columns: stored.map((column) => column.name),
     unique: false,
   });
 }
@@ -301,46 +360,28 @@ export async function saveDelta(
       });
     } else {
       const prior = previous.version;
-      const unchanged = temporaryTableName();
-      run.track(unchanged);
-      await createKeyTable(warehouse, unchanged, columns.on);
-      const onNames = columns.on.map((column) => column.name);
-      await warehouse.execute(
-        compileInsertColumns(
-          warehouse.dialect,
-          unchanged,
-          onNames,
-          unchangedKeys(current, previous.record.snapshotTable, columns.on, columns.compare),
-        ),
+      const changed = await writeChangedKeys(run, {
+        previous: previous.record.snapshotTable,
+        current: snapshotTable,
+        prior,
+        columns,
+        retry: delta.retry !== false,
+      });
+      const pending = await writePendingRows(
+        session,
+        pendingRows(current, columns.on, changed.table),
+        current.schema,
+        (table) => run.track(table),
       );
-      const kept = keptRows(
-        prior.table,
-        prior.schema,
-        columns.resultOn,
-        unchanged,
-        columns.on,
-        columns.retryField,
-      );
-      let done = unchanged;
-      if (delta.retry !== false) {
-        // Retry: only keys with a kept (successful) result row count as done; the rest is processed again.
-        done = temporaryTableName();
-        run.track(done);
-        await createKeyTable(warehouse, done, columns.on);
-        await warehouse.execute(
-          compileInsertColumns(warehouse.dialect, done, onNames, keysOf(kept, columns.resultOn, columns.on)),
-        );
-      }
-      const pending = pendingRows(current, columns.on, done);
-      const processed = await count(run, pending);
-      const keptCount = await count(run, kept);
-      if (processed === 0 && keptCount === prior.rows) {
+      const kept = keptRows(prior.table, prior.schema, columns.resultOn, changed.table, columns.on);
+      // Nothing to process and no changed key: unchanged unless previous rows with a NULL key went away.
+      if (pending.rows === 0 && changed.rows === 0 && (await count(run, kept)) === prior.rows) {
         await warehouse.dropTable(snapshotTable);
         report({ mode: 'unchanged', dataset: name, previous: `${prior.name}@${prior.version}` });
         return prior;
       }
       const id = sha('delta-pending', hashes.deltaHash, prior.table, hash, String(delta.retry));
-      const pendingSource = new PendingRowsSource(source, pending, current.schema, id, current.lineage);
+      const pendingSource = new PendingRowsSource(source, pending.table, current.schema, id, current.lineage);
       const fresh = await run.relation({ ...plan, source: pendingSource });
       const keptRelation: Relation = { query: kept, schema: prior.schema, order: undefined, lineage: [] };
       const union = unionRelations(keptRelation, fresh);
@@ -351,6 +392,12 @@ export async function saveDelta(
           direction: 'asc' as const,
         })),
       };
+      // Counted before publishing: the fresh rows are the small side (their tables go with the run).
+      const freshRows = await count(run, {
+        kind: 'select',
+        from: { kind: 'subquery', query: fresh.query, alias: 'f' },
+        selections: 'all',
+      });
       version = await publishRelation(run, {
         name,
         relation,
@@ -359,11 +406,12 @@ export async function saveDelta(
         lineage: dedupe([...fresh.lineage, { dataset: prior.name, version: prior.version }]),
         beforeRegister: record,
       });
+      const keptCount = version.rows - freshRows;
       report({
         mode: 'delta',
         dataset: name,
         previous: `${prior.name}@${prior.version}`,
-        processed,
+        processed: pending.rows,
         kept: keptCount,
         dropped: prior.rows - keptCount,
       });

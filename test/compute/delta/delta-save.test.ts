@@ -261,6 +261,37 @@ describe('delta saves: keys, dataset sources, bad declarations', () => {
     expect(rows.map((r) => r.id)).not.toContain(50);
   });
 
+  it('reprocesses source rows whose deltaOn key is NULL on every run (they cannot be matched), like a full recompute', async () => {
+    const Item = z.object({ code: z.string().nullable(), label: z.string() });
+    const items = (suffix: string) => [
+      { code: 'a', label: 'A' },
+      { code: 'b', label: 'B' },
+      { code: null, label: `n1${suffix}` },
+      { code: null, label: `n2${suffix}` },
+    ];
+    await readRecords(items(''), Item, { session }).save('delta_nullkeys');
+    const chain = (delta: boolean) =>
+      readDataset<z.infer<typeof Item>>('delta_nullkeys', { session, delta, deltaOn: 'code' })
+        .settings({ onDelta: (report) => reports.push(report) })
+        .map({ shout: z.string() }, (row) => {
+          counter.calls++;
+          return { shout: row.label.toUpperCase() };
+        });
+    counter.calls = 0;
+    await chain(true).save('delta_nullkeys_out');
+    expect(counter.calls).toBe(4);
+    await readRecords(items(' revised'), Item, { session }).save('delta_nullkeys');
+    counter.calls = 0;
+    await chain(true).save('delta_nullkeys_out');
+    expect(counter.calls).toBe(2);
+    expect(reports.at(-1)).toMatchObject({ mode: 'delta', processed: 2, kept: 2, dropped: 2 });
+    await chain(false).save('delta_nullkeys_full');
+    const shouts = async (dataset: string) =>
+      (await readDataset<{ shout: string }>(dataset, { session }).collect()).map((r) => r.shout).sort();
+    expect(await shouts('delta_nullkeys_out')).toEqual(['A', 'B', 'N1 REVISED', 'N2 REVISED']);
+    expect(await shouts('delta_nullkeys_out')).toEqual(await shouts('delta_nullkeys_full'));
+  });
+
   it('refuses steps that need the whole source and delta keys missing from the result', async () => {
     const root = filesIn(3);
     const base = () => readStorage(root, { session, delta: true });
