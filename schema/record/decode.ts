@@ -35,8 +35,9 @@ const REQUIRED: SegmentNullability = { nullable: false, optional: false };
  * NULL handling follows `column.segments`: a NULL leaf that is optional but not nullable is left
  * out; otherwise it reads as `null`. An enclosing object that is nullable (or optional) and whose
  * leaves are all NULL reads as `null` (or is left out) — so `{ a: null }` in a nullable object with
- * only nullable leaves comes back as `null`. On ClickHouse a NULL array/map was stored empty and
- * reads back empty. Both dialects currently share the same lenient readers.
+ * only nullable leaves comes back as `null`. A NULL array/map/vector reads as `null` on both dialects
+ * (ClickHouse stores nullable ones as Variants; tables written before that hold `[]`/`{}` and read back
+ * empty). Both dialects share the same lenient readers.
  */
 export function createRowDecoder(columns: readonly Column[], dialect: DialectName): RowDecoder {
   void dialect;

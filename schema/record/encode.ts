@@ -1,7 +1,7 @@
 import type { DialectName } from '../dialect/compiled-query.ts';
 import type { Column } from './column.ts';
 import type { LeafType } from './field-type.ts';
-import { isClickhouseNative } from './sql-types.ts';
+import { isClickhouseCollection, isClickhouseNative } from './sql-types.ts';
 import { clickhouseDateText, jsonWriter, type ValueConverter } from './value-codec.ts';
 
 /**
@@ -28,8 +28,8 @@ export interface RowEncoderOptions {
  *   epoch ms, bigints as strings), bigint stays bigint, undefined → null.
  * - ClickHouse (values for JSONEachRow-style inserts): Date → `YYYY-MM-DD hh:mm:ss.sss` UTC text,
  *   bigint → decimal string, booleans stay booleans, vectors/arrays/records of scalars stay JS
- *   arrays/objects (null → empty, since Array/Map cannot be Nullable), arrays/records containing
- *   objects → JSON text, undefined → null.
+ *   arrays/objects (null stays null in nullable columns, which are Variants; a non-nullable Array/Map
+ *   column gets `[]`/`{}`), arrays/records containing objects → JSON text, undefined → null.
  * Values are not validated here: validate rows with the dataset's zod schema (`toZod`) first.
  */
 export function createRowEncoder(
@@ -48,7 +48,7 @@ export function createRowEncoder(
       .map((key, depth) => `${depth === 0 ? '' : '?.'}[${JSON.stringify(key)}]`)
       .join('');
     const write = dialect === 'sqlite' ? sqliteWriter(column.type) : clickhouseWriter(column.type);
-    const nullValue = dialect === 'clickhouse' ? clickhouseNull(column.type) : 'null';
+    const nullValue = dialect === 'clickhouse' && !column.nullable ? clickhouseEmpty(column.type) : 'null';
     lines.push(
       `v = row${access};`,
       `const a${i} = v == null ? ${nullValue} : ${writeExpression(write, writers)};`,
@@ -73,11 +73,13 @@ function writeExpression(write: ValueConverter, writers: ValueConverter[]): stri
   return `w[${writers.length - 1}](v)`;
 }
 
-/** ClickHouse Array/Map columns cannot be Nullable: a missing value is stored empty. */
-function clickhouseNull(type: LeafType): string {
-  if (type.kind === 'vector' || (type.kind === 'array' && isClickhouseNative(type))) return '[]';
-  if (type.kind === 'record' && isClickhouseNative(type)) return '{}';
-  return 'null';
+/**
+ * The value of a missing array/map in a column that is not nullable (ClickHouse Array/Map columns hold no NULL;
+ * nullable ones are Variants, which do — see `sqlType`).
+ */
+function clickhouseEmpty(type: LeafType): string {
+  if (!isClickhouseCollection(type)) return 'null';
+  return type.kind === 'record' ? '{}' : '[]';
 }
 
 const identity: ValueConverter = (value) => value;

@@ -8,7 +8,7 @@ export type { DatasetSchema, FieldSpec, FieldType, LeafKind, LeafType, ObjectTyp
 export { checkFieldName, flattenSchema } from './flatten.ts';
 export { type FromZodOptions, fromZod } from './from-zod.ts';
 export { datasetSchemaJson, schemaFromJson, schemaToJson } from './schema-json.ts';
-export { isClickhouseNative, sqlType } from './sql-types.ts';
+export { isClickhouseCollection, isClickhouseNative, sqlType } from './sql-types.ts';
 export {
   didYouMean,
   levenshtein,

@@ -12,8 +12,10 @@ import type { FieldType, LeafType } from './field-type.ts';
  * datetime → DateTime64(3, 'UTC'), enum → LowCardinality(String), vector → Array(Float64),
  * arrays of scalars/arrays/records → Array(T), records of scalars → Map(String, T), arrays or records
  * that contain objects → String (JSON). Nullable leaves become Nullable(T) (enum:
- * LowCardinality(Nullable(String))), except Array/Map, which ClickHouse cannot make Nullable:
- * there a NULL is stored as an empty array/map and reads back as empty.
+ * LowCardinality(Nullable(String))), except Array/Map, which ClickHouse cannot make Nullable: a nullable
+ * array, vector or record is `Variant(Array(T))` / `Variant(Map(String, T))`, a one-type Variant whose
+ * NULL is a real NULL (distinct from `[]`/`{}`), read back as the array/map or null. Array and Map
+ * functions of the ClickHouse compiler are written to accept both forms.
  */
 export function sqlType(column: Column, dialect: DialectName): string {
   return dialect === 'sqlite' ? sqliteType(column.type) : clickhouseColumnType(column.type, column.nullable);
@@ -56,7 +58,18 @@ function clickhouseColumnType(type: LeafType, nullable: boolean): string {
   if ((type.kind === 'array' || type.kind === 'record') && !isClickhouseNative(type)) {
     return nullable ? 'Nullable(String)' : 'String';
   }
-  return clickhouseType(type, nullable);
+  const sql = clickhouseType(type, nullable);
+  return nullable && isClickhouseCollection(type) ? `Variant(${sql})` : sql;
+}
+
+/**
+ * Whether a leaf is stored as a ClickHouse Array or Map (vectors, arrays and records of scalars), which cannot be
+ * Nullable: a nullable one is a one-type `Variant`, and its NULL is written as `null`, not `[]`/`{}`.
+ */
+export function isClickhouseCollection(type: LeafType): boolean {
+  return (
+    type.kind === 'vector' || ((type.kind === 'array' || type.kind === 'record') && isClickhouseNative(type))
+  );
 }
 
 /** ClickHouse type of a (natively storable) value, wrapped in Nullable when allowed. */

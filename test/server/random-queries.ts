@@ -50,7 +50,48 @@ export interface Leaf {
   kind: Kind;
 }
 
-export function randomSchema(r: Rand): { schema: DatasetSchema; leaves: Leaf[] } {
+/** Array, vector and record fields (one column each): filterable with `_is_null` (arrays also `_contains`). */
+export interface CollectionLeaf {
+  path: string;
+  kind: 'strings' | 'ints' | 'vector' | 'record';
+}
+
+const COLLECTION_TYPES: Record<CollectionLeaf['kind'], FieldSpec['type']> = {
+  strings: { kind: 'array', items: { kind: 'string' } },
+  ints: { kind: 'array', items: { kind: 'int' } },
+  vector: { kind: 'vector', dimensions: 3 },
+  record: { kind: 'record', values: { kind: 'float' } },
+};
+
+/**
+ * A random nested schema of scalar leaves; with `collections`, also array, vector and record fields (at the top
+ * level and in a nested object, nullable or not), returned apart since they are neither sorted nor grouped.
+ */
+export function randomSchema(
+  r: Rand,
+  options: { collections?: boolean } = {},
+): { schema: DatasetSchema; leaves: Leaf[]; collections: CollectionLeaf[] } {
+  const collections: CollectionLeaf[] = [];
+  const { schema, leaves } = randomScalarSchema(r);
+  if (options.collections) {
+    const fields = schema.fields as Record<string, FieldSpec>;
+    const inner: Record<string, FieldSpec> = {};
+    for (const kind of Object.keys(COLLECTION_TYPES) as CollectionLeaf['kind'][]) {
+      for (const [where, prefix] of [
+        [fields, 'k'],
+        [inner, 'h.k'],
+      ] as const) {
+        const name = `k${kind}`;
+        where[name] = { type: COLLECTION_TYPES[kind], nullable: r() < 0.7, optional: false };
+        collections.push({ path: `${prefix === 'k' ? '' : 'h.'}${name}`, kind });
+      }
+    }
+    fields.h = { type: { kind: 'object', fields: inner }, nullable: false, optional: false };
+  }
+  return { schema, leaves, collections };
+}
+
+function randomScalarSchema(r: Rand): { schema: DatasetSchema; leaves: Leaf[] } {
   const leaves: Leaf[] = [];
   const object = (prefix: string, depth: number): Record<string, FieldSpec> => {
     const fields: Record<string, FieldSpec> = {};
@@ -93,12 +134,41 @@ export function randomValue(r: Rand, kind: Kind): unknown {
   }
 }
 
+/** A random value of a collection field: often empty, so NULL and empty must be told apart. */
+export function randomCollection(r: Rand, type: FieldSpec['type']): unknown {
+  const length = Math.floor(r() * 4);
+  switch (type.kind) {
+    case 'vector':
+      return [pick(r, [0, 1, 0.5]), pick(r, [0, -1, 2]), pick(r, [1, 0.25, 3])];
+    case 'record':
+      return Object.fromEntries(Array.from({ length }, (_, i) => [`k${i}`, pick(r, [0, 1.5, -2])]));
+    case 'array':
+      return Array.from({ length }, () =>
+        type.items.kind === 'int' ? Math.floor(r() * 4) : pick(r, ['a', 'b', 'é', '']),
+      );
+    default:
+      throw new Error(`not a collection: ${type.kind}`);
+  }
+}
+
+/** A `_is_null` or (arrays) `_contains` comparison on a collection field. */
+export function randomCollectionComparison(r: Rand, leaf: CollectionLeaf): Record<string, unknown> {
+  const array = leaf.kind === 'strings' || leaf.kind === 'ints';
+  if (!array || r() < 0.5) return nest(leaf.path, { _is_null: r() < 0.5 });
+  const items = Array.from({ length: Math.floor(r() * 3) }, () =>
+    leaf.kind === 'ints' ? Math.floor(r() * 4) : pick(r, ['a', 'b', 'é', '']),
+  );
+  return nest(leaf.path, { _contains: items });
+}
+
 export function randomRow(r: Rand, schema: DatasetSchema): Record<string, unknown> {
   const fill = (fields: Readonly<Record<string, FieldSpec>>): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
     for (const [name, spec] of Object.entries(fields)) {
       if (spec.type.kind === 'object') out[name] = fill(spec.type.fields);
       else if (spec.nullable && r() < 0.2) out[name] = null;
+      else if (['array', 'vector', 'record'].includes(spec.type.kind))
+        out[name] = randomCollection(r, spec.type);
       else {
         const v = randomValue(r, spec.type.kind as Kind);
         out[name] = spec.type.kind === 'datetime' ? new Date(v as string) : v;
@@ -191,7 +261,7 @@ export const DIRECTIONS = [
   'desc_nulls_last',
 ];
 
-export function selection(leaves: Leaf[]): string {
+export function selection(leaves: readonly { path: string }[]): string {
   const tree: Record<string, unknown> = {};
   for (const leaf of leaves) Object.assign(tree, deepMerge(tree, nest(leaf.path, true)));
   const render = (node: Record<string, unknown>): string =>

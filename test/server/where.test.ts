@@ -91,13 +91,7 @@ describe.each(WAREHOUSES)('on %s', (warehouse) => {
   ];
 
   describe('where operators (Hasura semantics)', () => {
-    // ClickHouse cannot make Array/Map columns Nullable: a NULL vector or record is stored empty, so `_is_null`
-    // does not find it there (README: "ClickHouse differences"). Every other case must agree.
-    const runnable =
-      warehouse === 'clickhouse'
-        ? cases.filter(([label]) => !/^(vector|record) _is_null$/.test(label))
-        : cases;
-    it.each(runnable)('%s', async (_label, where, expected) => {
+    it.each(cases)('%s', async (_label, where, expected) => {
       expect(await names(where)).toEqual(expected);
     });
 

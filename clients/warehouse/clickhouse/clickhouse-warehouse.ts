@@ -37,7 +37,8 @@ import {
 const q = (name: string): string => quoteIdentifier('clickhouse', name);
 
 /**
- * Settings sent with every statement. 64-bit integers quoted in JSON (else precision is lost past 2^53);
+ * Settings sent with every statement (ClickHouse 25.3 or newer). 64-bit integers quoted in JSON (else precision is
+ * lost past 2^53);
  * synchronous inserts (`async_insert` is on by default in 26.x: a checkpoint commit must be durable when the
  * call returns, and deduplication tokens apply to synchronous inserts); mutations (index materialisation,
  * lightweight deletes) wait for completion; large parameter values fit `max_query_size`.
@@ -50,6 +51,10 @@ const BASE_SETTINGS: ClickHouseSettings = {
   date_time_input_format: 'best_effort',
   // Parameter values (e.g. a 100,000-value `_in` list bound as one Array) are parsed under this limit too.
   max_query_size: '67108864',
+  // Nullable arrays, vectors and records are one-type Variants (schema/record/sql-types.ts); grouping or sorting
+  // by one is as well-defined as by the Array/Map it holds.
+  allow_suspicious_types_in_group_by: 1,
+  allow_suspicious_types_in_order_by: 1,
 };
 
 /**
@@ -459,7 +464,8 @@ export class ClickhouseWarehouse implements WarehouseDriver {
 /** The column's type, wrapped in Nullable when the definition is nullable and the type is not already. */
 function columnType(column: ColumnDefinition): string {
   const type = column.sqlType;
-  if (!column.nullable || /^(Nullable|LowCardinality\(Nullable|Array|Map|Tuple)\(/.test(type)) return type;
+  if (!column.nullable || /^(Nullable|LowCardinality\(Nullable|Array|Map|Tuple|Variant)\(/.test(type))
+    return type;
   return `Nullable(${type})`;
 }
 

@@ -31,7 +31,9 @@ export const CLICKHOUSE_FUNCTIONS: FunctionSqlMap = Object.freeze({
   coalesce: (args) => (args.length === 1 ? `coalesce(${args[0]}, NULL)` : call('coalesce')(args)),
   ifNull: call('ifNull'),
   arrayLength: call('length'),
-  arrayContains: call('has'),
+  // A nullable array column is a one-type Variant (schema/record/sql-types.ts), which `has` refuses; `a || []`
+  // is the plain Array whatever the column's form (NULL → [], and the caller keeps NULL unknown).
+  arrayContains: ([array, item]) => `has(${array} || [], ${item})`,
   // ClickHouse gives NaN for a zero vector; chainql's answer is NULL (as on SQLite). Named placeholders let the
   // argument SQL repeat.
   cosineDistance: (args) => {
@@ -42,10 +44,14 @@ export const CLICKHOUSE_FUNCTIONS: FunctionSqlMap = Object.freeze({
   innerProduct: call('dotProduct'),
 });
 
-/** Aggregates. The `OrNull` forms return NULL over no rows (plain `sum` would return 0, `avg` NaN). */
+/**
+ * Aggregates. The `OrNull` forms return NULL over no rows (plain `sum` would return 0, `avg` NaN). Counts of a
+ * column skip NULLs explicitly: `count`/`uniqExact` of a Variant (a nullable array, vector or record) would count
+ * them.
+ */
 export const CLICKHOUSE_AGGREGATES: AggregateSqlMap = Object.freeze({
-  count: (arg) => `count(${arg})`,
-  countDistinct: (arg) => `uniqExact(${arg})`,
+  count: (arg) => (arg === '*' ? 'count(*)' : `countIf(${arg} IS NOT NULL)`),
+  countDistinct: (arg) => `uniqExactIf(${arg}, ${arg} IS NOT NULL)`,
   sum: (arg) => `sumOrNull(${arg})`,
   avg: (arg) => `avgOrNull(${arg})`,
   min: (arg) => `minOrNull(${arg})`,

@@ -15,6 +15,7 @@ import {
   SchemaError,
   sum,
   UnknownColumnError,
+  vector,
 } from '../../../compute/index.ts';
 import { tempSession, WAREHOUSES, type WarehouseKind } from '../../helpers/temp-session.ts';
 
@@ -184,6 +185,78 @@ describe.each(WAREHOUSES)('on %s', (warehouse) => {
         .orderBy('id')
         .collect();
       expect(result.map((r) => r.id)).toEqual([1, 3, 4]);
+    });
+  });
+
+  describe('NULL, empty and filled arrays, vectors and records', () => {
+    const Optional = z.object({
+      id: z.int(),
+      tags: z.array(z.string()).nullable(),
+      emb: vector(2).nullable(),
+      meta: z.record(z.string(), z.number()).nullable(),
+    });
+    const optionalRows: z.infer<typeof Optional>[] = [
+      { id: 1, tags: ['x', 'y'], emb: [1, 0], meta: { a: 1 } },
+      { id: 2, tags: null, emb: null, meta: null },
+      { id: 3, tags: [], emb: [0, 1], meta: {} },
+      { id: 4, tags: ['x'], emb: null, meta: { b: 2 } },
+    ];
+    const optional = () => readDataset('optional_collections', { session });
+    beforeAll(async () => {
+      await readRecords(optionalRows, Optional, { session }).save('optional_collections');
+    });
+    const ids = async (chain: ReturnType<typeof optional>) =>
+      (await chain.orderBy('id').collect()).map((r) => r.id);
+
+    it('reads NULL back as null and empty as empty', async () => {
+      expect(await optional().orderBy('id').collect()).toEqual(optionalRows);
+    });
+
+    it('isNull, arrayContains and arrayLength tell NULL from empty', async () => {
+      expect(await ids(optional().filter(C('tags').isNull()))).toEqual([2]);
+      expect(await ids(optional().filter(C('emb').isNotNull()))).toEqual([1, 3]);
+      expect(await ids(optional().filter(C('meta').isNull()))).toEqual([2]);
+      expect(await ids(optional().filter(func.arrayContains(C('tags'), 'x')))).toEqual([1, 4]);
+      const lengths = await optional()
+        .mutate({ n: func.arrayLength(C('tags')) })
+        .orderBy('id')
+        .collect();
+      expect(lengths.map((r) => r.n)).toEqual([2, null, 0, 1]);
+      const near = await optional()
+        .filter(C('emb').isNotNull())
+        .mutate({ d: func.euclideanDistance(C('emb'), [1, 0]) })
+        .orderBy('d')
+        .collect();
+      expect(near.map((r) => [r.id, r.d])).toEqual([
+        [1, 0],
+        [3, Math.SQRT2],
+      ]);
+    });
+
+    it('counts skip NULL; grouping and distinct keep NULL apart from empty', async () => {
+      const counted = await optional()
+        .mutate({ one: C('id').mul(0) })
+        .groupBy('one', {
+          n: count(),
+          // Output names differ from the columns counted: ClickHouse resolves a column name to a same-named
+          // output alias of the same SELECT.
+          ntags: count('tags'),
+          embs: count('emb'),
+          kinds: aggregates.countDistinct('tags'),
+        })
+        .collect();
+      expect(counted).toEqual([{ one: 0, n: 4, ntags: 3, embs: 2, kinds: 3 }]);
+      const groups = await optional().groupBy('tags', { n: count() }).collect();
+      const byKey = (pairs: unknown[][]) => pairs.map((p) => JSON.stringify(p)).sort();
+      expect(byKey(groups.map((g) => [g.tags, g.n]))).toEqual(
+        byKey([
+          [['x'], 1],
+          [['x', 'y'], 1],
+          [[], 1],
+          [null, 1],
+        ]),
+      );
+      expect((await optional().distinct('meta').collect()).length).toBe(4);
     });
   });
 

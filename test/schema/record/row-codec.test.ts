@@ -169,7 +169,7 @@ describe('ClickHouse encoding and decoding', () => {
       '2024-05-01 12:30:00.250',
       '4611686018427387904',
       true,
-      [],
+      null, // absent optional array: NULL (a nullable Array column is a Variant, which holds NULL)
       ['2024-01-02 03:04:05.006'],
       { a: '3' },
       '[{"at":7}]',
@@ -177,8 +177,12 @@ describe('ClickHouse encoding and decoding', () => {
     ]);
     expect(createRowEncoder(columns, 'clickhouse')({ ...row, objs: null, emb: null }).slice(6)).toEqual([
       null,
-      [],
+      null,
     ]);
+    // A required array or record left out (rows are validated first, so only by a caller's mistake) is empty.
+    expect(
+      createRowEncoder(columns, 'clickhouse')({ ...row, times: undefined, counts: null }).slice(4, 6),
+    ).toEqual([[], {}]);
   });
 
   it('decodes ClickHouse JSON output (quoted Int64, DateTime64 text, Bool)', () => {

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { flattenSchema, fromZod, SYSTEM_COLUMNS, sqlType } from '../../../schema/record/index.ts';
+import { vector } from '../../../schema/record/vector.ts';
 import { TYPE_CASES } from './type-cases.ts';
 
 const column = (zod: z.ZodType) => {
@@ -20,18 +21,24 @@ describe('sqlType', () => {
     });
   }
 
-  it('wraps nullable ClickHouse scalars, but never Array or Map', () => {
+  it('wraps nullable ClickHouse scalars in Nullable, and nullable Array or Map columns in a Variant', () => {
     const nullable = (zod: z.ZodType) => sqlType(column(zod.optional()), 'clickhouse');
     expect(nullable(z.int())).toBe('Nullable(Int64)');
     expect(nullable(z.date())).toBe("Nullable(DateTime64(3, 'UTC'))");
     expect(nullable(z.enum(['a']))).toBe('LowCardinality(Nullable(String))');
-    expect(nullable(z.array(z.string()))).toBe('Array(String)');
-    expect(nullable(z.record(z.string(), z.int()))).toBe('Map(String, Int64)');
+    expect(nullable(z.array(z.string()))).toBe('Variant(Array(String))');
+    expect(nullable(z.record(z.string(), z.int()))).toBe('Variant(Map(String, Int64))');
+    expect(nullable(vector(3))).toBe('Variant(Array(Float64))');
+    expect(nullable(z.array(z.int().nullable()))).toBe('Variant(Array(Nullable(Int64)))');
     expect(nullable(z.array(z.object({ a: z.int() })))).toBe('Nullable(String)');
     const insideNullableObject = flattenSchema(
       fromZod(z.object({ o: z.object({ b: z.boolean() }).nullable() })),
     )[0]!;
     expect(sqlType(insideNullableObject, 'clickhouse')).toBe('Nullable(Bool)');
+    const arrayInsideNullableObject = flattenSchema(
+      fromZod(z.object({ o: z.object({ t: z.array(z.string()) }).nullable() })),
+    )[0]!;
+    expect(sqlType(arrayInsideNullableObject, 'clickhouse')).toBe('Variant(Array(String))');
   });
 
   it('types the system columns', () => {
