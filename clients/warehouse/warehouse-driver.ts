@@ -134,6 +134,11 @@ export interface WarehouseDriver {
   read(query: CompiledQuery, options?: ReadOptions): Promise<RawRow[]>;
   /** Streams a query's rows in chunks without loading the result into memory. */
   stream(query: CompiledQuery, options?: StreamOptions): AsyncIterable<RawRow[]>;
+  /**
+   * Like `stream`, each row an array of its values in the query's column order instead of an object keyed
+   * by alias: cheaper for consumers that read every column by position (`toDatabase`, exports).
+   */
+  streamArrays(query: CompiledQuery, options?: StreamOptions): AsyncIterable<unknown[][]>;
 
   /** Creates a table. */
   createTable(

@@ -8,6 +8,7 @@ import {
   type TargetColumn,
   type WriteRequest,
 } from '../../clients/database/index.ts';
+import { columnNode } from '../../schema/expr/index.ts';
 import type { Column } from '../../schema/record/column.ts';
 import { flattenSchema, pathToColumnName } from '../../schema/record/index.ts';
 import { InvalidArgumentError } from '../chain/chain-errors.ts';
@@ -108,10 +109,16 @@ export async function toDatabaseChain(
     };
     const toValues = createWriteRowReader(picked.map(({ column }) => column));
     const bigints = picked.some(({ column }) => column.type.kind === 'bigint');
-    const compiled = run.compile(run.orderedQuery(relation));
+    // Exactly the written columns, in write order (a field mapped to two columns is selected twice): rows
+    // arrive as arrays the reader converts in place. Aliases live under `sys__` (no user field flattens to
+    // that: `sys` is reserved), so an ORDER BY naming a field never resolves to one of them.
+    const compiled = run.compile({
+      ...run.orderedQuery(relation),
+      selections: picked.map(({ column }, i) => ({ expr: columnNode(column.path), alias: `sys__w${i}` })),
+    });
     async function* batches(): AsyncIterable<unknown[][]> {
       let batch: unknown[][] = [];
-      for await (const chunk of session.warehouse.stream(compiled, {
+      for await (const chunk of session.warehouse.streamArrays(compiled, {
         bigints,
         chunkSize: Math.min(batchSize, 5000),
       })) {

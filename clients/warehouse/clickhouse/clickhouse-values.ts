@@ -17,6 +17,24 @@ export function valueConverter(type: string, bigints: boolean): Convert | undefi
     : (value) => (value === null ? null : Number(value));
 }
 
+/** Makes the row builder of a result from its column names and types. */
+export type RowBuilder<Row> = (
+  names: readonly string[],
+  types: readonly string[],
+  bigints: boolean,
+) => (values: readonly unknown[]) => Row;
+
+/** Converts `JSONCompactEachRowWithNamesAndTypes` arrays in place (64-bit integers), keeping them arrays. */
+export const arrayBuilder: RowBuilder<unknown[]> = (_names, types, bigints) => {
+  const converters = types.map((type) => valueConverter(type, bigints));
+  const converted = converters.flatMap((convert, i) => (convert === undefined ? [] : [i]));
+  return (values) => {
+    const row = values as unknown[];
+    for (const i of converted) row[i] = converters[i]!(row[i]);
+    return row;
+  };
+};
+
 /** Builds row objects from `JSONCompactEachRowWithNamesAndTypes` arrays (names and types come first). */
 export function rowBuilder(
   names: readonly string[],

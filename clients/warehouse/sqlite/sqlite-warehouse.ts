@@ -201,7 +201,20 @@ export class SqliteWarehouse implements WarehouseDriver {
    * Aborting rejects the next `next()` with the signal's reason.
    * @throws WarehouseError for a bad `chunkSize`, a failing statement or one that returns no rows.
    */
-  async *stream(query: CompiledQuery, options?: StreamOptions): AsyncGenerator<RawRow[], void, undefined> {
+  stream(query: CompiledQuery, options?: StreamOptions): AsyncGenerator<RawRow[], void, undefined> {
+    return this.#chunks<RawRow>(query, options, false);
+  }
+
+  /** @inheritdoc Like `stream`, with better-sqlite3's raw mode (one array per row, no keyed object). */
+  streamArrays(query: CompiledQuery, options?: StreamOptions): AsyncGenerator<unknown[][], void, undefined> {
+    return this.#chunks<unknown[]>(query, options, true);
+  }
+
+  async *#chunks<Row>(
+    query: CompiledQuery,
+    options: StreamOptions | undefined,
+    raw: boolean,
+  ): AsyncGenerator<Row[], void, undefined> {
     this.#assertOpen('stream');
     const chunkSize = options?.chunkSize ?? 1000;
     if (!Number.isInteger(chunkSize) || chunkSize < 1) {
@@ -211,15 +224,20 @@ export class SqliteWarehouse implements WarehouseDriver {
     signal?.throwIfAborted();
     const reader = this.#readers.acquire();
     let rows: IterableIterator<unknown> | undefined;
+    let rawStatement: { raw(on: boolean): unknown } | undefined;
     try {
       try {
         const statement = reader.statements.get(query.sql);
         statement.safeIntegers(options?.bigints ?? false);
+        if (raw) {
+          statement.raw(true);
+          rawStatement = statement;
+        }
         rows = statement.iterate(bindableAll(query.parameters));
       } catch (cause) {
         throw toWarehouseError(cause, query.sql, query.parameters);
       }
-      let chunk: RawRow[] = [];
+      let chunk: Row[] = [];
       while (true) {
         let next: IteratorResult<unknown>;
         try {
@@ -228,7 +246,7 @@ export class SqliteWarehouse implements WarehouseDriver {
           throw toWarehouseError(cause, query.sql, query.parameters);
         }
         if (next.done) break;
-        chunk.push(next.value as RawRow);
+        chunk.push(next.value as Row);
         if (chunk.length >= chunkSize) {
           signal?.throwIfAborted();
           yield chunk;
@@ -244,6 +262,8 @@ export class SqliteWarehouse implements WarehouseDriver {
       // Closing the iterator resets the statement and ends the read transaction (also on break/abort),
       // so the pooled connection is idle and its cached statement reusable.
       rows?.return?.();
+      // The statement is cached for other reads of the same SQL, which expect keyed rows.
+      rawStatement?.raw(false);
       this.#readers.release(reader);
     }
   }

@@ -10,6 +10,7 @@ import {
   readRecords,
   type Session,
 } from '../../../compute/index.ts';
+import { tempDir, WAREHOUSES, tempSession as warehouseSession } from '../../helpers/temp-session.ts';
 import { POSTGRES_URL, postgresAvailable, tempSession, uniqueSchema } from './database-test-helpers.ts';
 
 const Person = z.object({ id: z.int(), name: z.string(), visits: z.int() });
@@ -252,6 +253,73 @@ describe.skipIf(!pgUp)('toDatabase — PostgreSQL conflicts, atomicity and names
       /does not exist \(pass createTable: true/,
     );
     expect(await exists('missing')).toBe(false);
+  });
+});
+
+describe.each(WAREHOUSES)('toDatabase from a %s warehouse', (kind) => {
+  let session: Awaited<ReturnType<typeof warehouseSession>>;
+  let dir: ReturnType<typeof tempDir>;
+  beforeAll(async () => {
+    session = await warehouseSession(kind);
+    dir = tempDir('chainql-bridge-');
+  });
+  afterAll(async () => {
+    await session?.cleanup();
+    dir?.remove();
+  });
+
+  it('writes in chain order with every value converted, a field mapped to two columns into both', async () => {
+    const db = new Database(join(dir.dir, 'ordered.db'));
+    const Row = z.object({
+      id: z.int(),
+      name: z.string(),
+      at: z.date(),
+      big: z.bigint(),
+      ok: z.boolean(),
+      tags: z.array(z.string()),
+      det: z.object({ score: z.number() }),
+    });
+    const rows = [3, 1, 2].map((id) => ({
+      id,
+      name: `n${4 - id}`,
+      at: new Date(id * 1000),
+      big: 2n ** 60n + BigInt(id),
+      ok: id % 2 === 1,
+      tags: [`t${id}`],
+      det: { score: id / 4 },
+    }));
+    const written = await readRecords(rows, Row, { session })
+      .orderBy('name')
+      .toDatabase('ordered', db, {
+        createTable: true,
+        columns: {
+          at: 'at',
+          first: 'id',
+          second: 'id',
+          big: 'big',
+          ok: 'ok',
+          tags: 'tags',
+          score: 'det.score',
+        },
+      });
+    expect(written).toBe(3);
+    const back = db
+      .prepare(
+        'SELECT at, first, second, CAST(big AS TEXT) AS big, ok, tags, score FROM ordered ORDER BY rowid',
+      )
+      .all();
+    expect(back).toEqual(
+      [3, 2, 1].map((id) => ({
+        at: new Date(id * 1000).toISOString(),
+        first: id,
+        second: id,
+        big: String(2n ** 60n + BigInt(id)),
+        ok: id % 2,
+        tags: JSON.stringify([`t${id}`]),
+        score: id / 4,
+      })),
+    );
+    db.close();
   });
 });
 

@@ -94,6 +94,18 @@ describe('ClickHouse warehouse over HTTP', () => {
     }
     expect(chunks.slice(0, 6)).toEqual([4000, 4000, 4000, 4000, 4000, 4000]);
     expect(sum).toBe((25_499 * 25_500) / 2);
+    const arrays: unknown[][] = [];
+    for await (const chunk of warehouse.streamArrays(
+      { sql: 'SELECT toString(n) AS s, n FROM blocks WHERE n < 3 ORDER BY n', parameters: [] },
+      { bigints: true },
+    )) {
+      arrays.push(...chunk);
+    }
+    expect(arrays).toEqual([
+      ['0', 0n],
+      ['1', 1n],
+      ['2', 2n],
+    ]);
   });
 
   it('waits about a second between inserts of one stream while blocks are small', async () => {

@@ -186,6 +186,38 @@ describe('SqliteWarehouse insert and query', () => {
     expect(chunks).toEqual([[{ v: huge }]]);
   });
 
+  it('streams rows as arrays in column order, and keyed rows again for the same SQL afterwards', async () => {
+    const w = await temp.open();
+    await w.createTable('pairs', [
+      { name: 'a', sqlType: 'INTEGER', nullable: false },
+      { name: 'b', sqlType: 'TEXT', nullable: true },
+    ]);
+    await w.insert(
+      'pairs',
+      ['a', 'b'],
+      [
+        [2n ** 62n + 1n, 'x'],
+        [2, null],
+        [3, 'z'],
+      ],
+    );
+    const sql = { sql: 'SELECT b, a FROM pairs ORDER BY a', parameters: [] };
+    const arrays: unknown[][][] = [];
+    for await (const chunk of w.streamArrays(sql, { chunkSize: 2, bigints: true })) arrays.push(chunk);
+    expect(arrays).toEqual([
+      [
+        [null, 2n],
+        ['z', 3n],
+      ],
+      [['x', 2n ** 62n + 1n]],
+    ]);
+    // The cached statement is back in keyed mode for the next reader of the same SQL.
+    const keyed = [];
+    for await (const chunk of w.stream(sql)) keyed.push(...chunk);
+    expect(keyed[0]).toEqual({ b: null, a: 2 });
+    expect(await w.read(sql, { point: true })).toHaveLength(3);
+  });
+
   it('LIKE is case-sensitive (Hasura semantics)', async () => {
     const w = await temp.open();
     const [r] = await w.query({
