@@ -45,7 +45,6 @@ export type { DiffOptions, DiffStatus } from './chain/diff.ts';
 export type { ChainSettings } from './chain/plan.ts';
 export {
   readCsv,
-  readDataset,
   readJson,
   readJsonl,
   readParquet,
@@ -58,6 +57,7 @@ export { CheckpointStore } from './checkpoint/checkpoint-store.ts';
 export { ERROR_FIELD } from './checkpoint/step-output-table.ts';
 export type { ReadDatabaseOptions, ToDatabaseOptions } from './database/index.ts';
 export { DatabaseSchemaError, DatabaseValueError, readDatabase } from './database/index.ts';
+export { readDataset } from './dataset/read-dataset.ts';
 export type { RegistryOptions } from './datasets.ts';
 export { deleteDatasetVersion, getDatasetVersion, listDatasets, listVersions } from './datasets.ts';
 export { withDelta } from './delta/delta-chain.ts';

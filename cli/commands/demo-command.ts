@@ -45,7 +45,7 @@ export function registerDemoCommand(program: Command): void {
           : undefined;
         const { openSession } = await import('../../compute/session.ts');
         const { ProgressBar } = await import('../../compute/udf/progress-bar.ts');
-        const { readDataset } = await import('../../compute/chain/read.ts');
+        const { readDataset } = await import('../../compute/dataset/read-dataset.ts');
         const { C } = await import('../../compute/index.ts');
         const { buildDemoDatasets } = await import('../demo/demo-chain.ts');
         const { prepareDemoFiles } = await import('../demo/demo-files.ts');

@@ -59,7 +59,7 @@ export function registerExportCommand(program: Command): void {
       const dataDir = existingDataDir(options.data, 'Pass --data with the directory holding chainql.db.');
       const out = options.out === undefined ? stdoutSink() : resolve(options.out);
       const { openSession } = await import('../../compute/session.ts');
-      const { readDataset } = await import('../../compute/chain/read.ts');
+      const { readDataset } = await import('../../compute/dataset/read-dataset.ts');
       const { exportChain } = await import('../../compute/chain/export.ts');
       const { ProgressBar } = await import('../../compute/udf/progress-bar.ts');
       const session = await openSession({ dataDir });

@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import type { DatabaseConnection } from '../../clients/database/index.ts';
 import { columnNode, type Expr, type ExprNode, toNode } from '../../schema/expr/index.ts';
-import { type ToDatabaseOptions, toDatabaseChain } from '../database/to-database.ts';
 import type { DatasetVersion } from '../registry/dataset-registry.ts';
 import { getDefaultSession, type Session } from '../session.ts';
 import {
@@ -33,6 +32,7 @@ import {
   saveChain,
   streamChain,
 } from './terminals.ts';
+import { type ToDatabaseOptions, toDatabaseChain } from './to-database.ts';
 
 /** A row as chains see it: nested objects keyed by field name. */
 export type Row = Record<string, unknown>;

@@ -1,7 +1,7 @@
 import type { StepRunSettings } from '../checkpoint/partition-task.ts';
-import type { DeltaReport } from '../delta/delta-report.ts';
 import type { PipelineCall, StepRunner } from '../runners/step-runner.ts';
 import type { UdfStep } from '../udf/index.ts';
+import type { DeltaReport } from './delta-report.ts';
 import type { ChainSource } from './sources/chain-source.ts';
 import type { BinaryStep, SqlStep } from './steps.ts';
 

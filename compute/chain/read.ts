@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { DatasetSchema } from '../../schema/record/field-type.ts';
 import { fromZod } from '../../schema/record/index.ts';
-import type { DeltaOptions } from '../delta/delta-options.ts';
 import type { CsvReadOptions } from '../formats/csv-reader.ts';
 import { inferSchema } from '../formats/infer-schema.ts';
 import type { JsonReadOptions } from '../formats/json-reader.ts';
@@ -10,7 +9,6 @@ import type { ParquetReadOptions } from '../formats/parquet-reader.ts';
 import type { Session } from '../session.ts';
 import { Chain, type Row } from './chain.ts';
 import { InvalidArgumentError } from './chain-errors.ts';
-import { DatasetSource } from './sources/dataset-source.ts';
 import { FileSource } from './sources/file-source.ts';
 import { RecordsSource } from './sources/records-source.ts';
 
@@ -77,18 +75,6 @@ export function readValues<V extends Record<string, readonly unknown[]>>(
     { source: 'json', dates: false, file: 'readValues()' },
   );
   return chainOf(new RecordsSource(rows, schema), options.session);
-}
-
-/**
- * A saved dataset (latest version unless `version`), read in place. With `delta: true`, `save()` processes
- * only rows that are new or changed since the result's previous version (see {@link DeltaOptions}).
- */
-export function readDataset<T extends Row = Row>(
-  name: string,
-  options: SourceOptions & DeltaOptions & { readonly version?: string } = {},
-): Chain<T> {
-  const { session, version, ...delta } = options;
-  return chainOf(new DatasetSource(name, version, delta.delta === true ? delta : undefined), session);
 }
 
 /** A CSV file (header row; dotted headers nest); types inferred unless `schema` is given. */

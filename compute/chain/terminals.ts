@@ -1,8 +1,6 @@
 import { ExpressionTypeError } from '../../schema/errors.ts';
 import { agg, columnNode, type ExprNode } from '../../schema/expr/index.ts';
 import { createRowDecoder, flattenSchema } from '../../schema/record/index.ts';
-import { isDeltaEnabled } from '../delta/delta-options.ts';
-import { saveDelta } from '../delta/delta-save.ts';
 import { createFileRehydrator, fileFieldPaths } from '../files/file-rows.ts';
 import { declarationMatches, resolveKeys } from '../keys/index.ts';
 import type { DatasetVersion } from '../registry/dataset-registry.ts';
@@ -73,7 +71,7 @@ function hashAfterOpen(plan: ChainPlan): boolean {
  * (`INSERT … SELECT`); a materialised source with no steps is published without copying.
  * When the latest version with the same chain hash exists it is returned (unless `force`): at once,
  * or — for in-memory records, whose hash is computed while they are written — after the run's table
- * is dropped again.
+ * is dropped again. A source with a `saver` (read with `delta: true`) saves through it instead.
  */
 export async function saveChain(
   plan: ChainPlan,
@@ -81,7 +79,9 @@ export async function saveChain(
   name: string,
   options: SaveOptions,
 ): Promise<DatasetVersion> {
-  if (isDeltaEnabled(plan.source)) return saveDelta(plan, session, name, options);
+  // A source can bring its own way of saving (delta: true → compute/delta's incremental save).
+  const saver = plan.source.saver;
+  if (saver) return saver(plan, session, name, options);
   // Validate key declarations on the planned schema before anything is written or any UDF runs.
   await resolveKeys(session.registry, name, await describeChain(plan, session), options);
   const early = !hashAfterOpen(plan);

@@ -13,12 +13,13 @@ import type { DatasetSchema } from '../../schema/record/field-type.ts';
 import { createRowEncoder, deterministicRand, flattenSchema, fromZod } from '../../schema/record/index.ts';
 import { EncodedDigest } from '../chain/encoded-digest.ts';
 import type { Relation } from '../chain/relation.ts';
-import type { ChainSource } from '../chain/sources/chain-source.ts';
+import type { ChainSaver, ChainSource } from '../chain/sources/chain-source.ts';
 import { scanTable } from '../chain/sources/scan.ts';
 import { stableJson } from '../chain/stable-json.ts';
 import { createRowPipeline, createRowTable } from '../chain/table-writer.ts';
 import { DeltaError } from '../delta/delta-errors.ts';
 import type { DeltaOptions, DeltaSource } from '../delta/delta-options.ts';
+import { deltaSaver } from '../delta/delta-save.ts';
 import type { DatasetVersion } from '../registry/dataset-registry.ts';
 import { DatasetNotFoundError } from '../registry/registry-errors.ts';
 import type { Session } from '../session.ts';
@@ -79,6 +80,11 @@ export class DatabaseSource implements ChainSource, DeltaSource {
   /** The delta options (`readDatabase(sql, conn, { delta: true, deltaOn: 'id' })`). */
   get deltaOptions(): DeltaOptions | undefined {
     return this.options;
+  }
+
+  /** With `delta: true`: the incremental save of compute/delta. */
+  get saver(): ChainSaver | undefined {
+    return deltaSaver(this.options);
   }
 
   /** Connection target, SQL, params and schema: the query without the rows it returned this time. */

@@ -58,12 +58,6 @@ export interface DeltaSource {
   ): Promise<{ readonly on: readonly string[]; readonly compare: readonly string[] }>;
 }
 
-/** True when `source` is a {@link DeltaSource} with `delta: true`. */
-export function isDeltaEnabled(source: unknown): source is DeltaSource {
-  const s = source as Partial<DeltaSource> | undefined;
-  return s?.deltaOptions?.delta === true && typeof s.deltaIdentity === 'function';
-}
-
 /** `'a'` → `['a']`; a list as is; undefined stays undefined. */
 export function pathList(value: string | readonly string[] | undefined): readonly string[] | undefined {
   if (value === undefined) return undefined;

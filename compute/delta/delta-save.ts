@@ -13,7 +13,7 @@ import type { ChainPlan } from '../chain/plan.ts';
 import { leavesOf } from '../chain/planner.ts';
 import { countQuery, publishRelation } from '../chain/publish.ts';
 import type { Relation } from '../chain/relation.ts';
-import type { ChainSource } from '../chain/sources/chain-source.ts';
+import type { ChainSaver, ChainSource } from '../chain/sources/chain-source.ts';
 import { temporaryTableName } from '../chain/table-writer.ts';
 import type { SaveOptions } from '../chain/terminals.ts';
 import { declarationMatches, resolveKeys } from '../keys/index.ts';
@@ -22,7 +22,7 @@ import { DatasetNotFoundError } from '../registry/registry-errors.ts';
 import type { Session } from '../session.ts';
 import { DeltaError } from './delta-errors.ts';
 import { type DeltaHashes, deltaHashes } from './delta-hash.ts';
-import type { DeltaSource, ResolvedDelta } from './delta-options.ts';
+import type { DeltaOptions, DeltaSource, ResolvedDelta } from './delta-options.ts';
 import { resolveDelta } from './delta-options.ts';
 import {
   changedKeys,
@@ -426,4 +426,12 @@ export async function saveDelta(
   } finally {
     await run.dispose();
   }
+}
+
+/**
+ * The `saver` of a source read with `options` (see `ChainSource.saver`): {@link saveDelta} when `delta: true`,
+ * otherwise undefined (the chain saves in full as usual).
+ */
+export function deltaSaver(options: DeltaOptions | undefined): ChainSaver | undefined {
+  return options?.delta === true ? saveDelta : undefined;
 }

@@ -9,11 +9,12 @@ import type { FileKind, FileRecord } from '../../schema/record/file-schema.ts';
 import { createRowDecoder, flattenSchema } from '../../schema/record/index.ts';
 import { stableJson } from '../../schema/stable-json.ts';
 import type { Relation } from '../chain/relation.ts';
-import type { ChainSource } from '../chain/sources/chain-source.ts';
+import type { ChainSaver, ChainSource } from '../chain/sources/chain-source.ts';
 import { scanTable } from '../chain/sources/scan.ts';
 import { temporaryTableName, writeRows } from '../chain/table-writer.ts';
 import { DeltaError } from '../delta/delta-errors.ts';
 import type { DeltaOptions, DeltaSource } from '../delta/delta-options.ts';
+import { deltaSaver } from '../delta/delta-save.ts';
 import type { Session } from '../session.ts';
 import { ensureListing, type Listing, STORAGE_ROW_SCHEMA, storageRowSchema } from './storage-listing.ts';
 
@@ -177,6 +178,11 @@ export class StorageSource implements ChainSource, DeltaSource {
   /** The delta options (`readStorage(uri, { delta: true, deltaOn, deltaCompare, deltaRetry })`). */
   get deltaOptions(): DeltaOptions | undefined {
     return this.#options;
+  }
+
+  /** With `delta: true`: the incremental save of compute/delta. */
+  get saver(): ChainSaver | undefined {
+    return deltaSaver(this.#options);
   }
 
   /** The same source with other delta options (pipelines declared `delta`). */

@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { readDataset, readRecords } from '../../compute/chain/read.ts';
+import { readRecords } from '../../compute/chain/read.ts';
+import { readDataset } from '../../compute/dataset/read-dataset.ts';
 import { openSession } from '../../compute/session.ts';
 
 const big = Number(process.argv[process.argv.indexOf('--rows') + 1] || 1_000_000);

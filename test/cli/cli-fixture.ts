@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { readDataset, readRecords } from '../../compute/chain/read.ts';
+import { readRecords } from '../../compute/chain/read.ts';
+import { readDataset } from '../../compute/dataset/read-dataset.ts';
 import { C } from '../../compute/index.ts';
 import { openSession } from '../../compute/session.ts';
 

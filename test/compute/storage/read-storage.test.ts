@@ -7,7 +7,7 @@ import { fileFromRecord } from '../../../clients/storage/file.ts';
 import { MemoryDriver } from '../../../clients/storage/memory-driver.ts';
 import { StorageContext } from '../../../clients/storage/storage-context.ts';
 import { TextFile } from '../../../clients/storage/text-file.ts';
-import { readDataset } from '../../../compute/chain/read.ts';
+import { readDataset } from '../../../compute/dataset/read-dataset.ts';
 import { createFileRehydrator } from '../../../compute/files/file-rows.ts';
 import { openSession, type Session } from '../../../compute/session.ts';
 import { readStorage } from '../../../compute/storage/read-storage.ts';

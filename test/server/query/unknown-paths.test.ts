@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readDataset } from '../../../compute/chain/read.ts';
+import { readDataset } from '../../../compute/dataset/read-dataset.ts';
 import { UnknownColumnError } from '../../../schema/errors.ts';
 import { count } from '../../../schema/expr/agg.ts';
 import type { ChainqlApp } from '../../../server/app.ts';

@@ -1,15 +1,18 @@
-import type { DatasetSchema } from '../../../schema/record/field-type.ts';
-import { flattenSchema } from '../../../schema/record/index.ts';
-import { DeltaError } from '../../delta/delta-errors.ts';
-import type { DeltaOptions, DeltaSource } from '../../delta/delta-options.ts';
-import type { Session } from '../../session.ts';
-import type { Relation } from '../relation.ts';
-import type { ChainSource } from './chain-source.ts';
-import { scanTable } from './scan.ts';
+import type { DatasetSchema } from '../../schema/record/field-type.ts';
+import { flattenSchema } from '../../schema/record/index.ts';
+import type { Relation } from '../chain/relation.ts';
+import type { ChainSaver, ChainSource } from '../chain/sources/chain-source.ts';
+import { scanTable } from '../chain/sources/scan.ts';
+import { DeltaError } from '../delta/delta-errors.ts';
+import type { DeltaOptions, DeltaSource } from '../delta/delta-options.ts';
+import { deltaSaver } from '../delta/delta-save.ts';
+import type { Session } from '../session.ts';
 
 /** A saved dataset version (latest unless `version` is given) as a source; read in place, never copied. */
 export class DatasetSource implements ChainSource, DeltaSource {
   readonly label: string;
+  /** With `delta: true`: the incremental save of compute/delta. */
+  readonly saver: ChainSaver | undefined;
 
   constructor(
     readonly name: string,
@@ -18,6 +21,7 @@ export class DatasetSource implements ChainSource, DeltaSource {
     readonly deltaOptions: DeltaOptions | undefined = undefined,
   ) {
     this.label = `dataset ${name}${version ? `@${version}` : ''}`;
+    this.saver = deltaSaver(deltaOptions);
   }
 
   async identity(session: Session): Promise<string> {

@@ -11,11 +11,11 @@ import {
 import { columnNode } from '../../schema/expr/index.ts';
 import type { Column } from '../../schema/record/column.ts';
 import { flattenSchema, pathToColumnName } from '../../schema/record/index.ts';
-import { InvalidArgumentError } from '../chain/chain-errors.ts';
-import { ChainRun } from '../chain/chain-run.ts';
-import type { ChainPlan } from '../chain/plan.ts';
-import { leavesOf } from '../chain/planner.ts';
 import type { Session } from '../session.ts';
+import { InvalidArgumentError } from './chain-errors.ts';
+import { ChainRun } from './chain-run.ts';
+import type { ChainPlan } from './plan.ts';
+import { leavesOf } from './planner.ts';
 import { createWriteRowReader } from './to-database-rows.ts';
 
 /** Options of `chain.toDatabase(table, connection, options)`. */
