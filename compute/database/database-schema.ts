@@ -117,7 +117,8 @@ function place(
   let level = fields;
   for (let i = 0; i < segments.length - 1; i++) {
     const key = segments[i]!;
-    const existing = level[key];
+    // Own keys only: a column named `constructor` or `toString` is a field like any other.
+    const existing = Object.hasOwn(level, key) ? level[key] : undefined;
     if (existing === undefined) {
       const nested: Record<string, FieldSpec> = {};
       level[key] = { type: { kind: 'object', fields: nested }, nullable: false, optional: false };
@@ -132,7 +133,7 @@ function place(
     }
   }
   const last = segments[segments.length - 1]!;
-  if (level[last] !== undefined) {
+  if (Object.hasOwn(level, last)) {
     throw new DatabaseSchemaError(
       target,
       `result column ${JSON.stringify(column)} clashes with another column of the same path; alias one of them`,

@@ -124,6 +124,23 @@ describe.skipIf(!pgUp)('readDatabase — PostgreSQL errors, validation and ident
     expect(badName.message).toContain('give it an alias');
   });
 
+  it('refuses hostile result column names with a coded error, and reads names an object already has', async () => {
+    for (const name of ['x"; DROP TABLE t; --', 'a.b', 'sys', 'sys__id', '__proto__', "it's"]) {
+      const sql = `SELECT 1 AS "${name.replaceAll('"', '""')}"`;
+      const error = await failure(readDatabase(sql, POSTGRES_URL, { session }).collect());
+      expect(error, name).toBeInstanceOf(DatabaseSchemaError);
+      expect(error.code, name).toBe('SCHEMA_ERROR');
+      expect(error.message, name).toContain(`result column ${JSON.stringify(name)}`);
+      expect(error.message, name).toContain('postgres://postgres@127.0.0.1:5432/test');
+    }
+    const rows = await readDatabase(
+      'SELECT 1 AS constructor, 2 AS "toString", 3 AS has__own, 4 AS "hasOwnProperty"',
+      POSTGRES_URL,
+      { session },
+    ).collect();
+    expect(rows).toEqual([{ constructor: 1, toString: 2, has: { own: 3 }, hasOwnProperty: 4 }]);
+  });
+
   it('streams in batches, binds params, and accepts a Pool, a Client and a config object', async () => {
     const sql = `SELECT id, email FROM "${schema.name}".users WHERE id > $1 ORDER BY id`;
     const viaUrl = await readDatabase(sql, POSTGRES_URL, { params: [3], batchSize: 4, session }).collect();
