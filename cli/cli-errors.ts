@@ -2,7 +2,7 @@ import { ChainqlError } from '../schema/errors.ts';
 
 /**
  * Exit codes of the `chainql` command, documented in README.md ("CLI"): scripts can rely on them.
- * - `OK` (0): done.
+ * - `OK` (0): done; also `serve` and `worker` stopped by SIGINT/SIGTERM at any moment (see stop-signals.ts).
  * - `FAILED` (1): the command ran and failed (an expected error prints `chainql: [CODE] message`).
  * - `USAGE` (2): the command line was wrong (unknown command or flag, bad flag value, missing file or
  *   directory named by a flag, a confirmation that was needed but not given); nothing was changed.

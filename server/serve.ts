@@ -15,8 +15,18 @@ export interface ServeOptions extends Omit<CreateAppOptions, 'dataDir'> {
   readonly host?: string;
   /** Bind a non-loopback host even without API keys. Default false. */
   readonly allowUnauthenticated?: boolean;
-  /** Keep running until SIGINT/SIGTERM (the CLI). Default true; tests pass false and call `close`. */
+  /**
+   * Keep running until SIGINT/SIGTERM (the CLI), then close and return. The handlers are installed before
+   * anything is opened, so a signal during start-up (or right after the URL is printed) also closes cleanly.
+   * Default true; tests pass false and call `close`.
+   */
   readonly untilSignal?: boolean;
+  /**
+   * Keep running until this aborts, then close and return, instead of listening for signals itself (the CLI
+   * passes the stop request it has watched since the process started). Aborted before the server listens:
+   * it closes at once and prints no URL.
+   */
+  readonly stopSignal?: AbortSignal;
   /** Config module with the pipelines (default `CHAINQL_CONFIG` or `./chainql.config.ts`; none is fine). */
   readonly configPath?: string;
   /** Where to print the URL. Default console.log. */
@@ -76,11 +86,28 @@ export async function listen(
 /**
  * `chainql serve [--port 4000] [--host 127.0.0.1] [--data DIR] [--allow-unauthenticated]`: serves every
  * saved dataset at `/graphql` (GraphiQL in a browser). API keys come from `CHAINQL_API_KEYS`
- * (`key:role,…`). Runs until SIGINT/SIGTERM unless `untilSignal: false`.
+ * (`key:role,…`). Runs until SIGINT/SIGTERM (or `stopSignal`) unless `untilSignal: false`; a signal at any
+ * point of start-up or serving closes the server, the job manager and the session, and returns.
  * @throws ServerConfigError for an unsafe bind (see {@link listen}) or bad keys.
  */
 export async function serveCommand(options: ServeOptions = {}): Promise<RunningServer> {
-  const { port, host, allowUnauthenticated, untilSignal, log, dataDir, configPath, ...appOptions } = options;
+  const { stopSignal, untilSignal, ...rest } = options;
+  // Watch for signals before opening anything: a signal without a listener ends the process at once.
+  const watch = stopSignal === undefined && untilSignal !== false ? watchStopSignals() : undefined;
+  try {
+    return await serveUntil(rest, stopSignal ?? watch?.signal);
+  } finally {
+    // Only after closing: a second signal during the close is absorbed, not fatal.
+    watch?.dispose();
+  }
+}
+
+/** Starts the server; with `stop`, waits for it to abort and closes before returning. */
+async function serveUntil(
+  options: Omit<ServeOptions, 'stopSignal' | 'untilSignal'>,
+  stop: AbortSignal | undefined,
+): Promise<RunningServer> {
+  const { port, host, allowUnauthenticated, log, dataDir, configPath, ...appOptions } = options;
   // Pipelines from the config module become mutations; jobs run in-process, or on BullMQ workers when
   // CHAINQL_REDIS_URL is set. The session is shared by the app and the job manager.
   const session = appOptions.session
@@ -119,19 +146,29 @@ export async function serveCommand(options: ServeOptions = {}): Promise<RunningS
     await running.close();
     await release();
   };
-  (log ?? console.log)(
-    `chainql GraphQL API at ${running.url}${app.apiKeys.size === 0 ? ' (no API keys configured: open to local callers)' : ''}`,
-  );
-  if (untilSignal !== false) {
-    await new Promise<void>((resolve) => {
-      const stop = (): void => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        void close().then(resolve);
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+  if (!stop?.aborted)
+    (log ?? console.log)(
+      `chainql GraphQL API at ${running.url}${app.apiKeys.size === 0 ? ' (no API keys configured: open to local callers)' : ''}`,
+    );
+  if (stop !== undefined) {
+    if (!stop.aborted)
+      await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
+    await close();
   }
   return { ...running, close };
+}
+
+/** SIGINT/SIGTERM as an AbortSignal (the reason is the signal's name) until `dispose` removes the handlers. */
+function watchStopSignals(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const stop = (signal: NodeJS.Signals): void => controller.abort(signal);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    },
+  };
 }

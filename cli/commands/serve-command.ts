@@ -5,6 +5,7 @@ import { ChainqlError } from '../../schema/errors.ts';
 import { ConfigNotFoundError } from '../cli-errors.ts';
 import { existingDataDir, WAREHOUSE_FLAG_HELP } from '../data-dir.ts';
 import { parsePort } from '../parse-port.ts';
+import { type StopSignals, watchStopSignals } from '../stop-signals.ts';
 
 /** The port `serve`/`demo` should listen on is taken by another process. */
 export class PortInUseError extends ChainqlError {
@@ -32,27 +33,44 @@ export interface StartServerOptions {
   readonly configPath?: string;
   /** Receives the "listening at URL" line (default console.log). */
   readonly log?: (line: string) => void;
+  /**
+   * Serve until this aborts (then close and return). Default: until SIGINT/SIGTERM, watched from this call
+   * on (before the server stack is even loaded).
+   */
+  readonly stopSignal?: AbortSignal;
 }
 
 /**
- * Starts the GraphQL server and keeps the process alive until SIGINT/SIGTERM.
+ * Starts the GraphQL server and keeps the process alive until stopped (SIGINT/SIGTERM or `stopSignal`); a
+ * stop at any moment, start-up included, closes everything and returns normally (exit code 0).
  * @throws PortInUseError when the port is taken; ServerConfigError for an unsafe bind (see server/serve.ts).
  */
 export async function startServer(options: StartServerOptions): Promise<void> {
-  // Loaded on use: the server stack takes seconds to import, which `chainql --help` should not pay.
-  const { serveCommand } = await import('../../server/serve.ts');
+  const own = options.stopSignal === undefined ? watchStopSignals() : undefined;
+  const stopSignal = options.stopSignal ?? (own as StopSignals).claim();
   try {
-    await serveCommand(options);
+    // Loaded on use: the server stack takes seconds to import, which `chainql --help` should not pay.
+    if (stopSignal.aborted) return;
+    const { serveCommand } = await import('../../server/serve.ts');
+    // Stopped while loading: nothing was opened, nothing to close.
+    if (stopSignal.aborted) return;
+    await serveCommand({ ...options, stopSignal });
   } catch (error) {
     if ((error as { code?: unknown }).code === 'EADDRINUSE') {
       throw new PortInUseError(options.host, options.port, { cause: error });
     }
     throw error;
+  } finally {
+    own?.release();
   }
 }
 
-/** `chainql serve [--port 4000] [--host 127.0.0.1] [--data DIR]`. */
-export function registerServeCommand(program: Command): void {
+/**
+ * `chainql serve [--port 4000] [--host 127.0.0.1] [--data DIR]`.
+ * @param stops the process's stop requests: `serve` claims them, so SIGINT/SIGTERM at any moment closes the
+ *   server cleanly (exit code 0).
+ */
+export function registerServeCommand(program: Command, stops: StopSignals): void {
   program
     .command('serve')
     .summary('serve the saved datasets through the GraphQL API')
@@ -97,6 +115,7 @@ export function registerServeCommand(program: Command): void {
           port: options.port,
           host: options.host,
           allowUnauthenticated: options.allowUnauthenticated ?? false,
+          stopSignal: stops.claim(),
         });
       },
     );

@@ -7,6 +7,7 @@ import { type PipelineWorker, startPipelineWorker } from '../../compute/pipeline
 import { startWorker } from '../../compute/runners/bullmq-partition-worker.ts';
 import { openRedis, redisUrlFrom, shownRedisUrl } from '../../compute/runners/redis-connection.ts';
 import { WAREHOUSE_FLAG_HELP } from '../data-dir.ts';
+import type { StopSignals } from '../stop-signals.ts';
 
 /** Options of `chainql worker` as commander parses them. */
 interface WorkerCommandOptions {
@@ -26,8 +27,10 @@ interface WorkerCommandOptions {
  * `chainql worker [--concurrency N] [--data DIR] [--redis URL] [--queue NAME]`: processes partitions of
  * distributed chain runs until SIGINT/SIGTERM (then finishes the running partitions and exits).
  * Prints `chainql worker ready` once it consumes the queue.
+ * @param stops the process's stop requests: `worker` claims them, so SIGINT/SIGTERM at any moment ends it
+ *   cleanly (exit code 0).
  */
-export function registerWorkerCommand(program: Command): void {
+export function registerWorkerCommand(program: Command, stops: StopSignals): void {
   program
     .command('worker')
     .description(
@@ -58,6 +61,8 @@ export function registerWorkerCommand(program: Command): void {
     .option('--partition-size <rows>', 'rows per partition of the pipelines this worker runs (default 5000)')
     .option('--verbose', 'print one line per finished partition')
     .action(async (options: WorkerCommandOptions) => {
+      // Claimed before anything starts: a stop while loading or connecting still closes cleanly (exit 0).
+      const stop = stops.claim();
       const pipelines = await loadPipelineConfig(options.config, { required: options.config !== undefined });
       const redisUrl = redisUrlFrom(options.redis);
       // One connection for both queues, so an outage is reported once (and recovery once).
@@ -114,19 +119,10 @@ export function registerWorkerCommand(program: Command): void {
       process.stdout.write(
         `chainql worker ready: connected to Redis at ${shownRedisUrl(redisUrl)}, serving ${queues.join(' and ')}, pid ${process.pid}\n`,
       );
-      await new Promise<void>((done) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          Promise.all([worker.close(), pipelineWorker?.close()])
-            .then(() => redis.quit())
-            .then(
-              () => done(),
-              () => done(),
-            );
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      if (!stop.aborted)
+        await new Promise<void>((done) => stop.addEventListener('abort', () => done(), { once: true }));
+      await Promise.all([worker.close(), pipelineWorker?.close()])
+        .then(() => redis.quit())
+        .catch(() => {});
     });
 }

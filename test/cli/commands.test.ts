@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readParquet } from '../../compute/chain/read.ts';
 import { openSession } from '../../compute/session.ts';
 import { PHOTOS, saveCliFixture } from './cli-fixture.ts';
-import { makeScriptProject, makeTempDir, runCli, startCliServer } from './run-cli.ts';
+import { makeScriptProject, makeTempDir, runCli, spawnCli, startCliServer } from './run-cli.ts';
 
 const TIMEOUT = 120_000;
 let temp: ReturnType<typeof makeTempDir>;
@@ -553,9 +553,45 @@ describe('flag checks of serve and run', () => {
         });
         expect(await answer.json()).toEqual({ data: { datasets: [] } });
       } finally {
-        // (Whether a SIGTERM right after start ends with code 0 is covered by cli.test.ts's serve case.)
-        await server.stop();
+        // SIGTERM right after the URL: handlers exist from the first line of cli/bin.js, so this is a clean stop.
+        expect(await server.stop()).toEqual({ code: 0, signal: null });
       }
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'serve stopped by SIGTERM while it is still starting closes cleanly: exit 0, no URL',
+    async () => {
+      const fresh = join(temp.dir, 'stopped-early');
+      // A config module that takes a while to load (as one importing models would), and says when it starts
+      // (.mts: an ES module with top-level await outside a "type": "module" package).
+      const config = join(temp.dir, 'slow.config.mts');
+      writeFileSync(
+        config,
+        "process.stderr.write('config loading\\n');\nawait new Promise((r) => setTimeout(r, 1500));\nexport default { pipelines: [] };\n",
+      );
+      const child = spawnCli(['serve', '--port', '0', '--data', fresh, '--create', '--config', config]);
+      let stdout = '';
+      let stderr = '';
+      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+      });
+      const loading = new Promise<void>((resolve) =>
+        child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+          stderr += chunk;
+          if (stderr.includes('config loading')) resolve();
+        }),
+      );
+      const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.once('close', (code, signal) => resolve({ code, signal })),
+      );
+      // (If the process ended before loading the config, the assertion below says how.)
+      await Promise.race([loading, ended]);
+      child.kill('SIGTERM');
+      expect(await ended).toEqual({ code: 0, signal: null });
+      expect(stdout).toBe('');
+      expect(stderr).toBe('config loading\n');
     },
     TIMEOUT,
   );
