@@ -74,6 +74,65 @@ describe('a pipeline declared delta', () => {
   });
 });
 
+const failing = new Set<string>();
+const nightlyRetry = definePipeline({
+  name: 'nightly_lengths',
+  input: z.object({ day: z.string() }),
+  output: 'nightly_lengths',
+  delta: { deltaRetry: 'udf_error' },
+  run: (_input, ctx) =>
+    readStorage(files.dir, { session: ctx.session, glob: '*.txt' })
+      .settings({ onDelta: () => {} })
+      .map(
+        { chars: z.int() },
+        ({ file }) => {
+          const base = file.path.split('/').pop() ?? '';
+          seen.push(base);
+          if (failing.has(base)) throw new Error(`upstream refused ${base}`);
+          return { chars: file.size };
+        },
+        { onError: 'store' },
+      ),
+});
+
+describe("a pipeline declared delta with deltaRetry (the README's nightly pipeline)", () => {
+  it("processes the day's new files and retries yesterday's failures, nothing else", async () => {
+    const manager = await LocalJobManager.open({ session, pipelines: [nightlyRetry] });
+    try {
+      const runDay = async (day: string) => {
+        const job = await manager.launch('nightly_lengths', { day });
+        let last = job;
+        for await (const update of manager.subscribe(job.id)) last = update;
+        expect(last.status).toBe('succeeded');
+      };
+      const errors = async () =>
+        (await readDataset<{ udf_error: unknown }>('nightly_lengths', { session }).collect()).filter(
+          (row) => row.udf_error !== null,
+        ).length;
+      for (let i = 1; i <= 12; i++) writeFileSync(join(files.dir, `n1-${i}.txt`), 'z'.repeat(i));
+      failing.add('n1-4.txt').add('n1-9.txt');
+      seen.length = 0;
+      await runDay('2026-12-01');
+      expect(seen).toHaveLength(12);
+      expect(await errors()).toBe(2);
+
+      failing.clear();
+      writeFileSync(join(files.dir, 'n2-1.txt'), 'new');
+      seen.length = 0;
+      await runDay('2026-12-02');
+      expect(seen.sort()).toEqual(['n1-4.txt', 'n1-9.txt', 'n2-1.txt']);
+      expect(await errors()).toBe(0);
+      const chars = await readDataset<{ file: { path: string }; chars: number }>('nightly_lengths', {
+        session,
+      }).collect();
+      expect(chars).toHaveLength(13);
+      expect(chars.find((row) => row.file.path.endsWith('n1-9.txt'))?.chars).toBe(9);
+    } finally {
+      await manager.close();
+    }
+  });
+});
+
 const hasRedis = await redisAvailable();
 
 describe.skipIf(!hasRedis)('a delta run on BullMQ workers', () => {

@@ -76,6 +76,11 @@ describe('delta saves over storage', () => {
     await wordsChain(false).save('full_words');
     expect(counter.calls).toBe(1007);
     expect(await plainRows('delta_words')).toEqual(await plainRows('full_words'));
+    // Row by row, every field, in stored order: the delta version is what a full recompute saves.
+    const stored = (dataset: string) => readDataset(dataset, { session }).collect();
+    const deltaRows = await stored('delta_words');
+    expect(deltaRows).toHaveLength(1007);
+    expect(deltaRows).toEqual(await stored('full_words'));
 
     // Lineage: the listing version this run read, and the previous result version it built on.
     const listing = v2.lineage.find(
