@@ -149,8 +149,10 @@ describe('rate limiting against the OpenAI mock', () => {
     expect(measured).toBeLessThanOrEqual(20 * 1.1);
     expect(measured).toBeGreaterThan(20 * 0.7);
     expect(elapsed).toBeGreaterThan(1.8);
-    // No 1-second window holds more than the per-second budget plus one.
-    for (const t of times) expect(times.filter((u) => u >= t && u < t + 1000).length).toBeLessThanOrEqual(21);
+    // No 1-second window holds more than the per-second budget plus one, plus one more for arrival jitter
+    // (the times are when the mock received the requests: a stalled event loop on a loaded machine can
+    // deliver two calls started 50 ms apart together).
+    for (const t of times) expect(times.filter((u) => u >= t && u < t + 1000).length).toBeLessThanOrEqual(22);
   });
 
   it('keeps reported tokens at or below tokensPerMinute', async () => {
