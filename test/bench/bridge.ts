@@ -10,7 +10,8 @@
  *   already in memory (500 rows per statement, one transaction), and PostgreSQL `COPY … FROM STDIN`
  *   (pg-copy-streams) from memory as the ceiling: text format (the issue's ceiling) and binary format (the
  *   form toDatabase uses, encoded by hand). The hand-written loops skip reading the rows out of the
- *   warehouse, which toDatabase pays for: the comparison is conservative. The written tables are compared
+ *   warehouse, which toDatabase pays for: the comparison is conservative. One more line does the same work
+ *   as toDatabase by hand (raw rows from the warehouse file, binary COPY). The written tables are compared
  *   value for value.
  * - memory: peak RSS of a fresh process reading 100k and 1M rows of ~1 KB through `readDatabase`
  *   (test/compute/database/fixtures/read-large.ts; goal: flat — the same for both).
@@ -219,8 +220,34 @@ async function copyIn(rows: Tuple[], table: string): Promise<void> {
 /** 2000-01-01, PostgreSQL's timestamp epoch, in ms since 1970. */
 const PG_EPOCH_MS = 946_684_800_000;
 
-/** The binary ceiling: COPY FROM STDIN (FORMAT binary), rows encoded by hand (int8, text, float8, bool, timestamptz). */
-async function copyBinary(rows: Tuple[], table: string): Promise<void> {
+/** One chunk of binary COPY rows (int8, text, float8, bool, timestamptz as ms since 1970), encoded by hand. */
+function binaryChunk(rows: readonly (readonly unknown[])[]): Buffer {
+  let size = 0;
+  for (const r of rows) size += 55 + Buffer.byteLength(r[1] as string);
+  const b = Buffer.allocUnsafe(size);
+  let o = 0;
+  for (const r of rows) {
+    o = b.writeInt16BE(5, o);
+    o = b.writeInt32BE(8, o);
+    o = b.writeBigInt64BE(BigInt(r[0] as number), o);
+    const n = b.write(r[1] as string, o + 4);
+    b.writeInt32BE(n, o);
+    o += 4 + n;
+    o = b.writeInt32BE(8, o);
+    o = b.writeDoubleBE(r[2] as number, o);
+    o = b.writeInt32BE(1, o);
+    o = b.writeUInt8(r[3] ? 1 : 0, o);
+    o = b.writeInt32BE(8, o);
+    o = b.writeBigInt64BE(BigInt((r[4] as number) - PG_EPOCH_MS) * 1000n, o);
+  }
+  return b.subarray(0, o);
+}
+
+/** COPY FROM STDIN (FORMAT binary) of the chunks `source` yields (rows as binaryChunk takes them). */
+async function copyBinaryFrom(
+  source: () => Iterable<readonly (readonly unknown[])[]>,
+  table: string,
+): Promise<void> {
   const client = await pool.connect();
   try {
     const stream = client.query(
@@ -228,35 +255,47 @@ async function copyBinary(rows: Tuple[], table: string): Promise<void> {
     ) as unknown as NodeJS.WritableStream;
     async function* chunks() {
       yield Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
-      for (let i = 0; i < rows.length; i += 5000) {
-        const end = Math.min(rows.length, i + 5000);
-        let size = 0;
-        for (let j = i; j < end; j++) size += 55 + Buffer.byteLength(rows[j]![1]);
-        const b = Buffer.allocUnsafe(size);
-        let o = 0;
-        for (let j = i; j < end; j++) {
-          const r = rows[j]!;
-          o = b.writeInt16BE(5, o);
-          o = b.writeInt32BE(8, o);
-          o = b.writeBigInt64BE(BigInt(r[0]), o);
-          const n = b.write(r[1], o + 4);
-          b.writeInt32BE(n, o);
-          o += 4 + n;
-          o = b.writeInt32BE(8, o);
-          o = b.writeDoubleBE(r[2], o);
-          o = b.writeInt32BE(1, o);
-          o = b.writeUInt8(r[3] ? 1 : 0, o);
-          o = b.writeInt32BE(8, o);
-          o = b.writeBigInt64BE(BigInt(r[4].getTime() - PG_EPOCH_MS) * 1000n, o);
-        }
-        yield b.subarray(0, o);
-      }
+      for (const rows of source()) yield binaryChunk(rows);
       yield Buffer.from([0xff, 0xff]);
     }
     await pipeline(chunks, stream as never);
   } finally {
     client.release();
   }
+}
+
+/** The binary ceiling: rows from memory. */
+function copyBinary(rows: Tuple[], table: string): Promise<void> {
+  return copyBinaryFrom(function* () {
+    for (let i = 0; i < rows.length; i += 5000)
+      yield rows.slice(i, i + 5000).map((r) => [r[0], r[1], r[2], r[3], r[4].getTime()]);
+  }, table);
+}
+
+/**
+ * The same work as toDatabase by hand: the dataset's rows read from the warehouse file (better-sqlite3, raw
+ * rows in sys__id order), then binary COPY.
+ */
+function copyBinaryFromWarehouse(file: string, source: string, table: string): Promise<void> {
+  return copyBinaryFrom(function* () {
+    const db = new Database(file, { readonly: true });
+    try {
+      const statement = db
+        .prepare(`SELECT id, name, score, flag, at FROM "${source}" ORDER BY sys__id`)
+        .raw(true);
+      let chunk: unknown[][] = [];
+      for (const row of statement.iterate() as Iterable<unknown[]>) {
+        chunk.push(row);
+        if (chunk.length === 5000) {
+          yield chunk;
+          chunk = [];
+        }
+      }
+      if (chunk.length > 0) yield chunk;
+    } finally {
+      db.close();
+    }
+  }, table);
 }
 
 function rate(rows: number, ms: number): string {
@@ -294,10 +333,13 @@ try {
     const rows = memoryRows(ROWS);
     await readDatabase(readSql(table), URL, { session }).save('bench_src');
     const chain = readDataset('bench_src', { session });
+    const saved = await session.registry.getVersion('bench_src');
+    const warehouseFile = (session.warehouse as unknown as { path: string }).path;
     const w = {
       insert: [] as number[],
       copy: [] as number[],
       binary: [] as number[],
+      same: [] as number[],
       bridge: [] as number[],
     };
     for (let round = 0; round < ROUNDS; round++) {
@@ -307,18 +349,21 @@ try {
       w.copy.push(await time(() => copyIn(rows, t), 'copy'));
       t = await target('w_binary');
       w.binary.push(await time(() => copyBinary(rows, t), 'binary'));
+      t = await target('w_same');
+      w.same.push(await time(() => copyBinaryFromWarehouse(warehouseFile, saved.table, t), 'same'));
       t = await target('w_bridge');
       w.bridge.push(await time(() => chain.toDatabase(`${SCHEMA}.w_bridge`, URL), 'write'));
     }
-    const [insert, copy, binary, written] = [
+    const [insert, copy, binary, same, written] = [
       median(w.insert),
       median(w.copy),
       median(w.binary),
+      median(w.same),
       median(w.bridge),
     ];
     // The bridge's rows must equal the hand-written ones, value for value.
     const differ = await pool.query(
-      `SELECT count(*)::int AS n FROM ((SELECT * FROM "${SCHEMA}".w_bridge EXCEPT ALL SELECT * FROM "${SCHEMA}".w_binary) UNION ALL (SELECT * FROM "${SCHEMA}".w_copy EXCEPT ALL SELECT * FROM "${SCHEMA}".w_bridge)) d`,
+      `SELECT count(*)::int AS n FROM ((SELECT * FROM "${SCHEMA}".w_bridge EXCEPT ALL SELECT * FROM "${SCHEMA}".w_binary) UNION ALL (SELECT * FROM "${SCHEMA}".w_copy EXCEPT ALL SELECT * FROM "${SCHEMA}".w_bridge) UNION ALL (SELECT * FROM "${SCHEMA}".w_same EXCEPT ALL SELECT * FROM "${SCHEMA}".w_bridge)) d`,
     );
     const check = await pool.query(`SELECT count(*)::int AS n FROM "${SCHEMA}".w_bridge`);
     if (check.rows[0].n !== ROWS || differ.rows[0].n !== 0)
@@ -329,6 +374,7 @@ try {
       '\n## write (hand-written loops send rows already in memory; toDatabase also reads them from the warehouse)',
     );
     console.log(`COPY FROM STDIN, binary format               ${rate(ROWS, binary)}`);
+    console.log(`  same, rows read from the warehouse by hand   ${rate(ROWS, same)}`);
     console.log(`COPY FROM STDIN, text format (ceiling)        ${rate(ROWS, copy)}`);
     console.log(`hand-written batched multi-row INSERT loop    ${rate(ROWS, insert)}`);
     console.log(`readDataset(...).toDatabase(...)              ${rate(ROWS, written)}`);
@@ -340,7 +386,10 @@ try {
     );
     console.log(`ratio vs COPY (binary):                       ${(binary / written).toFixed(2)}x`);
     console.log(
-      `by this process's CPU time: vs INSERT loop ${(cpuMedian('insert') / cpuMedian('write')).toFixed(2)}x, vs COPY text ${(cpuMedian('copy') / cpuMedian('write')).toFixed(2)}x, vs COPY binary ${(cpuMedian('binary') / cpuMedian('write')).toFixed(2)}x (the server's work is not in these)`,
+      `ratio vs the same work by hand (warehouse read + binary COPY): ${(same / written).toFixed(2)}x`,
+    );
+    console.log(
+      `by this process's CPU time: vs INSERT loop ${(cpuMedian('insert') / cpuMedian('write')).toFixed(2)}x, vs COPY text ${(cpuMedian('copy') / cpuMedian('write')).toFixed(2)}x, vs COPY binary ${(cpuMedian('binary') / cpuMedian('write')).toFixed(2)}x, vs the same work by hand ${(cpuMedian('same') / cpuMedian('write')).toFixed(2)}x (the server's work is not in these)`,
     );
   }
   if (MEMORY) {
