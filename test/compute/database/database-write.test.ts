@@ -3,8 +3,10 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
+  DatabaseAuthError,
   DatabaseConflictError,
   DatabaseQueryError,
+  DatabaseUnreachableError,
   InvalidArgumentError,
   InvalidIdentifierError,
   readRecords,
@@ -239,6 +241,22 @@ describe.skipIf(!pgUp)('toDatabase — PostgreSQL conflicts, atomicity and names
       expect(error, name).toBeInstanceOf(InvalidIdentifierError);
       expect((error as InvalidIdentifierError).code).toBe('INVALID_IDENTIFIER');
     }
+  });
+
+  it('an unreachable server or a refused role is a coded error naming the target without its password', async () => {
+    const chain = readRecords(people(1), Person, { session });
+    const down = await chain
+      .toDatabase('t', 'postgres://postgres:secret-pw@127.0.0.1:1/test', { createTable: true })
+      .catch((e: unknown) => e as Error);
+    expect(down).toBeInstanceOf(DatabaseUnreachableError);
+    expect(String(down)).toContain('postgres://postgres@127.0.0.1:1/test');
+    expect(String(down)).not.toContain('secret-pw');
+    const denied = await chain
+      .toDatabase('t', 'postgres://no_such_role_w:secret-pw@127.0.0.1:5432/test', { createTable: true })
+      .catch((e: unknown) => e as Error);
+    expect(denied).toBeInstanceOf(DatabaseAuthError);
+    expect(String(denied)).toContain('postgres://no_such_role_w@127.0.0.1:5432/test');
+    expect(String(denied)).not.toContain('secret-pw');
   });
 
   it('checks options before writing', async () => {
