@@ -6,6 +6,7 @@ import { pipelineStepResolver } from '../../compute/pipelines/pipeline-step-reso
 import { type PipelineWorker, startPipelineWorker } from '../../compute/pipelines/pipeline-worker.ts';
 import { startWorker } from '../../compute/runners/bullmq-partition-worker.ts';
 import { openRedis, redisUrlFrom, shownRedisUrl } from '../../compute/runners/redis-connection.ts';
+import { WorkerSessions } from '../../compute/runners/worker-sessions.ts';
 import { WAREHOUSE_FLAG_HELP } from '../data-dir.ts';
 import type { StopSignals } from '../stop-signals.ts';
 
@@ -41,7 +42,8 @@ export function registerWorkerCommand(program: Command, stops: StopSignals): voi
     .option('--concurrency <n>', 'partitions processed at once by this process', '1')
     .option(
       '--data <dir>',
-      'data directory for jobs that name none (default: $CHAINQL_DATA_DIR or ./.chainql)',
+      "this worker's data directory: its file cache with ClickHouse, the SQLite file of jobs that name none " +
+        '(default: $CHAINQL_DATA_DIR or ./.chainql)',
     )
     .option('--redis <url>', 'Redis URL (default: $CHAINQL_REDIS_URL or redis://127.0.0.1:6379)')
     .option('--queue <name>', 'partition queue (default: $CHAINQL_QUEUE or chainql-partitions)')
@@ -70,8 +72,15 @@ export function registerWorkerCommand(program: Command, stops: StopSignals): voi
         role: 'chainql worker',
         log: (line) => process.stderr.write(`${line}\n`),
       });
+      // One set of sessions for partitions and pipeline jobs: with ClickHouse, one session on this worker's own
+      // URL and data directory (never the server's, carried in jobs); checked at the start of every job.
+      const sessions = new WorkerSessions({
+        ...(options.data ? { dataDir: resolve(options.data) } : {}),
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
       const worker = startWorker({
         connection: redis,
+        sessions,
         // Partitions of pipeline jobs: this worker rebuilds their chains from the same config module.
         resolvePipelineStep: pipelineStepResolver(pipelines),
         concurrency: Number(options.concurrency),
@@ -98,6 +107,7 @@ export function registerWorkerCommand(program: Command, stops: StopSignals): voi
         pipelineWorker = startPipelineWorker({
           pipelines,
           connection: redis,
+          sessions,
           ...(options.redis ? { redisUrl: options.redis } : {}),
           ...((options.pipelineQueue ?? process.env.CHAINQL_PIPELINE_QUEUE)
             ? { queueName: options.pipelineQueue ?? process.env.CHAINQL_PIPELINE_QUEUE }
@@ -119,9 +129,13 @@ export function registerWorkerCommand(program: Command, stops: StopSignals): voi
       process.stdout.write(
         `chainql worker ready: connected to Redis at ${shownRedisUrl(redisUrl)}, serving ${queues.join(' and ')}, pid ${process.pid}\n`,
       );
+      // Says at once when this worker's ClickHouse cannot be reached (jobs then fail until it answers); not awaited,
+      // so a stop is never held up by it.
+      if (sessions.byUrl) void sessions.forJob(undefined).catch(() => undefined);
       if (!stop.aborted)
         await new Promise<void>((done) => stop.addEventListener('abort', () => done(), { once: true }));
       await Promise.all([worker.close(), pipelineWorker?.close()])
+        .then(() => sessions.close())
         .then(() => redis.quit())
         .catch(() => {});
     });

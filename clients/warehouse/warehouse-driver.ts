@@ -197,6 +197,14 @@ export interface WarehouseDriver {
    */
   adviseGrouping?(hint: GroupingHint): void;
 
+  /**
+   * Optional: checks that a network warehouse answers (one trivial statement). Long-lived processes call it before
+   * each unit of work, so an outage fails the work at once with a clear error. Embedded warehouses leave it out.
+   * @throws WarehouseUnreachableError naming the URL (never the password); WarehouseAuthError for refused
+   *   credentials.
+   */
+  ping?(): Promise<void>;
+
   /** Closes connections; further calls fail. */
   close(): Promise<void>;
 }

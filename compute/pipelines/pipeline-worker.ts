@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { openBullmqRunner } from '../runners/bullmq-runner.ts';
 import { DEFAULT_QUEUE, resolveStallSettings, type StallSettings } from '../runners/bullmq-worker-options.ts';
 import { openRedis, redisUrlFrom } from '../runners/redis-connection.ts';
-import { openSession, type Session } from '../session.ts';
+import { WorkerSessions } from '../runners/worker-sessions.ts';
 import { DEFAULT_PIPELINE_QUEUE, jobCancelKey, type PipelineJobData } from './bullmq-job-state.ts';
 import type { PipelineRegistry } from './pipeline-config.ts';
 import { jobError, runPipeline } from './run-pipeline.ts';
@@ -23,6 +23,16 @@ export interface PipelineWorkerOptions extends StallSettings {
   readonly partitionSize?: number;
   /** Pipeline jobs run at once by this process. Default 2. */
   readonly concurrency?: number;
+  /**
+   * This worker's data directory, used instead of the job's (the server's) when the warehouse is ClickHouse.
+   * Default: `CHAINQL_DATA_DIR` or `./.chainql`. Ignored when `sessions` is given.
+   */
+  readonly dataDir?: string;
+  /**
+   * Sessions to share with the process's partition worker (see `WorkerSessions`; the caller closes them).
+   * Default: the pipeline worker's own.
+   */
+  readonly sessions?: WorkerSessions;
 }
 
 /** A running pipeline worker. */
@@ -42,15 +52,10 @@ export interface PipelineWorker {
 export function startPipelineWorker(options: PipelineWorkerOptions): PipelineWorker {
   const redis: Redis = options.connection ?? openRedis(redisUrlFrom(options.redisUrl));
   const queueName = options.queueName ?? DEFAULT_PIPELINE_QUEUE;
-  const sessions = new Map<string, Promise<Session>>();
-  const sessionFor = (dataDir: string) => {
-    let pending = sessions.get(dataDir);
-    if (!pending) {
-      pending = openSession({ dataDir });
-      sessions.set(dataDir, pending);
-    }
-    return pending;
-  };
+  // Checked at the start of every job: an unreachable warehouse fails the job with WAREHOUSE_UNREACHABLE, and a
+  // failed open is not kept, so the next job after the outage runs.
+  const sessions =
+    options.sessions ?? new WorkerSessions(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
   const runner = openBullmqRunner({
     redisUrl: redisUrlFrom(options.redisUrl),
     queueName: options.partitionQueue ?? DEFAULT_QUEUE,
@@ -76,9 +81,10 @@ export function startPipelineWorker(options: PipelineWorkerOptions): PipelineWor
           attempts: (job.data.attempts ?? 0) + 1,
         });
         const pipeline = options.pipelines.get(job.data.pipeline);
+        const session = await sessions.forJob(job.data.dataDir);
         let last = 0;
         return await runPipeline(pipeline, job.data.input, {
-          session: await sessionFor(job.data.dataDir),
+          session,
           jobId: job.id ?? '',
           signal: controller.signal,
           runner,
@@ -112,7 +118,7 @@ export function startPipelineWorker(options: PipelineWorkerOptions): PipelineWor
     },
     async close(force = false) {
       await worker.close(force);
-      for (const pending of sessions.values()) await (await pending.catch(() => undefined))?.close();
+      if (!options.sessions) await sessions.close();
       if (!options.connection) await redis.quit().catch(() => undefined);
     },
   };

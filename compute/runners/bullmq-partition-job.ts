@@ -28,6 +28,11 @@ export interface PartitionJobData {
   readonly pending: number;
   /** The chain's execution settings (JSON subset). */
   readonly settings: ExecutionSettings;
+  /**
+   * The chain's `cache` setting: File fields are read through the worker's content cache, in the worker
+   * session's data directory (its own with ClickHouse; see `WorkerSessions`).
+   */
+  readonly cacheFiles?: boolean;
 }
 
 /** Progress a worker reports on a partition job (`job.updateProgress`). */
@@ -49,8 +54,10 @@ export interface RemoteError {
   readonly rowId?: number;
   readonly step?: string;
   readonly attempts?: number;
-  /** For row errors: the UDF's own error. */
+  /** For row errors: the UDF's own error; for WAREHOUSE_UNREACHABLE: the network error. */
   readonly cause?: { readonly name: string; readonly message: string; readonly code?: string };
+  /** For WAREHOUSE_UNREACHABLE: the warehouse URL (without credentials). */
+  readonly url?: string;
 }
 
 /** The JSON-serialisable execution settings of a chain (callbacks, signals and runners dropped). */

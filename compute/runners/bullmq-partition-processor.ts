@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { WarehouseUnreachableError } from '../../clients/warehouse/warehouse-errors.ts';
 import { getCompiler } from '../../schema/dialect/index.ts';
 import { InvalidArgumentError } from '../../schema/errors.ts';
 import { CheckpointStore } from '../checkpoint/checkpoint-store.ts';
 import { executePartition } from '../checkpoint/partition-executor.ts';
 import type { StepRunContext } from '../checkpoint/partition-task.ts';
-import { openSession, type Session } from '../session.ts';
+import { sessionFileCache } from '../files/session-file-cache.ts';
+import type { Session } from '../session.ts';
 import {
   OutputValidationError,
   type ProgressEvent,
@@ -21,6 +23,7 @@ import type { PartitionJobData, PartitionProgress, RemoteError } from './bullmq-
 import { loadModuleStep, type PipelineStepResolver } from './bullmq-step-source.ts';
 import { cancelKey } from './redis-connection.ts';
 import { StepCodeMismatchError } from './runner-errors.ts';
+import { WorkerSessions } from './worker-sessions.ts';
 
 /** How often a worker checks the cancel marker of the run it is processing. */
 const CANCEL_POLL_MS = 200;
@@ -31,22 +34,30 @@ const PROGRESS_EVERY_MS = 250;
 const MAX_CACHED_STEPS = 64;
 
 /**
- * Per-worker caches: one session per data directory and one loaded step per step source, so
- * consecutive partitions of a run reuse the SQLite connections, the imported module or the rebuilt
- * pipeline chain.
+ * Per-worker caches: sessions (see {@link WorkerSessions}: one per SQLite data directory, or the one on this
+ * worker's ClickHouse), a checkpoint store per session and one loaded step per step source, so consecutive
+ * partitions of a run reuse the connections, the imported module or the rebuilt pipeline chain.
  */
 export class PartitionProcessor {
-  private readonly sessions = new Map<string, Promise<{ session: Session; checkpoints: CheckpointStore }>>();
+  private readonly checkpointStores = new WeakMap<Session, Promise<CheckpointStore>>();
   private readonly steps = new Map<string, Promise<UdfStep>>();
   private readonly moduleHashes = new Map<string, string>();
+  private readonly sessions: WorkerSessions;
+  private readonly ownsSessions: boolean;
 
   constructor(
     private readonly redis: Redis,
-    /** Data directory used when a job does not name one. */
-    private readonly defaultDataDir: string | undefined,
+    /** This worker's data directory: for jobs that name none, and for every job when the warehouse is ClickHouse. */
+    defaultDataDir: string | undefined,
     /** Rebuilds pipeline steps (the worker loaded a pipeline config); without it pipeline steps fail. */
     private readonly resolvePipelineStep?: PipelineStepResolver,
-  ) {}
+    /** Sessions shared with the process's pipeline worker. Default: its own (closed by `close`). */
+    sessions?: WorkerSessions,
+  ) {
+    this.ownsSessions = sessions === undefined;
+    this.sessions =
+      sessions ?? new WorkerSessions(defaultDataDir === undefined ? {} : { dataDir: defaultDataDir });
+  }
 
   /**
    * Processes one partition job: commits every pending row of its range (resuming after earlier
@@ -88,11 +99,12 @@ export class PartitionProcessor {
         cancelled = true;
         throw new UdfAbortedError();
       }
-      const { session, checkpoints } = await this.session(data.dataDir ?? this.defaultDataDir);
+      const { session, checkpoints } = await this.session(data.dataDir);
       const step = await this.step(data, session);
       const context: StepRunContext = {
         session,
         checkpoints,
+        ...(data.cacheFiles ? { files: { storage: session.storage, cache: sessionFileCache(session) } } : {}),
         settings: {
           ...data.settings,
           signal: controller.signal,
@@ -119,7 +131,14 @@ export class PartitionProcessor {
       return { committed: done - base };
     } catch (error) {
       const final = cancelled || isDeterministic(error);
-      if (!final) throw error;
+      if (!final) {
+        // Retried by BullMQ; should the attempts run out, the coordinator reports this error (e.g. the warehouse
+        // unreachable, naming its URL) instead of a bare failure.
+        await job
+          .updateData({ ...data, error: toRemoteError(error, false) } as PartitionJobData)
+          .catch(() => undefined);
+        throw error;
+      }
       await job
         .updateData({ ...data, error: toRemoteError(error, cancelled) } as PartitionJobData)
         .catch(() => undefined);
@@ -161,27 +180,23 @@ export class PartitionProcessor {
     return pending;
   }
 
-  private session(dataDir: string | undefined): Promise<{ session: Session; checkpoints: CheckpointStore }> {
-    const key = dataDir ?? '';
-    let pending = this.sessions.get(key);
-    if (!pending) {
-      pending = (async () => {
-        const session = await openSession(dataDir === undefined ? {} : { dataDir });
-        return { session, checkpoints: await CheckpointStore.open(session.warehouse) };
-      })();
-      pending.catch(() => this.sessions.delete(key));
-      this.sessions.set(key, pending);
+  /** The job's session (checked to answer: WarehouseUnreachableError while it does not) and its checkpoints. */
+  private async session(
+    dataDir: string | undefined,
+  ): Promise<{ session: Session; checkpoints: CheckpointStore }> {
+    const session = await this.sessions.forJob(dataDir);
+    let checkpoints = this.checkpointStores.get(session);
+    if (!checkpoints) {
+      checkpoints = CheckpointStore.open(session.warehouse);
+      checkpoints.catch(() => this.checkpointStores.delete(session));
+      this.checkpointStores.set(session, checkpoints);
     }
-    return pending;
+    return { session, checkpoints: await checkpoints };
   }
 
-  /** Closes every session this processor opened. */
+  /** Closes the sessions this processor opened (not shared ones). */
   async close(): Promise<void> {
-    for (const pending of this.sessions.values()) {
-      const opened = await pending.catch(() => undefined);
-      await opened?.session.close();
-    }
-    this.sessions.clear();
+    if (this.ownsSessions) await this.sessions.close();
   }
 }
 
@@ -225,5 +240,13 @@ function toRemoteError(error: unknown, cancelled: boolean): RemoteError {
     };
   }
   if (error instanceof OutputValidationError) return { ...base, rowId: error.rowId };
+  if (error instanceof WarehouseUnreachableError) {
+    const cause = error.cause instanceof Error ? error.cause : undefined;
+    return {
+      ...base,
+      url: error.url,
+      ...(cause ? { cause: { name: cause.name, message: cause.message } } : {}),
+    };
+  }
   return base;
 }

@@ -10,11 +10,20 @@ import {
   type StallSettings,
 } from './bullmq-worker-options.ts';
 import { openRedis, redisUrlFrom } from './redis-connection.ts';
+import type { WorkerSessions } from './worker-sessions.ts';
 
 /** Options of {@link startWorker}. */
 export interface WorkerOptions extends StallSettings {
-  /** Data directory used for jobs that do not name one (jobs carry the coordinator's). Default: the session default. */
+  /**
+   * This worker's data directory: for jobs that name none (jobs carry the coordinator's, used only for its SQLite
+   * file), and for every job when this worker's warehouse is ClickHouse (file cache). Default: the session default.
+   */
   readonly dataDir?: string;
+  /**
+   * Sessions to share with the process's pipeline worker (see `WorkerSessions`; the caller closes them). Default:
+   * the worker's own, from `dataDir`.
+   */
+  readonly sessions?: WorkerSessions;
   /** A connection to share (`openRedis`; the caller closes it). Default: one opened from `redisUrl`. */
   readonly connection?: Redis;
   /** Redis URL. Default `CHAINQL_REDIS_URL`, else redis://127.0.0.1:6379. */
@@ -66,7 +75,12 @@ export function startWorker(options: WorkerOptions = {}): ChainqlWorker {
   const stall = resolveStallSettings(options);
   const queueName = options.queueName ?? DEFAULT_QUEUE;
   const redis: Redis = options.connection ?? openRedis(redisUrlFrom(options.redisUrl));
-  const processor = new PartitionProcessor(redis, options.dataDir, options.resolvePipelineStep);
+  const processor = new PartitionProcessor(
+    redis,
+    options.dataDir,
+    options.resolvePipelineStep,
+    options.sessions,
+  );
   const worker = new Worker(
     queueName,
     async (job: Job, _token?: string, signal?: AbortSignal) => {

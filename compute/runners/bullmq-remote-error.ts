@@ -1,3 +1,4 @@
+import { WarehouseUnreachableError } from '../../clients/warehouse/warehouse-errors.ts';
 import type { IdRange } from '../checkpoint/partition-task.ts';
 import { UdfAbortedError, UdfLoadError, UdfRowError } from '../udf/index.ts';
 import type { RemoteError } from './bullmq-partition-job.ts';
@@ -6,7 +7,8 @@ import { PartitionFailedError, StepCodeMismatchError } from './runner-errors.ts'
 /**
  * Rebuilds the error a worker stored for a failed partition, so the coordinator rejects with the same
  * class the in-process runner would: `UdfRowError` (row id, step, attempts, the UDF's error as cause),
- * `UdfAbortedError`, `UdfLoadError`; anything else becomes `PartitionFailedError` carrying the remote code.
+ * `UdfAbortedError`, `UdfLoadError`, `WarehouseUnreachableError` (naming the URL); anything else becomes
+ * `PartitionFailedError` carrying the remote code.
  */
 export function errorFromRemote(
   remote: RemoteError | undefined,
@@ -25,6 +27,14 @@ export function errorFromRemote(
   if (remote?.code === 'UDF_ABORTED') return new UdfAbortedError();
   if (remote?.code === 'UDF_LOAD') return new UdfLoadError(remote.message);
   if (remote?.code === 'STEP_CODE_MISMATCH') return new StepCodeMismatchError(remote.message);
+  if (remote?.code === 'WAREHOUSE_UNREACHABLE' && remote.url !== undefined) {
+    return new WarehouseUnreachableError(
+      remote.url,
+      remote.cause
+        ? { cause: Object.assign(new Error(remote.cause.message), { name: remote.cause.name }) }
+        : {},
+    );
+  }
   return new PartitionFailedError(
     range.from,
     range.to,

@@ -164,6 +164,7 @@ export class BullmqRunner implements StepRunner {
           inputSchema: task.inputSchema,
           step: source,
           settings: serialisableSettings(settings),
+          ...(context.files?.cache ? { cacheFiles: true } : {}),
           range: child.range,
           pending: child.pending,
         });

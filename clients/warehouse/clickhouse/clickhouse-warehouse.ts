@@ -68,7 +68,7 @@ export async function openClickhouseWarehouse(
   const client = options.client ?? (await createHttpClient(resolved));
   const warehouse = new ClickhouseWarehouse(client, resolved);
   try {
-    await warehouse.query({ sql: 'SELECT 1 AS ok', parameters: [] });
+    await warehouse.ping();
   } catch (error) {
     await warehouse.close();
     throw error;
@@ -403,6 +403,11 @@ export class ClickhouseWarehouse implements WarehouseDriver {
   ): Promise<void> {
     this.#assertOpen('insertOnce');
     await this.#insertBlock(table, columns, rows, token);
+  }
+
+  /** @inheritdoc One `SELECT 1` (a fresh HTTP request: the client reconnects after an outage by itself). */
+  async ping(): Promise<void> {
+    await this.query({ sql: 'SELECT 1 AS ok', parameters: [] });
   }
 
   /** @inheritdoc */
