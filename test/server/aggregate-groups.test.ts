@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { ChainqlApp } from '../../server/app.ts';
 import { WAREHOUSES } from '../helpers/temp-session.ts';
 import { appFor, gql, gqlData, type Json, openStore, PHOTOS, Photo, type TestStore } from './fixtures.ts';
+
+/** Fields named like the query's own output aliases (`count`, `a0`, `k0`): an alias must not capture them. */
+const Tally = z.object({ k0: z.string(), count: z.int(), a0: z.int() });
+const TALLIES = [
+  { k0: 'x', count: 1, a0: 10 },
+  { k0: 'x', count: 2, a0: 20 },
+  { k0: 'y', count: 4, a0: 40 },
+];
 
 describe.each(WAREHOUSES)('on %s', (warehouse) => {
   let store: TestStore;
@@ -10,6 +19,7 @@ describe.each(WAREHOUSES)('on %s', (warehouse) => {
   beforeAll(async () => {
     store = await openStore(warehouse);
     await store.save('photos', PHOTOS, Photo);
+    await store.save('tallies', TALLIES, Tally);
     app = await appFor(store);
   });
   afterAll(async () => {
@@ -180,6 +190,34 @@ describe.each(WAREHOUSES)('on %s', (warehouse) => {
       );
       expect(order.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       expect(order.errors?.[0]?.message).toMatch(/not one of the grouped fields/);
+    });
+  });
+
+  describe('output names equal to field names', () => {
+    it('_aggregate reads the fields, not the other aggregates named like them', async () => {
+      const data = await gqlData(
+        app,
+        '{ tallies_aggregate { aggregate { count sum { count a0 } max { a0 count } avg { count } } } }',
+      );
+      expect(data.tallies_aggregate.aggregate).toEqual({
+        count: 3,
+        sum: { count: 7, a0: 70 },
+        max: { a0: 40, count: 4 },
+        avg: { count: 7 / 3 },
+      });
+    });
+
+    it('_groups reads the fields, not the other aggregates named like them', async () => {
+      const data = await gqlData(
+        app,
+        `{ tallies_groups(by: ["k0"], having: {sum: {count: {_gt: 1}}}) {
+          key { k0 } aggregate { count sum { count a0 } min { k0 } }
+        } }`,
+      );
+      expect(data.tallies_groups).toEqual([
+        { key: { k0: 'x' }, aggregate: { count: 2, sum: { count: 3, a0: 30 }, min: { k0: 'x' } } },
+        { key: { k0: 'y' }, aggregate: { count: 1, sum: { count: 4, a0: 40 }, min: { k0: 'y' } } },
+      ]);
     });
   });
 });

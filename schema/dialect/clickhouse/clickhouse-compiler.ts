@@ -4,9 +4,12 @@
  * integers and bigints), Float64, Bool, DateTime64(3) (Date values), Array(Float64)/Array(String)/Array(Bool);
  * LIMIT/OFFSET as UInt64. LIKE is case-sensitive, ILIKE native, GLOB becomes `match()` on a translated regex.
  * Queries with outer joins carry `SETTINGS join_use_nulls = 1` so missing sides are NULL, not default values.
+ * An output named like a column that another expression of its SELECT reads is computed under an internal name
+ * and renamed in an outer SELECT (clickhouse-alias-capture.ts), so expressions read columns as in SQLite.
  */
 import type { LiteralValue } from '../../expr/literal-node.ts';
 import type { MatchNode } from '../../expr/predicate-nodes.ts';
+import type { SelectQuery } from '../../query/query-node.ts';
 import {
   type AggregateSqlMap,
   BaseCompiler,
@@ -17,6 +20,7 @@ import type { DialectName } from '../compiled-query.ts';
 import type { DialectCapabilities } from '../dialect-compiler.ts';
 import { DialectUnsupportedError } from '../dialect-errors.ts';
 import { quoteIdentifier } from '../quote-identifier.ts';
+import { rewriteAliasCapture } from './clickhouse-alias-capture.ts';
 import { globToRegex } from './clickhouse-glob.ts';
 import { CLICKHOUSE_AGGREGATES, CLICKHOUSE_FUNCTIONS } from './clickhouse-sql-functions.ts';
 
@@ -120,6 +124,17 @@ export class ClickhouseCompiler extends BaseCompiler {
   ): string {
     const list = this.placeholder(values, listParameterType(values), ctx);
     return `if(${operand} IS NULL, NULL, ${negated ? 'NOT ' : ''}has(${list}, ${operand}))`;
+  }
+
+  protected override select(q: SelectQuery, ctx: CompileContext): string {
+    // DISTINCT ON is rewritten by the base first; the rewritten select comes back through here.
+    const rewrite =
+      q.distinctOn !== undefined && q.distinctOn.length > 0 ? undefined : rewriteAliasCapture(q);
+    if (rewrite === undefined) return super.select(q, ctx);
+    const outputs = rewrite.outputs.map(
+      ([inner, output]) => `${this.quoteIdentifier(inner)} AS ${this.quoteIdentifier(output)}`,
+    );
+    return `SELECT ${outputs.join(', ')} FROM (${super.select(rewrite.inner, ctx)})`;
   }
 
   protected override insertSelect(

@@ -124,6 +124,20 @@ describe.each(WAREHOUSES)('on %s', (warehouse) => {
       ]);
     });
 
+    it('groupBy outputs named like a column another aggregate reads still read the column', async () => {
+      // ClickHouse resolves SELECT aliases inside other expressions: `max(id) AS id, sum(id)` must not nest.
+      const groups = await source()
+        .groupBy('det.label', { id: max('id'), n: sum('id'), 'det.confidence': avg('det.confidence') })
+        .mutate({ best: C('det.confidence') })
+        .orderBy('det.label')
+        .collect();
+      expect(groups.map((g) => [(g.det as { label: string }).label, g.id, g.n, g.best])).toEqual([
+        ['bird', 4, 4, 0.7],
+        ['cat', 3, 4, 0.97],
+        ['dog', 2, 2, 0.5],
+      ]);
+    });
+
     it('distinct keeps the first row per key', async () => {
       const result = await source().distinct('det.label').orderBy('id').collect();
       expect(result.map((r) => r.id)).toEqual([1, 2, 4]);

@@ -6,7 +6,7 @@ import {
   getCompiler,
   InvalidQueryError,
 } from '../../../schema/dialect/index.ts';
-import { and, C, count, lit, sum } from '../../../schema/expr/index.ts';
+import { and, C, count, lit, max, sum } from '../../../schema/expr/index.ts';
 import type { Query, SelectQuery, Source } from '../../../schema/query/index.ts';
 import { openFixture } from './sqlite-fixture.ts';
 
@@ -102,6 +102,35 @@ const CASES: readonly QueryCase[] = [
     sqlite: ['SELECT * FROM "t" WHERE ("id" = ?)', [2]],
     clickhouse: ['SELECT * FROM `t` WHERE (`id` = {p0:Int64})', [2]],
     rows: [expect.objectContaining({ id: 2, name: 'bob', det__label: 'dog' })],
+  },
+  {
+    title:
+      'an output named like a column another expression reads (ClickHouse: inner names, renamed outside)',
+    query: {
+      kind: 'select',
+      from: table,
+      selections: [
+        { expr: C('det.label').node, alias: 'det__label' },
+        { expr: max('n').node, alias: 'n' },
+        { expr: sum('n').node, alias: 's' },
+      ],
+      groupBy: [C('det.label').node],
+      orderBy: [{ expr: C('n').node, direction: 'desc', nulls: 'last' }],
+    },
+    sqlite: [
+      'SELECT "det__label" AS "det__label", MAX("n") AS "n", SUM("n") AS "s" FROM "t" GROUP BY "det__label" ORDER BY "n" DESC NULLS LAST',
+      [],
+    ],
+    clickhouse: [
+      'SELECT `det__label` AS `det__label`, `__chainql_out1` AS `n`, `s` AS `s` FROM (SELECT `det__label` AS `det__label`, maxOrNull(`n`) AS `__chainql_out1`, sumOrNull(`n`) AS `s` FROM `t` GROUP BY `det__label` ORDER BY `__chainql_out1` DESC NULLS LAST)',
+      [],
+    ],
+    // ORDER BY "n" sorts by the output (max), as an ORDER BY identifier matches an output name first.
+    rows: [
+      { det__label: 'cat', n: 10, s: 13 },
+      { det__label: null, n: -4, s: -4 },
+      { det__label: 'dog', n: null, s: null },
+    ],
   },
   {
     title: 'group by with aggregates and having',
