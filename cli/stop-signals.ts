@@ -47,3 +47,9 @@ export function watchStopSignals(pending?: NodeJS.Signals): StopSignals {
     },
   };
 }
+
+/** Resolves once `signal` aborts (at once when it already has). */
+export function whenAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}

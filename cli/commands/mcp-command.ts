@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigNotFoundError } from '../cli-errors.ts';
+import { namedConfig } from '../config-flag.ts';
 import { DATA_FLAG_HELP, existingDataDir, WAREHOUSE_FLAG_HELP } from '../data-dir.ts';
 
 /** `chainql mcp [--data DIR] [--config FILE] [--api-key KEY]`: the MCP server over stdio. */
@@ -31,9 +29,7 @@ export function registerMcpCommand(program: Command): void {
       '\nExample (an MCP client config):\n  { "command": "npx", "args": ["chainql", "mcp", "--data", "/path/to/.chainql"] }',
     )
     .action(async (options: { data?: string; config?: string; apiKey?: string }) => {
-      const config = options.config ?? process.env.CHAINQL_CONFIG;
-      if (config !== undefined && !existsSync(resolve(config)))
-        throw new ConfigNotFoundError(resolve(config));
+      namedConfig(options.config);
       const dataDir = existingDataDir(
         options.data,
         'Build one with `chainql demo --no-serve` or pass --data.',

@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ChainqlError } from '../../schema/errors.ts';
-import { ConfigNotFoundError } from '../cli-errors.ts';
+import { namedConfig } from '../config-flag.ts';
 import { existingDataDir, WAREHOUSE_FLAG_HELP } from '../data-dir.ts';
 import { parsePort } from '../parse-port.ts';
 import { type StopSignals, watchStopSignals } from '../stop-signals.ts';
@@ -100,9 +98,7 @@ export function registerServeCommand(program: Command, stops: StopSignals): void
         config?: string;
       }) => {
         // A typo in --data or --config must not serve an empty API or one without its pipelines.
-        const config = options.config ?? process.env.CHAINQL_CONFIG;
-        if (config !== undefined && !existsSync(resolve(config)))
-          throw new ConfigNotFoundError(resolve(config));
+        namedConfig(options.config);
         const dataDir = options.create
           ? options.data
           : existingDataDir(

@@ -597,6 +597,54 @@ describe('flag checks of serve and run', () => {
   );
 
   it(
+    'worker: whole-number flags are checked, and a named config module must exist (exit 2, nothing started)',
+    async () => {
+      const concurrency = await runCli(['worker', '--concurrency', 'abc']);
+      expect(concurrency.code).toBe(2);
+      expect(concurrency.stderr.split('\n')[0]).toBe(
+        "error: option '--concurrency <n>' argument 'abc' is invalid. expected a whole number ≥ 1.",
+      );
+      const size = await runCli(['worker', '--partition-size', '0']);
+      expect(size.code).toBe(2);
+      expect(size.stderr).toContain("option '--partition-size <rows>' argument '0' is invalid");
+      const lock = await runCli(['worker', '--lock-duration', '1.5']);
+      expect(lock.code).toBe(2);
+      expect(lock.stderr).toContain("option '--lock-duration <ms>' argument '1.5' is invalid");
+      const config = await runCli(['worker', '--config', join(temp.dir, 'nope.ts')]);
+      expect(config).toMatchObject({ code: 2, stdout: '' });
+      expect(config.stderr).toBe(
+        `chainql: [CONFIG_NOT_FOUND] Config module not found: ${join(temp.dir, 'nope.ts')} (given by --config or $CHAINQL_CONFIG).\n`,
+      );
+      // From the environment too: a worker without the pipelines it was pointed at would take no pipeline jobs.
+      const env = await runCli(['worker'], { env: { CHAINQL_CONFIG: join(temp.dir, 'nope.ts') } });
+      expect(env.code).toBe(2);
+      expect(env.stderr).toContain('[CONFIG_NOT_FOUND]');
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'mcp: a missing --data directory or --config file exits 2; with API keys configured a key is required',
+    async () => {
+      const missing = await runCli(['mcp', '--data', join(temp.dir, 'no-data')]);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain('[DATA_DIR_NOT_FOUND]');
+      expect(existsSync(join(temp.dir, 'no-data'))).toBe(false);
+      const config = await runCli(['mcp', '--data', data, '--config', join(temp.dir, 'nope.ts')]);
+      expect(config.code).toBe(2);
+      expect(config.stderr).toContain('[CONFIG_NOT_FOUND]');
+      const env = { CHAINQL_API_KEYS: 'k1:reader' };
+      const noKey = await runCli(['mcp', '--data', data], { env });
+      expect(noKey).toMatchObject({ code: 1, stdout: '' });
+      expect(noKey.stderr).toContain('[SERVER_CONFIG] CHAINQL_API_KEYS is set: pass the key');
+      const wrongKey = await runCli(['mcp', '--data', data, '--api-key', 'nope'], { env });
+      expect(wrongKey).toMatchObject({ code: 1, stdout: '' });
+      expect(wrongKey.stderr).toContain('[SERVER_CONFIG] Unknown API key');
+    },
+    TIMEOUT,
+  );
+
+  it(
     'run: a script with a syntax error gets one line with file:line:column',
     async () => {
       const project = makeScriptProject('chainql-cli-syntax-');

@@ -12,7 +12,7 @@ import {
   spawnWorker,
   uniqueQueue,
 } from '../compute/runners/redis-test-helpers.ts';
-import { makeTempDir, REPO_ROOT, runCli } from './run-cli.ts';
+import { makeTempDir, REPO_ROOT, runCli, spawnCli } from './run-cli.ts';
 
 const TIMEOUT = 120_000;
 const STOP_SIGNALS = pathToFileURL(join(REPO_ROOT, 'cli', 'stop-signals.ts')).href;
@@ -150,6 +150,39 @@ describe('commands that do not claim keep the default', () => {
       const help = await runCli(['--help']);
       expect(help.code).toBe(0);
       expect(help.stdout).toContain('0 done (also serve/worker stopped by SIGINT or SIGTERM)');
+    },
+    TIMEOUT,
+  );
+});
+
+describe('chainql worker without Redis', () => {
+  it(
+    'SIGTERM while Redis cannot be reached still ends the worker cleanly: exit 0',
+    async () => {
+      // Nothing listens on port 1: the worker keeps retrying the connection until stopped.
+      const child = spawnCli([
+        'worker',
+        '--redis',
+        'redis://127.0.0.1:1',
+        '--data',
+        join(temp.dir, 'no-redis'),
+      ]);
+      let stderr = '';
+      const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.once('close', (code, signal) => resolve({ code, signal })),
+      );
+      await Promise.race([
+        new Promise<void>((resolve) =>
+          child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+            stderr += chunk;
+            if (stderr.includes('cannot reach Redis')) resolve();
+          }),
+        ),
+        ended,
+      ]);
+      expect(stderr).toContain('chainql worker: cannot reach Redis at redis://127.0.0.1:1');
+      child.kill('SIGTERM');
+      expect(await ended).toEqual({ code: 0, signal: null });
     },
     TIMEOUT,
   );
