@@ -8,6 +8,7 @@
  * order; hooks that repeat an argument's SQL text must only do so with named placeholders (ClickHouse).
  */
 import type { AggregateFunction } from '../expr/aggregate-node.ts';
+import type { ColumnNode } from '../expr/column-node.ts';
 import { type ExprNode, type NodeVisitor, visitNode } from '../expr/expr-node.ts';
 import type { FunctionName } from '../expr/function-nodes.ts';
 import type { LiteralNode, LiteralValue } from '../expr/literal-node.ts';
@@ -104,8 +105,7 @@ export abstract class BaseCompiler implements DialectCompiler {
   ): string;
 
   private readonly visitor: NodeVisitor<string, CompileContext> = {
-    column: (n) =>
-      (n.table ? `${this.quoteIdentifier(n.table)}.` : '') + this.quoteIdentifier(pathToColumnName(n.path)),
+    column: (n, ctx) => this.columnReference(n, ctx),
     star: () => '*',
     literal: (n, ctx) => (n.value === null ? 'NULL' : this.bindValue(n.value, ctx)),
     comparison: (n, ctx) => `(${this.expr(n.left, ctx)} ${COMPARISON_SQL[n.op]} ${this.expr(n.right, ctx)})`,
@@ -169,6 +169,18 @@ export abstract class BaseCompiler implements DialectCompiler {
       return `(${left} ${op === 'and' ? 'AND' : 'OR'} ${right})`;
     }
     return `(${operands.map((o) => this.expr(o, ctx)).join(op === 'and' ? ' AND ' : ' OR ')})`;
+  }
+
+  /** A column reference (`"t"."det__label"`). Dialects may wrap it (e.g. NULL for an unmatched join side). */
+  protected columnReference(n: ColumnNode, _ctx: CompileContext): string {
+    return (
+      (n.table ? `${this.quoteIdentifier(n.table)}.` : '') + this.quoteIdentifier(pathToColumnName(n.path))
+    );
+  }
+
+  /** The `ON` condition of a join. Default: the expression as is. */
+  protected joinCondition(on: ExprNode, ctx: CompileContext): string {
+    return this.expr(on, ctx);
   }
 
   /** Compiles one expression within a larger statement. */
@@ -311,7 +323,7 @@ export abstract class BaseCompiler implements DialectCompiler {
         const right = this.source(s.right, ctx);
         const type =
           s.joinType === 'inner' ? 'INNER JOIN' : s.joinType === 'left' ? 'LEFT JOIN' : 'FULL OUTER JOIN';
-        return `${left} ${type} ${right} ON ${this.expr(s.on, ctx)}`;
+        return `${left} ${type} ${right} ON ${this.joinCondition(s.on, ctx)}`;
       }
     }
   }

@@ -3,13 +3,16 @@
  * `parameters[N]` (the driver passes them as `query_params` with keys `p0`, `p1`, …): String, Int64 (safe
  * integers and bigints), Float64, Bool, DateTime64(3) (Date values), Array(Float64)/Array(String)/Array(Bool);
  * LIMIT/OFFSET as UInt64. LIKE is case-sensitive, ILIKE native, GLOB becomes `match()` on a translated regex.
- * Queries with outer joins carry `SETTINGS join_use_nulls = 1` so missing sides are NULL, not default values.
+ * Queries with outer joins carry `SETTINGS join_use_nulls = 1` so missing sides are NULL, not default values;
+ * a missing side's arrays and records are NULL too, and join keys never match NULL (clickhouse-join-sides.ts).
  * An output named like a column that another expression of its SELECT reads is computed under an internal name
  * and renamed in an outer SELECT (clickhouse-alias-capture.ts), so expressions read columns as in SQLite.
  */
+import type { ColumnNode } from '../../expr/column-node.ts';
+import type { ExprNode } from '../../expr/expr-node.ts';
 import type { LiteralValue } from '../../expr/literal-node.ts';
 import type { MatchNode } from '../../expr/predicate-nodes.ts';
-import type { SelectQuery } from '../../query/query-node.ts';
+import type { SelectQuery, Source } from '../../query/query-node.ts';
 import {
   type AggregateSqlMap,
   BaseCompiler,
@@ -22,6 +25,12 @@ import { DialectUnsupportedError } from '../dialect-errors.ts';
 import { quoteIdentifier } from '../quote-identifier.ts';
 import { rewriteAliasCapture } from './clickhouse-alias-capture.ts';
 import { globToRegex } from './clickhouse-glob.ts';
+import {
+  MATCHED_MARKER,
+  nullExcludingCondition,
+  sourceName,
+  unmatchedSides,
+} from './clickhouse-join-sides.ts';
 import { CLICKHOUSE_AGGREGATES, CLICKHOUSE_FUNCTIONS } from './clickhouse-sql-functions.ts';
 
 const CAPABILITIES: DialectCapabilities = Object.freeze({
@@ -32,6 +41,13 @@ const CAPABILITIES: DialectCapabilities = Object.freeze({
   joinNullsSetting: 'SETTINGS join_use_nulls = 1',
   bigintArrayItemsAsText: false,
 });
+
+/** Compile state of one SELECT: the join sides that may be unmatched (see clickhouse-join-sides.ts). */
+interface ClickhouseContext extends CompileContext {
+  readonly unmatched?: ReadonlySet<string>;
+}
+
+const NO_SIDES: ReadonlySet<string> = new Set();
 
 /** The ClickHouse parameter type of a literal value. */
 export function clickhouseParameterType(value: Exclude<LiteralValue, null>): string {
@@ -128,13 +144,41 @@ export class ClickhouseCompiler extends BaseCompiler {
 
   protected override select(q: SelectQuery, ctx: CompileContext): string {
     // DISTINCT ON is rewritten by the base first; the rewritten select comes back through here.
-    const rewrite =
-      q.distinctOn !== undefined && q.distinctOn.length > 0 ? undefined : rewriteAliasCapture(q);
-    if (rewrite === undefined) return super.select(q, ctx);
+    if (q.distinctOn !== undefined && q.distinctOn.length > 0)
+      return super.select(q, { parameters: ctx.parameters });
+    // `SELECT *` over an outer join keeps ClickHouse's defaults: there is no column list to wrap.
+    const scoped: ClickhouseContext = {
+      parameters: ctx.parameters,
+      unmatched: q.selections === 'all' ? NO_SIDES : unmatchedSides(q.from),
+    };
+    const rewrite = rewriteAliasCapture(q);
+    if (rewrite === undefined) return super.select(q, scoped);
     const outputs = rewrite.outputs.map(
       ([inner, output]) => `${this.quoteIdentifier(inner)} AS ${this.quoteIdentifier(output)}`,
     );
-    return `SELECT ${outputs.join(', ')} FROM (${super.select(rewrite.inner, ctx)})`;
+    return `SELECT ${outputs.join(', ')} FROM (${super.select(rewrite.inner, scoped)})`;
+  }
+
+  protected override columnReference(n: ColumnNode, ctx: ClickhouseContext): string {
+    const sql = super.columnReference(n, ctx);
+    if (n.table === undefined || !ctx.unmatched?.has(n.table)) return sql;
+    const marker = `${this.quoteIdentifier(n.table)}.${this.quoteIdentifier(MATCHED_MARKER)}`;
+    return `if(${marker} IS NULL, NULL, ${sql})`;
+  }
+
+  protected override joinCondition(on: ExprNode, ctx: ClickhouseContext): string {
+    // The condition decides matching, so it reads the sides' own values (no unmatched wrapping).
+    const plain: CompileContext = { parameters: ctx.parameters };
+    return nullExcludingCondition(on, (node) => this.expr(node, plain));
+  }
+
+  protected override source(s: Source, ctx: ClickhouseContext): string {
+    if (s.kind === 'join' || !ctx.unmatched?.has(sourceName(s))) return super.source(s, ctx);
+    const inner =
+      s.kind === 'table'
+        ? this.quoteIdentifier(s.name)
+        : `(${this.query(s.query, { parameters: ctx.parameters })})`;
+    return `(SELECT *, 1 AS ${this.quoteIdentifier(MATCHED_MARKER)} FROM ${inner}) AS ${this.quoteIdentifier(sourceName(s))}`;
   }
 
   protected override insertSelect(

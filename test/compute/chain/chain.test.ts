@@ -165,6 +165,73 @@ describe.each(WAREHOUSES)('on %s', (warehouse) => {
       expect(full.filter((r) => r.id === null).map((r) => r.right_name)).toEqual(['zed']);
     });
 
+    it('left and full joins give NULL, not [], for the arrays of a missing side', async () => {
+      const Owner = z.object({ id: z.int(), pets: z.array(z.string()), sizes: z.array(z.int()).nullable() });
+      const owners = readRecords(
+        [
+          { id: 1, pets: ['cat'], sizes: [1] },
+          { id: 9, pets: [], sizes: null },
+        ],
+        Owner,
+        { session },
+      );
+      const left = await source().join(owners, 'id', { type: 'left' }).orderBy('id').collect();
+      expect(left.map((r) => [r.id, r.pets, r.sizes, r.tags])).toEqual([
+        [1, ['cat'], [1], ['x']],
+        [2, null, null, []],
+        [3, null, null, ['y', 'z']],
+        [4, null, null, []],
+      ]);
+      const full = await source().join(owners, 'id', { type: 'full' }).orderBy('right_id').collect();
+      expect(full.map((r) => [r.id, r.tags, r.right_id, r.pets])).toEqual([
+        [1, ['x'], 1, ['cat']],
+        [null, null, 9, []],
+        ...[2, 3, 4].map((id) => [id, rows[id - 1]!.tags, null, null]),
+      ]);
+      expect(await source().join(owners, 'id', { type: 'left' }).filter(C('pets').isNull()).count()).toBe(3);
+    });
+
+    it('joining on a nullable array never matches NULL to NULL', async () => {
+      const Keyed = z.object({ n: z.int(), key: z.array(z.int()).nullable() });
+      const lefts = readRecords(
+        [
+          { n: 1, key: [1, 2] },
+          { n: 2, key: null },
+          { n: 3, key: [] },
+        ],
+        Keyed,
+        { session },
+      );
+      const rights = readRecords(
+        [
+          { n: 10, key: null },
+          { n: 20, key: [1, 2] },
+          { n: 30, key: [] },
+        ],
+        Keyed,
+        { session },
+      );
+      const pairs = async (type: 'inner' | 'left' | 'full') =>
+        (await lefts.join(rights, 'key', { type }).collect())
+          .map((r) => [r.n as number | null, r.right_n as number | null])
+          .sort((a, b) => (a[0] ?? 99) - (b[0] ?? 99));
+      expect(await pairs('inner')).toEqual([
+        [1, 20],
+        [3, 30],
+      ]);
+      expect(await pairs('left')).toEqual([
+        [1, 20],
+        [2, null],
+        [3, 30],
+      ]);
+      expect(await pairs('full')).toEqual([
+        [1, 20],
+        [2, null],
+        [3, 30],
+        [null, 10],
+      ]);
+    });
+
     it('union checks schemas; subtract removes matching rows', async () => {
       const doubled = await source().union(source()).count();
       expect(doubled).toBe(8);

@@ -230,7 +230,7 @@ const CASES: readonly QueryCase[] = [
       [],
     ],
     clickhouse: [
-      'SELECT `l`.`id` AS `lid`, `r`.`id` AS `rid` FROM `t` AS `l` INNER JOIN `t` AS `r` ON (`l`.`det__label` = `r`.`det__label`) WHERE (`l`.`id` < `r`.`id`)',
+      'SELECT `l`.`id` AS `lid`, `r`.`id` AS `rid` FROM `t` AS `l` INNER JOIN `t` AS `r` ON ((`l`.`det__label` = `r`.`det__label`) AND (NOT (`l`.`det__label` IS NULL)) AND (NOT (`r`.`det__label` IS NULL))) WHERE (`l`.`id` < `r`.`id`)',
       [],
     ],
     rows: [{ lid: 1, rid: 3 }],
@@ -257,7 +257,7 @@ const CASES: readonly QueryCase[] = [
       [3],
     ],
     clickhouse: [
-      'SELECT `l`.`id` AS `lid`, `r`.`id` AS `rid` FROM `t` AS `l` LEFT JOIN (SELECT `id` AS `id` FROM `t` WHERE (`id` >= {p0:Int64})) AS `r` ON (`l`.`id` = `r`.`id`) ORDER BY `l`.`id` ASC NULLS LAST SETTINGS join_use_nulls = 1',
+      'SELECT `l`.`id` AS `lid`, if(`r`.`__chainql_matched` IS NULL, NULL, `r`.`id`) AS `rid` FROM `t` AS `l` LEFT JOIN (SELECT *, 1 AS `__chainql_matched` FROM (SELECT `id` AS `id` FROM `t` WHERE (`id` >= {p0:Int64}))) AS `r` ON ((`l`.`id` = `r`.`id`) AND (NOT (`l`.`id` IS NULL)) AND (NOT (`r`.`id` IS NULL))) ORDER BY `l`.`id` ASC NULLS LAST SETTINGS join_use_nulls = 1',
       [3],
     ],
     rows: [
@@ -292,7 +292,7 @@ const CASES: readonly QueryCase[] = [
       [2, 2],
     ],
     clickhouse: [
-      'SELECT `l`.`id` AS `lid`, `r`.`id` AS `rid` FROM (SELECT `id` AS `id` FROM `t` WHERE (`id` <= {p0:Int64})) AS `l` FULL OUTER JOIN (SELECT `id` AS `id` FROM `t` WHERE (`id` >= {p1:Int64})) AS `r` ON (`l`.`id` = `r`.`id`) ORDER BY `l`.`id` ASC NULLS LAST, `r`.`id` ASC NULLS LAST SETTINGS join_use_nulls = 1',
+      'SELECT if(`l`.`__chainql_matched` IS NULL, NULL, `l`.`id`) AS `lid`, if(`r`.`__chainql_matched` IS NULL, NULL, `r`.`id`) AS `rid` FROM (SELECT *, 1 AS `__chainql_matched` FROM (SELECT `id` AS `id` FROM `t` WHERE (`id` <= {p0:Int64}))) AS `l` FULL OUTER JOIN (SELECT *, 1 AS `__chainql_matched` FROM (SELECT `id` AS `id` FROM `t` WHERE (`id` >= {p1:Int64}))) AS `r` ON ((`l`.`id` = `r`.`id`) AND (NOT (`l`.`id` IS NULL)) AND (NOT (`r`.`id` IS NULL))) ORDER BY if(`l`.`__chainql_matched` IS NULL, NULL, `l`.`id`) ASC NULLS LAST, if(`r`.`__chainql_matched` IS NULL, NULL, `r`.`id`) ASC NULLS LAST SETTINGS join_use_nulls = 1',
       [2, 2],
     ],
     rows: [
