@@ -26,8 +26,8 @@ export interface PartitionJobData {
   readonly range: IdRange;
   /** Rows of the range not committed when the job was enqueued (for progress totals). */
   readonly pending: number;
-  /** The chain's execution settings (JSON subset). */
-  readonly settings: ExecutionSettings;
+  /** The chain's execution settings and `prefetch` (JSON subset). */
+  readonly settings: SerialisableSettings;
   /**
    * The chain's `cache` setting: File fields are read through the worker's content cache, in the worker
    * session's data directory (its own with ClickHouse; see `WorkerSessions`).
@@ -60,9 +60,15 @@ export interface RemoteError {
   readonly url?: string;
 }
 
-/** The JSON-serialisable execution settings of a chain (callbacks, signals and runners dropped). */
-export function serialisableSettings(settings: StepRunSettings): ExecutionSettings {
-  const { concurrency, parallel, batchSize, flushIntervalMs, retries, rateLimit } = settings;
+/** The settings a partition job carries to its worker: the execution settings and `prefetch`. */
+export type SerialisableSettings = ExecutionSettings & Pick<StepRunSettings, 'prefetch'>;
+
+/**
+ * The JSON-serialisable settings of a step run that a worker honours (callbacks, signals and runners dropped):
+ * concurrency, parallel, batchSize, flushIntervalMs, retries, rateLimit and prefetch.
+ */
+export function serialisableSettings(settings: StepRunSettings): SerialisableSettings {
+  const { concurrency, parallel, batchSize, flushIntervalMs, retries, rateLimit, prefetch } = settings;
   const picked: Record<string, unknown> = {
     concurrency,
     parallel,
@@ -70,7 +76,8 @@ export function serialisableSettings(settings: StepRunSettings): ExecutionSettin
     flushIntervalMs,
     retries,
     rateLimit,
+    prefetch,
   };
   for (const key of Object.keys(picked)) if (picked[key] === undefined) delete picked[key];
-  return JSON.parse(JSON.stringify(picked)) as ExecutionSettings;
+  return JSON.parse(JSON.stringify(picked)) as SerialisableSettings;
 }

@@ -1,9 +1,11 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRecords, UdfRowError } from '../../../compute/index.ts';
+import { readDataset, readRecords, readStorage, UdfRowError } from '../../../compute/index.ts';
 import { openBullmqRunner, RunnerConfigError } from '../../../compute/runners/index.ts';
 import type { ProgressEvent } from '../../../compute/udf/index.ts';
-import { tempSession } from '../../helpers/temp-session.ts';
-import { failOn13, NumberRow, square } from './fixtures/runner-udfs.ts';
+import { tempDir, tempSession } from '../../helpers/temp-session.ts';
+import { failOn13, NumberRow, prefetchSeen, square } from './fixtures/runner-udfs.ts';
 import {
   REDIS_URL,
   redisAvailable,
@@ -72,6 +74,27 @@ describe.skipIf(!hasRedis)('BullMQ runner with two `chainql worker` processes', 
     expect(committed.at(-1)).toMatchObject({ done: 12_000, total: 12_000 });
     expect(events[0]).toMatchObject({ type: 'started', total: 12_000 });
     expect(events.at(-1)).toMatchObject({ type: 'finished', status: 'succeeded', done: 12_000 });
+  });
+
+  it("honours the chain's prefetch setting in the workers' partitions", async () => {
+    const files = tempDir('chainql-prefetch-');
+    try {
+      mkdirSync(join(files.dir, 'in'));
+      for (let i = 1; i <= 6; i++) writeFileSync(join(files.dir, 'in', `f${i}.txt`), 'x'.repeat(i));
+      const runner = openBullmqRunner({ redisUrl: REDIS_URL, queueName, partitionSize: 3 });
+      const seen = async (name: string, prefetch: number) => {
+        await readStorage(join(files.dir, 'in'), { session })
+          .settings({ runner, prefetch, concurrency: 1 })
+          .map(prefetchSeen)
+          .save(name);
+        const out = await readDataset(name, { session }).orderBy('bytes').collect();
+        return out.map((r) => [r.bytes, r.prefetched]);
+      };
+      expect(await seen('prefetched', 2)).toEqual([1, 2, 3, 4, 5, 6].map((n) => [n, true]));
+      expect(await seen('not_prefetched', 0)).toEqual([1, 2, 3, 4, 5, 6].map((n) => [n, false]));
+    } finally {
+      files.remove();
+    }
   });
 
   it('rejects with the row error of a failed partition (same class as in-process)', async () => {
