@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { parsePort } from '../parse-port.ts';
+import { progressOptions } from '../progress-options.ts';
 
 /** The demo's pipelines config (the playground's example mutation launches `find_words`). */
 const DEMO_CONFIG = fileURLToPath(new URL('../demo/demo.config.ts', import.meta.url));
@@ -40,9 +41,7 @@ export function registerDemoCommand(program: Command): void {
         const started = performance.now();
         const port = options.port ?? (process.env.CHAINQL_PORT ? parsePort(process.env.CHAINQL_PORT) : 4000);
         // Without a terminal the bars become plain lines, every 5 s unless $CHAINQL_PROGRESS_MS says otherwise.
-        const logEveryMs = process.env.CHAINQL_PROGRESS_MS
-          ? Number(process.env.CHAINQL_PROGRESS_MS)
-          : undefined;
+        const barOptions = progressOptions();
         const { openSession } = await import('../../compute/session.ts');
         const { ProgressBar } = await import('../../compute/udf/progress-bar.ts');
         const { readDataset } = await import('../../compute/dataset/read-dataset.ts');
@@ -55,9 +54,7 @@ export function registerDemoCommand(program: Command): void {
         };
         const session = await openSession({
           ...(options.data ? { dataDir: options.data } : {}),
-          ...(options.progress
-            ? { onProgress: new ProgressBar(logEveryMs === undefined ? {} : { logEveryMs }).handle }
-            : {}),
+          ...(options.progress ? { onProgress: new ProgressBar(barOptions).handle } : {}),
         });
         let similarity: string;
         try {

@@ -4,6 +4,7 @@ import { type Command, Option } from 'commander';
 import type { ExportFormat } from '../../compute/chain/export.ts';
 import { BadFlagError } from '../cli-errors.ts';
 import { DATA_FLAG_HELP, existingDataDir, WAREHOUSE_FLAG_HELP } from '../data-dir.ts';
+import { progressOptions } from '../progress-options.ts';
 
 /** Options of `chainql export` as commander parses them. */
 interface ExportCommandOptions {
@@ -13,6 +14,9 @@ interface ExportCommandOptions {
   data?: string;
   progress: boolean;
 }
+
+/** Rows between two progress updates of an export. */
+const PROGRESS_EVERY = 5000;
 
 /** Forwards to stdout without ending it (the writers end their destination when done). */
 function stdoutSink(): Writable {
@@ -66,7 +70,7 @@ export function registerExportCommand(program: Command): void {
       try {
         const version = await session.registry.getVersion(dataset, options.version);
         const step = `export ${version.name}@${version.version}`;
-        const bar = options.progress ? new ProgressBar() : undefined;
+        const bar = options.progress ? new ProgressBar(progressOptions()) : undefined;
         const started = performance.now();
         const rate = (done: number): number => done / Math.max(0.001, (performance.now() - started) / 1000);
         bar?.handle({
@@ -76,16 +80,17 @@ export function registerExportCommand(program: Command): void {
           total: version.rows,
           concurrency: 1,
           parallel: 1,
-          batchSize: 5000,
+          batchSize: PROGRESS_EVERY,
         });
         const chain = readDataset(version.name, { version: version.version, session });
         const written = await exportChain(chain.plan, session, options.format, out, {
+          progressEvery: PROGRESS_EVERY,
           onRows: (done) =>
             bar?.handle({
               type: 'batchCommitted',
               step,
-              rows: 5000,
-              outputs: 5000,
+              rows: PROGRESS_EVERY,
+              outputs: PROGRESS_EVERY,
               errors: 0,
               done,
               total: version.rows,

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { ChainqlError } from '../../schema/errors.ts';
 import { WAREHOUSE_FLAG_HELP } from '../data-dir.ts';
+import { progressOptions } from '../progress-options.ts';
 
 /** `chainql run` was given a path that does not exist. */
 export class ScriptNotFoundError extends ChainqlError {
@@ -99,7 +100,7 @@ export function registerRunCommand(program: Command): void {
       if (options.progress) {
         // UDF steps of the script's chains report to one bar (rate + ETA) unless a chain sets its own listener.
         const { ProgressBar } = await import('../../compute/udf/progress-bar.ts');
-        configureDefaultSession({ onProgress: new ProgressBar().handle });
+        configureDefaultSession({ onProgress: new ProgressBar(progressOptions()).handle });
       }
       try {
         await import(pathToFileURL(path).href);

@@ -3,7 +3,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readParquet } from '../../compute/chain/read.ts';
+import { z } from 'zod';
+import { readParquet, readRecords } from '../../compute/chain/read.ts';
 import { openSession } from '../../compute/session.ts';
 import { PHOTOS, saveCliFixture } from './cli-fixture.ts';
 import { makeScriptProject, makeTempDir, runCli, spawnCli, startCliServer } from './run-cli.ts';
@@ -180,6 +181,45 @@ describe('chainql export', () => {
       } finally {
         await session.close();
       }
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'without a terminal, progress comes as plain lines while the rows stream (every $CHAINQL_PROGRESS_MS)',
+    async () => {
+      const dir = join(temp.dir, 'export-progress');
+      const session = await openSession({ dataDir: dir });
+      try {
+        const rows = Array.from({ length: 12_000 }, (_, n) => ({ n }));
+        await readRecords(rows, z.object({ n: z.int() }), { session }).save('counts');
+      } finally {
+        await session.close();
+      }
+      const out = join(temp.dir, 'counts.jsonl');
+      const result = await runCli(['export', 'counts', '--format', 'jsonl', '--out', out, '--data', dir], {
+        env: { CHAINQL_PROGRESS_MS: '0' },
+      });
+      expect(result.code).toBe(0);
+      const lines = result.stderr.trim().split('\n');
+      // No control characters (not a terminal); a line at the start, after every 5,000 rows, and a summary.
+      expect(result.stderr.includes('\r') || result.stderr.includes('\u001b')).toBe(false);
+      expect(lines.map((l) => /(\d+(?:,\d+)*)\/12,000/.exec(l)?.[1] ?? l)).toEqual([
+        '0',
+        '5,000',
+        '10,000',
+        '12,000',
+        expect.stringMatching(/^export counts@1\.0\.0: succeeded, 12,000 rows in /),
+        `wrote 12000 rows of counts@1.0.0 to ${out}`,
+      ]);
+      expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(12_000);
+      const bad = await runCli(['export', 'counts', '--format', 'jsonl', '--out', out, '--data', dir], {
+        env: { CHAINQL_PROGRESS_MS: 'often' },
+      });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain(
+        "[BAD_FLAG] CHAINQL_PROGRESS_MS: expected a whole number of milliseconds, got 'often'.",
+      );
     },
     TIMEOUT,
   );

@@ -7,6 +7,9 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { readRecords } from '../../../compute/chain/read.ts';
+import { openSession } from '../../../compute/session.ts';
 import { saveCliFixture } from '../../cli/cli-fixture.ts';
 import { CLI_BIN, makeScriptProject, startCliServer } from '../../cli/run-cli.ts';
 
@@ -28,6 +31,8 @@ export const word_lengths = definePipeline({
 export default { pipelines: [word_lengths] };
 `;
 
+const NOTES = Array.from({ length: 150 }, (_, n) => ({ n, text: `note ${n} `.padEnd(600, '.') }));
+
 let project: ReturnType<typeof makeScriptProject>;
 let config: string;
 /** One data directory per transport: each suite's pipeline run saves its own `word_lengths`. */
@@ -40,6 +45,15 @@ beforeAll(async () => {
   data.stdio = join(project.dir, 'data-stdio');
   data.http = join(project.dir, 'data-http');
   await Promise.all([saveCliFixture(data.stdio), saveCliFixture(data.http)]);
+  // 150 long notes: more rows than the default row cap (100), and more text than one tool answer holds.
+  for (const dir of [data.stdio, data.http]) {
+    const session = await openSession({ dataDir: dir });
+    try {
+      await readRecords(NOTES, z.object({ n: z.int(), text: z.string() }), { session }).save('notes');
+    } finally {
+      await session.close();
+    }
+  }
 }, TIMEOUT);
 afterAll(() => project?.remove());
 
@@ -70,7 +84,7 @@ function exploreQueryAndLaunch(clients: () => { writer: Client; reader: Client }
         'word_lengths: Saves the length of every word given (input: { words: [String]! })',
       );
       const listed = JSON.parse((await call(writer, 'list_datasets')).text);
-      expect(listed.datasets.map((d: { name: string }) => d.name)).toEqual(['confident', 'photos']);
+      expect(listed.datasets.map((d: { name: string }) => d.name)).toEqual(['confident', 'notes', 'photos']);
       const photos = listed.datasets.find((d: { name: string }) => d.name === 'photos');
       expect(photos).toMatchObject({
         graphql_name: 'photos',
@@ -111,7 +125,7 @@ function exploreQueryAndLaunch(clients: () => { writer: Client; reader: Client }
       const unknown = await call(reader, 'describe_dataset', { name: 'phtos' });
       expect(unknown).toEqual({
         isError: true,
-        text: "No dataset 'phtos'. Existing datasets: confident, photos.",
+        text: "No dataset 'phtos'. Existing datasets: confident, notes, photos.",
       });
     },
     TIMEOUT,
@@ -139,6 +153,34 @@ function exploreQueryAndLaunch(clients: () => { writer: Client; reader: Client }
         'Cannot query field "nme" on type "photos". Did you mean "name"? (line 1, column 22)',
       );
       expect(bad.text).toContain('[GRAPHQL_VALIDATION_FAILED]');
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "cuts a large answer with a note on paging, and passes on the server's row-cap warning",
+    async () => {
+      const { reader } = clients();
+      const result = await call(reader, 'query', { query: '{ notes(order_by: [{ n: asc }]) { n text } }' });
+      expect(result.isError).toBe(false);
+      const [json, ...notes] = result.text.split('\n\n');
+      const shown = JSON.parse(json as string).notes as { n: number; text: string }[];
+      // The server answered 100 rows (its default cap); the tool kept what fits in 40,000 characters.
+      expect(shown.length).toBeGreaterThan(10);
+      expect(shown.length).toBeLessThan(100);
+      expect(shown).toEqual(NOTES.slice(0, shown.length));
+      expect(result.text.length).toBeLessThan(42_000);
+      expect(notes).toEqual([
+        `\`notes\` returned 100 rows; only the first ${shown.length} are shown to keep this answer under 40000 ` +
+          `characters. Get the next page with \`notes(limit: ${shown.length}, offset: ${shown.length}, …)\` ` +
+          '(keep the same `order_by` so pages do not overlap), or select fewer fields.',
+        'notes: returned the first 100 rows, the default cap for a query without `limit`; more rows may match. ' +
+          'Pass `limit` (at most 10000) and `offset` to page.',
+      ]);
+      const next = await call(reader, 'query', {
+        query: `{ notes(order_by: [{ n: asc }], limit: ${shown.length}, offset: ${shown.length}) { n } }`,
+      });
+      expect(JSON.parse(next.text).notes[0]).toEqual({ n: shown.length });
     },
     TIMEOUT,
   );
