@@ -1,5 +1,6 @@
 // `chainql query`, `export`, `datasets show|delete`, `--version` and the flag checks of `serve`/`run`, as a
 // user runs them (child processes): happy paths, and bad input with its exit code (see README "CLI").
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +8,15 @@ import { z } from 'zod';
 import { readParquet, readRecords } from '../../compute/chain/read.ts';
 import { openSession } from '../../compute/session.ts';
 import { PHOTOS, saveCliFixture } from './cli-fixture.ts';
-import { makeScriptProject, makeTempDir, runCli, spawnCli, startCliServer } from './run-cli.ts';
+import {
+  CLI_BIN,
+  makeScriptProject,
+  makeTempDir,
+  REPO_ROOT,
+  runCli,
+  spawnCli,
+  startCliServer,
+} from './run-cli.ts';
 
 const TIMEOUT = 120_000;
 let temp: ReturnType<typeof makeTempDir>;
@@ -359,6 +368,94 @@ describe('chainql datasets delete', () => {
       const all = await runCli(['datasets', 'delete', 'photos', '--yes', '--data', dir]);
       expect(all.code).toBe(0);
       expect((await listed()).map((d) => d.name)).toEqual(['confident']);
+    },
+    TIMEOUT,
+  );
+});
+
+/**
+ * Runs `chainql …args` on a pseudo-terminal (util-linux `script`), answering `answer` to its `[y/N]`
+ * question if it asks one; `out` is everything the terminal showed (stdout and stderr).
+ */
+async function answerOnTerminal(
+  args: readonly string[],
+  answer: string,
+): Promise<{ code: number | null; out: string }> {
+  const quoted = [process.execPath, CLI_BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  const child = spawn('script', ['-qec', quoted, '/dev/null'], {
+    cwd: REPO_ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let answered = false;
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+    if (!answered && out.includes('[y/N]')) {
+      answered = true;
+      child.stdin?.write(`${answer}\n`);
+    }
+  });
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, out })));
+}
+
+describe.skipIf(!existsSync('/usr/bin/script'))('chainql datasets delete on a terminal', () => {
+  it(
+    'asks first: anything but yes deletes nothing, yes deletes',
+    async () => {
+      const dir = join(temp.dir, 'delete-tty');
+      await saveCliFixture(dir);
+      const no = await answerOnTerminal(
+        ['datasets', 'delete', 'photos', '--version', '1.0.0', '--data', dir],
+        'n',
+      );
+      expect(no.code).toBe(0);
+      expect(no.out).toContain('Deleting photos@1.0.0 (30 rows)? [y/N]');
+      expect(no.out).toContain('Nothing deleted.');
+      const kept = await runCli(['datasets', '--json', '--data', dir]);
+      expect(
+        JSON.parse(kept.stdout).find((d: { name: string }) => d.name === 'photos').versions,
+      ).toHaveLength(2);
+      const yes = await answerOnTerminal(
+        ['datasets', 'delete', 'photos', '--version', '1.0.0', '--data', dir],
+        'y',
+      );
+      expect(yes.code).toBe(0);
+      expect(yes.out).toContain('deleted photos@1.0.0');
+      const left = await runCli(['datasets', '--json', '--data', dir]);
+      expect(
+        JSON.parse(left.stdout)
+          .find((d: { name: string }) => d.name === 'photos')
+          .versions.map((v: { version: string }) => v.version),
+      ).toEqual(['1.0.1']);
+    },
+    TIMEOUT,
+  );
+});
+
+describe.skipIf(!existsSync('/usr/bin/script'))('chainql export on a terminal', () => {
+  it(
+    'draws a progress bar redrawn in place, ending at 100% with a summary',
+    async () => {
+      const dir = join(temp.dir, 'export-tty');
+      const session = await openSession({ dataDir: dir });
+      try {
+        await readRecords(
+          Array.from({ length: 12_000 }, (_, n) => ({ n })),
+          z.object({ n: z.int() }),
+          { session },
+        ).save('counts');
+      } finally {
+        await session.close();
+      }
+      const out = join(temp.dir, 'counts-tty.csv');
+      const { code, out: screen } = await answerOnTerminal(
+        ['export', 'counts', '--format', 'csv', '--out', out, '--data', dir],
+        '',
+      );
+      expect(code).toBe(0);
+      expect(screen).toMatch(/\rexport counts@1\.0\.0 \[#+\] 100% 12,000\/12,000/);
+      expect(screen).toMatch(/export counts@1\.0\.0: succeeded, 12,000 rows in /);
+      expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(12_001);
     },
     TIMEOUT,
   );
