@@ -20,7 +20,14 @@ export type { DatasetModel, ServedModel } from './model/dataset-model.ts';
 export { buildServedModel, loadServedModel } from './model/model-builder.ts';
 export { allocateNames, isValidGraphqlName, sanitizeName } from './naming.ts';
 export { exampleQuery } from './playground.ts';
-export { type ApiKeys, parseApiKeys, type Role, useAuth } from './plugins/use-auth.ts';
+export {
+  type ApiKeys,
+  parseApiKeys,
+  type Role,
+  requireRole,
+  roleAtLeast,
+  useAuth,
+} from './plugins/use-auth.ts';
 export { createErrorMasker, useErrorCodes } from './plugins/use-error-codes.ts';
 export { DEFAULT_SHAPE_LIMITS, type QueryShapeLimits, useLimits } from './plugins/use-limits.ts';
 export { useTimeout } from './plugins/use-timeout.ts';
