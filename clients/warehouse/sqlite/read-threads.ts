@@ -24,8 +24,8 @@ export class ReadQueueFullError extends Error {}
  */
 export class ReadThreads {
   readonly #pool: Piscina;
-  /** Reads running or waiting; bounded by threads + maxQueue (counted here: piscina parks reads that
-   * arrive while every thread is busy outside the queue it bounds, so its `maxQueue` alone never refuses). */
+  /** Reads running or waiting; bounded by threads + maxQueue. Counted here, the one bound: piscina parks
+   * reads that arrive while every thread is busy outside the queue its `maxQueue` bounds. */
   #inFlight = 0;
   readonly #capacity: number;
 
@@ -40,7 +40,6 @@ export class ReadThreads {
       // the fast query that arrives while another thread is busy with a slow one.
       minThreads: options.threads,
       maxThreads: options.threads,
-      maxQueue: options.maxQueue,
       idleTimeout: Number.POSITIVE_INFINITY,
     });
   }
@@ -55,9 +54,6 @@ export class ReadThreads {
     this.#inFlight++;
     try {
       return (await this.#pool.run(task, signal === undefined ? {} : { signal })) as RawRow[] | ReadFailure;
-    } catch (error) {
-      if (/queue is at limit/i.test((error as Error)?.message ?? '')) throw new ReadQueueFullError();
-      throw error;
     } finally {
       this.#inFlight--;
     }
