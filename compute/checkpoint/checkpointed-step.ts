@@ -34,8 +34,9 @@ export type PendingRowsRunner = (context: StepRunContext, task: PartitionTask) =
  * at most the uncommitted batch (plus rows in flight). `fresh` drops the checkpoint first.
  *
  * Progress: the runner's `started` event carries `committed`, the step's rows committed by earlier
- * runs, so listeners can show progress that does not go back after a restart. A step found done emits
- * `started` (total 0, committed = its rows) and `finished` without running anything.
+ * runs, so listeners can show progress that does not go back after a restart. A step found done (or
+ * with every row committed) emits `started` (total 0, committed = its rows) and `finished` without
+ * running anything.
  */
 export async function runCheckpointedStep(
   context: StepRunContext & { readonly fresh: boolean },
@@ -75,20 +76,23 @@ export async function runCheckpointedStep(
   const listener = context.settings.onProgress;
   const rows = listener ? await countRows(context, task) : 0;
   const pending = listener ? await countPending(context, task) : 0;
+  let started = false;
   if (checkpoint?.status !== 'done') {
     // The runner counts its own pending rows when it starts; rows committed in between (a run another
     // coordinator left queued keeps committing) must not be lost from `committed + total`.
     const onProgress = listener
-      ? (event: ProgressEvent) =>
-          listener(
-            event.type === 'started'
-              ? { ...event, committed: Math.max(0, rows - (event.total ?? pending)) }
-              : event,
-          )
+      ? (event: ProgressEvent) => {
+          if (event.type !== 'started') return listener(event);
+          started = true;
+          listener({ ...event, committed: Math.max(0, rows - (event.total ?? pending)) });
+        }
       : undefined;
     await runPending({ ...context, settings: { ...context.settings, onProgress } }, task);
     await checkpoints.mark(stepHash, 'done');
-  } else if (listener) {
+  }
+  // A step found done, or whose rows were all committed before a crash kept it from being marked done
+  // (a runner with nothing pending starts nothing), still reports its committed rows.
+  if (listener && !started) {
     const name = stepName(step);
     listener({
       type: 'started',

@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   C,
+  CheckpointStore,
   ERROR_FIELD,
   OutputValidationError,
+  type ProgressEvent,
   readDataset,
   readRecords,
   UdfRowError,
@@ -165,6 +167,29 @@ describe.each(WAREHOUSES)('on %s', (warehouse) => {
       expect(new Set(rows.map((r) => r.id)).size).toBe(300);
       // The failed run left its checkpoint; the successful save dropped it again.
       expect(await checkpointTables()).toBe(tablesBefore);
+    });
+
+    it('a step whose rows were all committed before a crash still reports them when resumed', async () => {
+      const chain = (onProgress?: (event: ProgressEvent) => void) =>
+        source()
+          .settings({ batchSize: 50, ...(onProgress ? { onProgress } : {}) })
+          .map({ half: z.number() }, (row) => ({ half: row.id / 2 }));
+      await chain().collect();
+      // A crash after the last batch committed, before the step was marked done: the record says running.
+      const store = await CheckpointStore.open(session.warehouse);
+      const hashes = await session.warehouse.query({
+        sql: 'SELECT step_hash FROM chainql_checkpoints',
+        parameters: [],
+      });
+      expect(hashes.length).toBeGreaterThan(0);
+      for (const { step_hash } of hashes) await store.mark(String(step_hash), 'running');
+      const events: ProgressEvent[] = [];
+      const rows = await chain((event) => events.push(event)).collect();
+      expect(rows).toHaveLength(300);
+      const started = events.filter((e) => e.type === 'started');
+      expect(started).toHaveLength(1);
+      expect(started[0]).toMatchObject({ total: 0, committed: 300 });
+      expect(events.some((e) => e.type === 'batchCommitted')).toBe(false);
     });
 
     it('a saved chain with the same hash returns the existing version without running the UDF', async () => {
