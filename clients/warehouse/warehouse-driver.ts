@@ -132,6 +132,15 @@ export interface WarehouseDriver {
    *   WarehouseError for any other failure.
    */
   read(query: CompiledQuery, options?: ReadOptions): Promise<RawRow[]>;
+  /**
+   * Optional: where to cut one interactive read of `table` (the compiled `query`, as `read` would run it) into
+   * row-id ranges that `read` runs in parallel, or undefined to run it whole. The SQLite driver splits a read
+   * that scans the whole table (no index) of at least `parallelScanMinRows` rows when read threads are idle;
+   * engines that parallelise a scan themselves (ClickHouse) leave this out. The caller builds one query per
+   * range (`sys__id <= c1`, `c1 < sys__id <= c2`, …, `sys__id > ck`) and merges their rows.
+   * @returns ascending cut points c1 < … < ck (k ≥ 1), or undefined.
+   */
+  readSplits?(query: CompiledQuery, table: string): Promise<readonly number[] | undefined>;
   /** Streams a query's rows in chunks without loading the result into memory. */
   stream(query: CompiledQuery, options?: StreamOptions): AsyncIterable<RawRow[]>;
   /**

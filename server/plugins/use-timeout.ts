@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Plugin } from 'graphql-yoga';
 import { QueryTimeoutError } from '../server-errors.ts';
 
@@ -16,6 +17,8 @@ export function useTimeout(timeoutMs: number): Plugin<{ signal?: AbortSignal }> 
       let armed: { controller: AbortController; timer: NodeJS.Timeout } | undefined;
       const arm = () => {
         const controller = new AbortController();
+        // Every read of the operation listens to this one signal (root fields, ranges of a split read).
+        setMaxListeners(0, controller.signal);
         const left = Math.max(0, timeoutMs - (Date.now() - startedAt));
         const timer = setTimeout(() => controller.abort(new QueryTimeoutError(timeoutMs)), left);
         timer.unref();

@@ -1,14 +1,50 @@
-import type { WarehouseDriver } from '../../clients/warehouse/warehouse-driver.ts';
+import type { RawRow, ReadOptions, WarehouseDriver } from '../../clients/warehouse/warehouse-driver.ts';
 import { TableNotFoundError } from '../../clients/warehouse/warehouse-errors.ts';
+import type { CompiledQuery } from '../../schema/dialect/compiled-query.ts';
 import type { DialectCompiler } from '../../schema/dialect/dialect-compiler.ts';
+import type { Query } from '../../schema/query/query-node.ts';
 import { DatasetVanishedError } from '../server-errors.ts';
 import type { PlannedRead } from './planned-read.ts';
+import { rangeSplit } from './range-split.ts';
 
 /** Where GraphQL reads run: any warehouse whose dialect has a compiler. */
 export interface ReadTarget {
   /** The warehouse (only `read` is used). */
-  readonly warehouse: Pick<WarehouseDriver, 'read' | 'adviseGrouping'>;
+  readonly warehouse: Pick<WarehouseDriver, 'read' | 'readSplits' | 'adviseGrouping'>;
   readonly compiler: DialectCompiler;
+}
+
+/**
+ * Runs a read as parallel reads over row-id ranges when the warehouse offers cut points for it
+ * (`WarehouseDriver.readSplits`: a whole-table scan, idle read threads) and its shape can be merged
+ * (`rangeSplit`); undefined means: run it whole.
+ */
+async function readInRanges(
+  target: ReadTarget,
+  query: Query,
+  compiled: CompiledQuery,
+  options: ReadOptions,
+): Promise<RawRow[] | undefined> {
+  if (!target.warehouse.readSplits) return undefined;
+  const split = rangeSplit(query);
+  if (!split) return undefined;
+  const cuts = await target.warehouse.readSplits(compiled, split.table);
+  if (!cuts || cuts.length === 0) return undefined;
+  const bounds = [undefined, ...cuts, undefined];
+  const parts = await Promise.all(
+    Array.from({ length: cuts.length + 1 }, (_, i) => {
+      const part = split.part(bounds[i], bounds[i + 1]);
+      return target.warehouse.read(target.compiler.compileQuery(part), options);
+    }),
+  );
+  const outcome = split.merge(parts);
+  if (outcome === undefined) return undefined;
+  if ('rows' in outcome) return outcome.rows;
+  // The candidates are at most a few hundred rows read by id: inline, like a point read.
+  return target.warehouse.read(target.compiler.compileQuery(outcome.finish), {
+    bigints: options.bigints ?? false,
+    point: true,
+  });
 }
 
 /**
@@ -27,12 +63,11 @@ export async function runRead<T>(
   // A point read runs inline and touches a few rows: it never asks for the operation's signal, so the
   // timeout plugin arms no timer for it (the signal is created on first use).
   const signal = planned.point ? undefined : context.signal;
+  const options = { bigints: planned.bigints, ...(signal ? { signal } : {}) };
   try {
-    const rows = await target.warehouse.read(compiled, {
-      bigints: planned.bigints,
-      ...(planned.point ? { point: true } : {}),
-      ...(signal ? { signal } : {}),
-    });
+    const rows =
+      (planned.point ? undefined : await readInRanges(target, planned.query, compiled, options)) ??
+      (await target.warehouse.read(compiled, { ...options, ...(planned.point ? { point: true } : {}) }));
     if (planned.grouping) target.warehouse.adviseGrouping?.(planned.grouping);
     return planned.decode(rows);
   } catch (error) {

@@ -8,6 +8,10 @@
  * statement the server compiled (captured from its warehouse's `read`) on a better-sqlite3 connection in this
  * thread. Prints the ratio a/b per query (goal ≤ 1.2× for results of ≤ 100 rows), then throughput with
  * 32 concurrent clients. Absolute times on a shared machine are noise; the ratios are the result.
+ *
+ * A read the server splits over row-id ranges (parallel scans, see server/query/range-split.ts) is compared with
+ * its whole statement run directly; `pool ms` is that whole statement on one read thread. Run with
+ * CHAINQL_PARALLEL_SCAN_MIN_ROWS=0 to time the server without splitting.
  */
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -89,13 +93,23 @@ export async function runGraphqlBench(options: GraphqlBenchOptions): Promise<voi
     console.log(`saved ${ROWS} rows in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
     let last: { query: CompiledQuery; options: ReadOptions | undefined } | undefined;
+    let split: CompiledQuery | undefined;
     const warehouse = session.warehouse;
-    // The session's warehouse, with `read` recorded (the statement the server compiled, and its options).
+    // The session's warehouse, with the statement the server compiled recorded, and its options: what `read`
+    // runs, or — for a read split over row-id ranges — the whole statement handed to `readSplits`.
     const recording = new Proxy(warehouse, {
       get(target, prop) {
+        if (prop === 'readSplits' && target.readSplits) {
+          return async (query: CompiledQuery, table: string) => {
+            const cuts = await target.readSplits?.(query, table);
+            if (cuts) split = query;
+            return cuts;
+          };
+        }
         if (prop === 'read') {
           return (query: CompiledQuery, options?: ReadOptions) => {
-            last = { query, options };
+            if (split === undefined) last = { query, options };
+            else if (last?.query !== split) last = { query: split, options };
             return target.read(query, options);
           };
         }
@@ -138,8 +152,10 @@ export async function runGraphqlBench(options: GraphqlBenchOptions): Promise<voi
     for (const [label, query] of Object.entries(QUERIES).filter(
       ([l]) => options.queries?.includes(l) ?? true,
     )) {
+      split = undefined;
       const body = (await post(query)) as { data: Record<string, unknown> };
       const task = last as NonNullable<typeof last>;
+      const parallel = split !== undefined;
       const statement = direct.prepare(task.query.sql);
       statement.safeIntegers(task.options?.bigints ?? false);
       for (let i = 0; i < 3; i++) {
@@ -164,7 +180,8 @@ export async function runGraphqlBench(options: GraphqlBenchOptions): Promise<voi
       const count = Array.isArray(value) ? value.length : 1;
       console.log(
         `${label.padEnd(10)} ${String(count).padStart(6)} ${median(http).toFixed(2).padStart(9)} ${median(sql).toFixed(2).padStart(9)} ` +
-          `${(median(http) / median(sql)).toFixed(2).padStart(6)}x ${median(worker).toFixed(2).padStart(9)}`,
+          `${(median(http) / median(sql)).toFixed(2).padStart(6)}x ${median(worker).toFixed(2).padStart(9)}` +
+          (parallel ? '  (split over row-id ranges)' : ''),
       );
     }
 

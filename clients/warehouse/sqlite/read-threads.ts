@@ -28,8 +28,10 @@ export class ReadThreads {
    * reads that arrive while every thread is busy outside the queue its `maxQueue` bounds. */
   #inFlight = 0;
   readonly #capacity: number;
+  readonly #threads: number;
 
   constructor(options: ReadThreadsOptions) {
+    this.#threads = options.threads;
     this.#capacity = options.threads + options.maxQueue;
     this.#pool = new Piscina({
       filename: new URL('./read-worker.ts', import.meta.url).href,
@@ -42,6 +44,11 @@ export class ReadThreads {
       maxThreads: options.threads,
       idleTimeout: Number.POSITIVE_INFINITY,
     });
+  }
+
+  /** Threads not running a read now. */
+  get idle(): number {
+    return Math.max(0, this.#threads - this.#inFlight);
   }
 
   /**

@@ -27,6 +27,12 @@ export interface SqliteWarehouseOptions {
   /** Reads queued beyond busy read threads before `read` answers OVERLOADED. Default 256. */
   readonly readQueue?: number;
   /**
+   * A read that would scan a whole table (no index) of at least this many rows is split over row-id ranges
+   * run in parallel on idle read threads (`readSplits`). 0 never splits. Default 50,000
+   * (`CHAINQL_PARALLEL_SCAN_MIN_ROWS`).
+   */
+  readonly parallelScanMinRows?: number;
+  /**
    * Grouped GraphQL reads of one shape (table, keys, columns) after which a covering index is built for it
    * in the background (`adviseGrouping`). 0 never builds. Default 2 (`CHAINQL_AUTO_INDEX_AFTER`).
    */
@@ -48,6 +54,7 @@ export interface ResolvedSqliteWarehouseOptions {
   readonly maxIdleReaders: number;
   readonly readThreads: number;
   readonly readQueue: number;
+  readonly parallelScanMinRows: number;
   readonly autoIndexAfter: number;
   readonly functions: readonly SqliteUserFunction[];
 }
@@ -69,6 +76,12 @@ export function resolveOptions(
       Math.floor(options.readThreads ?? Math.min(4, Math.max(2, availableParallelism()))),
     ),
     readQueue: Math.max(1, Math.floor(options.readQueue ?? 256)),
+    parallelScanMinRows: Math.max(
+      0,
+      Math.floor(
+        options.parallelScanMinRows ?? Number(process.env.CHAINQL_PARALLEL_SCAN_MIN_ROWS ?? 50_000),
+      ) || 0,
+    ),
     autoIndexAfter: Math.max(
       0,
       Math.floor(options.autoIndexAfter ?? Number(process.env.CHAINQL_AUTO_INDEX_AFTER ?? 2)) || 0,

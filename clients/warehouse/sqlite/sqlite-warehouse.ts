@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { CompiledQuery, DialectName } from '../../../schema/dialect/compiled-query.ts';
@@ -84,6 +84,9 @@ export class SqliteWarehouse implements WarehouseDriver {
   #threads: ReadThreads | undefined;
   /** Covering indexes for repeated GROUP BY shapes (see `adviseGrouping`); created on the first hint. */
   #indexAdvisor: CoveringIndexAdvisor | undefined;
+  /** Whether SQLite's plan for a read (keyed by schema version and SQL) scans a whole table: see `readSplits`. */
+  readonly #scanPlans = new Map<string, boolean>();
+  readonly #cpus = availableParallelism();
   #closed = false;
 
   /** Use `openSqliteWarehouse`; the constructor opens the write connection synchronously. */
@@ -193,6 +196,49 @@ export class SqliteWarehouse implements WarehouseDriver {
     if (!Array.isArray(result))
       throw toWarehouseError(new Error(result.message), query.sql, query.parameters);
     return result;
+  }
+
+  /**
+   * @inheritdoc Splits when SQLite's plan for `query` is a full scan of `table` (`SCAN <table>`, no index; the
+   * plan is cached per schema version and SQL text), the table spans at least `parallelScanMinRows` row ids,
+   * and at least two read threads are idle — one range per idle thread, at most one per CPU. A busy pool
+   * runs reads whole: splitting then only adds work.
+   */
+  async readSplits(query: CompiledQuery, table: string): Promise<readonly number[] | undefined> {
+    this.#assertOpen('readSplits');
+    const minRows = this.#options.parallelScanMinRows;
+    const parts = Math.min(this.#threads?.idle ?? this.#options.readThreads, this.#cpus);
+    if (minRows <= 0 || parts < 2) return undefined;
+    const reader = this.#readers.acquire();
+    try {
+      const schema = reader.db.pragma('schema_version', { simple: true });
+      const key = `${String(schema)}\0${query.sql}`;
+      let scans = this.#scanPlans.get(key);
+      if (scans === undefined) {
+        const plan = reader.db
+          .prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
+          .all(bindableAll(query.parameters)) as { detail: string }[];
+        scans = plan.some((step) => step.detail === `SCAN ${table}`);
+        if (this.#scanPlans.size >= 512) this.#scanPlans.clear();
+        this.#scanPlans.set(key, scans);
+      }
+      if (!scans) return undefined;
+      // One subquery each: SQLite reads a lone min() or max() of the rowid from one end of the b-tree, but
+      // scans the table for both in one SELECT.
+      const quoted = quoteIdentifier('sqlite', table);
+      const statement = reader.statements.get(
+        `SELECT (SELECT min(rowid) FROM ${quoted}) AS lo, (SELECT max(rowid) FROM ${quoted}) AS hi`,
+      );
+      statement.safeIntegers(false);
+      const { lo, hi } = statement.get() as { lo: number | null; hi: number | null };
+      if (lo === null || hi === null || hi - lo + 1 < minRows) return undefined;
+      const span = hi - lo + 1;
+      return Array.from({ length: parts - 1 }, (_, i) => lo - 1 + Math.floor((span * (i + 1)) / parts));
+    } catch {
+      return undefined; // a plan that cannot be read is run whole; `read` reports any real error
+    } finally {
+      this.#readers.release(reader);
+    }
   }
 
   /**
