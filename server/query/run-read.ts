@@ -15,6 +15,13 @@ export interface ReadTarget {
 }
 
 /**
+ * Interactive reads running per warehouse. A read is split only when it is the only one: other reads in flight
+ * (32 clients, or several root fields of one operation) already keep the read threads busy, and splitting them
+ * would only add work.
+ */
+const running = new WeakMap<object, number>();
+
+/**
  * Runs a read as parallel reads over row-id ranges when the warehouse offers cut points for it
  * (`WarehouseDriver.readSplits`: a whole-table scan, idle read threads) and its shape can be merged
  * (`rangeSplit`); undefined means: run it whole.
@@ -64,9 +71,11 @@ export async function runRead<T>(
   // timeout plugin arms no timer for it (the signal is created on first use).
   const signal = planned.point ? undefined : context.signal;
   const options = { bigints: planned.bigints, ...(signal ? { signal } : {}) };
+  const others = planned.point ? 1 : (running.get(target.warehouse) ?? 0);
+  if (!planned.point) running.set(target.warehouse, others + 1);
   try {
     const rows =
-      (planned.point ? undefined : await readInRanges(target, planned.query, compiled, options)) ??
+      (others === 0 ? await readInRanges(target, planned.query, compiled, options) : undefined) ??
       (await target.warehouse.read(compiled, { ...options, ...(planned.point ? { point: true } : {}) }));
     if (planned.grouping) target.warehouse.adviseGrouping?.(planned.grouping);
     return planned.decode(rows);
@@ -75,5 +84,7 @@ export async function runRead<T>(
       throw new DatasetVanishedError({ cause: error });
     }
     throw error;
+  } finally {
+    if (!planned.point) running.set(target.warehouse, (running.get(target.warehouse) ?? 1) - 1);
   }
 }

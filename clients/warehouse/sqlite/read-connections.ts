@@ -6,6 +6,15 @@ import { openConnection } from './sqlite-connection.ts';
 import { StatementCache } from './statement-cache.ts';
 
 /**
+ * Bytes of the database file a read thread maps into memory (`PRAGMA mmap_size`): a scan then reads pages in
+ * place instead of copying each one out of the OS cache, which is what lets two threads scanning halves of a
+ * table (a split read) run at twice the speed instead of contending on those copies. Address space only; pages
+ * touched count in the process's RSS as shared file pages. Streams (exports) read on their own connections,
+ * without it.
+ */
+const READ_MMAP_BYTES = 4 * 1024 ** 3;
+
+/**
  * Read-only SQLite connections by database file, each with chainql's SQL functions registered and its own
  * statement cache. Every read thread keeps one set (connections are per thread in better-sqlite3).
  */
@@ -48,6 +57,7 @@ export class ReadConnections {
         busyTimeoutMs: this.busyTimeoutMs,
         functions: this.#functions,
       });
+      db.pragma(`mmap_size = ${READ_MMAP_BYTES}`);
       entry = { db, statements: new StatementCache(db, this.cacheSize) };
       this.#connections.set(path, entry);
     }
