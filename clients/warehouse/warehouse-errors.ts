@@ -22,6 +22,21 @@ export class WarehouseError extends ChainqlError {
   }
 }
 
+/**
+ * An integer sum past the 64-bit range (±9,223,372,036,854,775,807) on an engine that adds in 64 bits (SQLite's
+ * checked `sum` fails rather than wrap or round). Shown to API clients as INTEGER_OVERFLOW.
+ */
+export class IntegerOverflowError extends WarehouseError {
+  static override readonly exposed = true;
+  constructor(details: { sql?: string; parameters?: readonly unknown[]; cause?: unknown } = {}) {
+    super(
+      'An integer sum exceeds the 64-bit range (±9,223,372,036,854,775,807), which SQLite cannot add exactly: ' +
+        'sum fewer rows (a narrower where), or serve the data from ClickHouse, which sums in 128 bits.',
+      { ...details, code: 'INTEGER_OVERFLOW' },
+    );
+  }
+}
+
 /** A statement referenced a table that does not exist; `table` names it. */
 export class TableNotFoundError extends WarehouseError {
   constructor(

@@ -7,6 +7,8 @@ import type { ExprNode } from './expr-node.ts';
  * - `count(x)`: non-NULL values (`count(*)` with a star argument: rows);
  * - `countDistinct(x)`: distinct non-NULL values;
  * - `sum`, `avg`, `min`, `max`: NULL over no values;
+ * - `sumInt`, `avgInt`: `sum`/`avg` of a 64-bit integer column that never wrap: ClickHouse adds in 128 bits (its
+ *   Int64 `sum` wraps silently); SQLite's checked sum fails with an integer-overflow error past ±2^63 instead;
  * - `anyValue(x)`: some non-NULL value of the group;
  * - `collect(x)`: the group's values as an array (JSON array text on SQLite);
  * - `concat(x, separator)`: the group's strings joined with `separator`.
@@ -15,7 +17,9 @@ export type AggregateFunction =
   | 'count'
   | 'countDistinct'
   | 'sum'
+  | 'sumInt'
   | 'avg'
+  | 'avgInt'
   | 'min'
   | 'max'
   | 'anyValue'
@@ -51,7 +55,9 @@ const AGGREGATES: Readonly<Record<AggregateFunction, true>> = {
   count: true,
   countDistinct: true,
   sum: true,
+  sumInt: true,
   avg: true,
+  avgInt: true,
   min: true,
   max: true,
   anyValue: true,

@@ -262,11 +262,13 @@ const checker: NodeVisitor<ExprType, Ctx> = {
       case 'countDistinct':
         infer(node.arg, ctx);
         return T.int;
-      case 'sum': {
+      case 'sum':
+      case 'sumInt': {
         const t = requireKind(node.arg, ctx, isNumeric, 'a number to sum', node);
         return isWildcard(t) ? T.float : t;
       }
       case 'avg':
+      case 'avgInt':
         requireKind(node.arg, ctx, isNumeric, 'a number to average', node);
         return T.float;
       case 'min':

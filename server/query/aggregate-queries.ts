@@ -35,8 +35,14 @@ const AGGREGATE_FUNCTIONS: Readonly<Record<AggregateOp, AggregateFunction>> = {
   count_distinct: 'countDistinct',
 };
 
-/** The aggregate `op` over `arg`. */
-export function aggregateOf(op: AggregateOp, arg: ExprNode): ExprNode {
+/**
+ * The aggregate `op` over `leaf` (read by `arg`). Sums and averages of integer leaves never wrap: `sumInt`/`avgInt`
+ * (128-bit on ClickHouse; SQLite's checked sum fails past 64 bits with INTEGER_OVERFLOW instead).
+ */
+export function aggregateOf(op: AggregateOp, leaf: LeafModel, arg: ExprNode): ExprNode {
+  const integer = leaf.type.kind === 'int' || leaf.type.kind === 'bigint';
+  if (integer && op === 'sum') return aggregateNode('sumInt', arg);
+  if (integer && op === 'avg') return aggregateNode('avgInt', arg);
   return aggregateNode(AGGREGATE_FUNCTIONS[op], arg);
 }
 
@@ -86,7 +92,7 @@ function aggregateItems(
 ): { items: Selection[]; decode: (raw: RawRow) => Row } {
   const items: Selection[] = [{ expr: COUNT_ALL, alias: 'count' }];
   selection.terms.forEach((t, i) => {
-    items.push({ expr: aggregateOf(t.op, scope.col(t.leaf)), alias: `a${i}` });
+    items.push({ expr: aggregateOf(t.op, t.leaf, scope.col(t.leaf)), alias: `a${i}` });
   });
   return {
     items,
@@ -321,7 +327,7 @@ export function buildHaving(scope: QueryScope, exp: unknown, budget: FilterBudge
             aggregateValueType(op, leaf),
             `${op}.${leaf.gqlPath}`,
             ops,
-            aggregateOf(op, scope.col(leaf)),
+            aggregateOf(op, leaf, scope.col(leaf)),
             budget,
           ),
         ),
@@ -360,7 +366,7 @@ function buildGroupOrder(scope: QueryScope, orderBy: unknown, by: readonly LeafM
     const [op, ...path] = rest;
     if (op === 'count' && path.length === 0) return orderItem(COUNT_ALL, term.direction);
     const leaf = leafAt(scope.ds.root, path, `order_by.aggregate.${op}`);
-    return orderItem(aggregateOf(op as AggregateOp, scope.col(leaf)), term.direction);
+    return orderItem(aggregateOf(op as AggregateOp, leaf, scope.col(leaf)), term.direction);
   });
 }
 

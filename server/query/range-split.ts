@@ -1,5 +1,9 @@
 import type { RawRow } from '../../clients/warehouse/warehouse-driver.ts';
-import { type AggregateNode, aggregateNode } from '../../schema/expr/aggregate-node.ts';
+import {
+  type AggregateFunction,
+  type AggregateNode,
+  aggregateNode,
+} from '../../schema/expr/aggregate-node.ts';
 import { childNodes, type ExprNode } from '../../schema/expr/expr-node.ts';
 import { literalNode } from '../../schema/expr/literal-node.ts';
 import { comparisonNode, inNode, logicalNode } from '../../schema/expr/predicate-nodes.ts';
@@ -80,6 +84,17 @@ interface PartialTerm {
   readonly fn: 'count' | 'sum' | 'min' | 'max' | 'avg';
 }
 
+/** How each combinable aggregate's partial values combine. */
+const COMBINED: Partial<Record<AggregateFunction, PartialTerm['fn']>> = {
+  count: 'count',
+  sum: 'sum',
+  sumInt: 'sum',
+  avg: 'avg',
+  avgInt: 'avg',
+  min: 'min',
+  max: 'max',
+};
+
 function aggregateSplit(
   query: SelectQuery,
   table: string,
@@ -90,14 +105,14 @@ function aggregateSplit(
   for (const selection of selections) {
     const node = selection.expr as AggregateNode;
     if (spansRows(node.arg)) return undefined;
-    const fn = node.fn;
+    const fn = COMBINED[node.fn];
+    if (fn === undefined) return undefined; // distinct counts, collect, concat: not combinable from parts
     if (fn === 'avg') {
-      partial.push({ expr: aggregateNode('sum', node.arg), alias: `${selection.alias}$sum` });
+      const sum = node.fn === 'avgInt' ? 'sumInt' : 'sum';
+      partial.push({ expr: aggregateNode(sum, node.arg), alias: `${selection.alias}$sum` });
       partial.push({ expr: aggregateNode('count', node.arg), alias: `${selection.alias}$n` });
-    } else if (fn === 'count' || fn === 'sum' || fn === 'min' || fn === 'max') {
-      partial.push(selection);
     } else {
-      return undefined; // distinct counts, collect, concat: not combinable from parts
+      partial.push(selection);
     }
     terms.push({ alias: selection.alias, fn });
   }

@@ -1,5 +1,5 @@
 import type { RawRow, ReadOptions, WarehouseDriver } from '../../clients/warehouse/warehouse-driver.ts';
-import { TableNotFoundError } from '../../clients/warehouse/warehouse-errors.ts';
+import { IntegerOverflowError, TableNotFoundError } from '../../clients/warehouse/warehouse-errors.ts';
 import type { CompiledQuery } from '../../schema/dialect/compiled-query.ts';
 import type { DialectCompiler } from '../../schema/dialect/dialect-compiler.ts';
 import type { Query } from '../../schema/query/query-node.ts';
@@ -38,12 +38,19 @@ async function readInRanges(
   const cuts = await target.warehouse.readSplits(compiled, split.table);
   if (!cuts || cuts.length === 0) return undefined;
   const bounds = [undefined, ...cuts, undefined];
-  const parts = await Promise.all(
-    Array.from({ length: cuts.length + 1 }, (_, i) => {
-      const part = split.part(bounds[i], bounds[i + 1]);
-      return target.warehouse.read(target.compiler.compileQuery(part), options);
-    }),
-  );
+  let parts: RawRow[][];
+  try {
+    parts = await Promise.all(
+      Array.from({ length: cuts.length + 1 }, (_, i) => {
+        const part = split.part(bounds[i], bounds[i + 1]);
+        return target.warehouse.read(target.compiler.compileQuery(part), options);
+      }),
+    );
+  } catch (error) {
+    // An average's partial sum may overflow where the whole average (in floating point) does not.
+    if (error instanceof IntegerOverflowError) return undefined;
+    throw error;
+  }
   const outcome = split.merge(parts);
   if (outcome === undefined) return undefined;
   if ('rows' in outcome) return outcome.rows;

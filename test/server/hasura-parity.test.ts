@@ -157,6 +157,31 @@ describe.each(WAREHOUSES)('on %s', (warehouse) => {
       expect(data.big.aggregate.sum.big).toBe(String(2n ** 62n + 1n));
     });
 
+    it('sums past 64 bits never wrap: exact on ClickHouse (128-bit), INTEGER_OVERFLOW on SQLite', async () => {
+      const result = await gql(
+        app,
+        `{ counts_aggregate(where: {id: {_in: ["p31", "p53"]}}) { aggregate { sum { big } avg { big } } } }`,
+      );
+      if (warehouse === 'clickhouse') {
+        expect(result.errors).toBeUndefined();
+        expect(result.data?.counts_aggregate).toEqual({
+          aggregate: {
+            sum: { big: String(2n ** 62n + 2n ** 63n - 1n) },
+            avg: { big: Number(2n ** 62n + 2n ** 63n - 1n) / 2 },
+          },
+        });
+      } else {
+        expect(result.errors?.[0]?.extensions?.code).toBe('INTEGER_OVERFLOW');
+        expect(result.errors?.[0]?.message).toMatch(/exceeds the 64-bit range/);
+      }
+      // An average alone does not overflow on either engine.
+      const avg = await gqlData(
+        app,
+        `{ counts_aggregate(where: {id: {_in: ["p31", "p53"]}}) { aggregate { avg { big } } } }`,
+      );
+      expect(avg.counts_aggregate.aggregate.avg.big).toBeCloseTo(Number(2n ** 62n + 2n ** 63n - 1n) / 2, -6);
+    });
+
     it('rejects values outside the 64-bit range and non-integers as validation errors', async () => {
       const over = await gql(app, '{ counts(where: {n: {_eq: 9223372036854775808}}) { id } }');
       expect(over.errors?.[0]?.message).toMatch(/outside the 64-bit range/);

@@ -1,6 +1,8 @@
-import { TableNotFoundError, WarehouseError } from '../warehouse-errors.ts';
+import { IntegerOverflowError, TableNotFoundError, WarehouseError } from '../warehouse-errors.ts';
 
 const NO_SUCH_TABLE = /no such table: (?:main\.)?(.+)$/;
+/** SQLite's checked sum past 64 bits (a read thread prefixes the engine's code). */
+const INTEGER_OVERFLOW = /^(?:SQLITE_ERROR: )?integer overflow$/;
 
 /**
  * Wraps an error thrown by better-sqlite3 into the warehouse's coded errors, keeping the statement,
@@ -17,6 +19,7 @@ export function toWarehouseError(
   if (missing?.[1] !== undefined) {
     return new TableNotFoundError(missing[1], { sql, parameters, cause });
   }
+  if (INTEGER_OVERFLOW.test(message)) return new IntegerOverflowError({ sql, parameters, cause });
   return new WarehouseError(`SQLite statement failed: ${message}\n  SQL: ${abbreviate(sql)}`, {
     sql,
     parameters,

@@ -1,7 +1,7 @@
 /** Expected SQL and SQLite results for arithmetic, scalar functions, case/when and aggregates (see expression-cases.ts). */
 
-import type { Expr } from '../../../schema/expr/index.ts';
-import { agg, C, caseWhen, count, func, rowNumberNode, sum } from '../../../schema/expr/index.ts';
+import { aggregateNode } from '../../../schema/expr/aggregate-node.ts';
+import { agg, C, caseWhen, count, Expr, func, rowNumberNode, sum } from '../../../schema/expr/index.ts';
 import type { ExpressionCase } from './expression-cases.ts';
 
 const r2 = Math.SQRT1_2;
@@ -355,6 +355,22 @@ export const FUNCTION_CASES: readonly ExpressionCase[] = [
     expr: agg.avg('n'),
     sqlite: ['AVG("n")', []],
     clickhouse: ['avgOrNull(`n`)', []],
+    mode: 'aggregate',
+    expected: 3,
+  },
+  {
+    title: 'sumInt: a 64-bit integer sum that never wraps (128-bit on ClickHouse)',
+    expr: new Expr(aggregateNode('sumInt', C('n').node)),
+    sqlite: ['SUM("n")', []],
+    clickhouse: ['sumOrNull(toInt128(`n`))', []],
+    mode: 'aggregate',
+    expected: 9,
+  },
+  {
+    title: 'avgInt',
+    expr: new Expr(aggregateNode('avgInt', C('n').node)),
+    sqlite: ['AVG("n")', []],
+    clickhouse: ['avgOrNull(toInt128(`n`))', []],
     mode: 'aggregate',
     expected: 3,
   },
