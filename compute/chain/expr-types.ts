@@ -1,4 +1,5 @@
 import { ExpressionTypeError } from '../../schema/errors.ts';
+import { aggregateNode } from '../../schema/expr/aggregate-node.ts';
 import {
   checkCondition,
   type ExprNode,
@@ -49,6 +50,18 @@ function toLeaf(type: ExprType): LeafType {
     case 'any':
       return { kind: 'string' };
   }
+}
+
+/**
+ * `sum`/`avg` of an integer expression as `sumInt`/`avgInt`, which never wrap past 64 bits (ClickHouse adds them in
+ * 128 bits; SQLite fails with INTEGER_OVERFLOW). Rewrites an aggregate at the top of `node`, the form
+ * `groupBy({ total: sum('n') })` and the chain's `sum()`/`avg()` terminals produce; other nodes are returned as is.
+ */
+export function widenIntegerSum(node: ExprNode, columns: readonly Column[]): ExprNode {
+  if (node.kind !== 'aggregate' || (node.fn !== 'sum' && node.fn !== 'avg')) return node;
+  const kind = inferType(node.arg, columns).kind;
+  if (kind !== 'int' && kind !== 'bigint') return node;
+  return aggregateNode(node.fn === 'sum' ? 'sumInt' : 'avgInt', node.arg);
 }
 
 /** Checks that `node` is a boolean condition; `where` names the calling step in the error. */

@@ -6,7 +6,7 @@ import type { Column } from '../../schema/record/column.ts';
 import { pathToColumnName } from '../../schema/record/column.ts';
 import type { DatasetSchema } from '../../schema/record/field-type.ts';
 import { flattenSchema } from '../../schema/record/index.ts';
-import { expressionLeafType, requireBoolean } from './expr-types.ts';
+import { expressionLeafType, requireBoolean, widenIntegerSum } from './expr-types.ts';
 import type { Relation } from './relation.ts';
 import { leafSpec, omitPaths, pickPaths, requirePath, withField } from './schema-ops.ts';
 import type { OrderKey, SqlStep } from './steps.ts';
@@ -167,7 +167,7 @@ function groupBy(
     }
     const { type, nullable } = expressionLeafType(expr, columns);
     schema = withField(schema, name, leafSpec(type, nullable));
-    selections.push({ expr, alias: pathToColumnName(name) });
+    selections.push({ expr: widenIntegerSum(expr, columns), alias: pathToColumnName(name) });
   }
   const query: SelectQuery = {
     kind: 'select',

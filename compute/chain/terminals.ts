@@ -7,7 +7,7 @@ import type { DatasetVersion } from '../registry/dataset-registry.ts';
 import type { Session } from '../session.ts';
 import { ChainRun, chainHash } from './chain-run.ts';
 import { describeChain } from './describe-chain.ts';
-import { expressionLeafType } from './expr-types.ts';
+import { expressionLeafType, widenIntegerSum } from './expr-types.ts';
 import { fileContextFor } from './file-access.ts';
 import type { ChainPlan } from './plan.ts';
 import { scopeColumns } from './planner.ts';
@@ -164,8 +164,9 @@ export async function aggregateChain(
 ): Promise<number | bigint | string | Date | boolean | null> {
   return withRun(session, async (run) => {
     const relation = await run.relation(plan);
-    const expr = aggregateOf(fn, path);
-    const { type } = expressionLeafType(expr, scopeColumns(relation.schema));
+    const columns = scopeColumns(relation.schema);
+    const expr = widenIntegerSum(aggregateOf(fn, path), columns);
+    const { type } = expressionLeafType(expr, columns);
     const rows = await session.warehouse.query(
       run.compile({
         kind: 'select',

@@ -351,6 +351,29 @@ describe.each(WAREHOUSES)('on %s', (warehouse) => {
       expect(await source().filter(C('id').gt(100)).sum('id')).toBeNull();
     });
 
+    it('integer sums never wrap past 64 bits: exact on ClickHouse, INTEGER_OVERFLOW on SQLite', async () => {
+      const Big = z.object({ g: z.string(), n: z.int(), b: z.bigint() });
+      const top = 2n ** 63n - 1n;
+      const big = readRecords(
+        [
+          { g: 'x', n: Number.MAX_SAFE_INTEGER, b: top },
+          { g: 'x', n: Number.MAX_SAFE_INTEGER, b: top },
+        ],
+        Big,
+        { session },
+      );
+      const grouped = () => big.groupBy('g', { total: sum('b'), mean: avg('b') }).collect();
+      if (warehouse === 'clickhouse') {
+        expect(String(await big.sum('b'))).toBe(String(2n * top));
+        expect((await grouped())[0]).toMatchObject({ g: 'x', total: 2n * top });
+      } else {
+        await expect(big.sum('b')).rejects.toMatchObject({ code: 'INTEGER_OVERFLOW' });
+        await expect(grouped()).rejects.toMatchObject({ code: 'INTEGER_OVERFLOW' });
+      }
+      expect(Number(await big.avg('b'))).toBeCloseTo(Number(top), -6);
+      expect(String(await big.sum('n'))).toBe(String(2 * Number.MAX_SAFE_INTEGER));
+    });
+
     it('async iteration streams typed rows', async () => {
       const seen: number[] = [];
       for await (const row of source().orderBy('id')) seen.push(row.id);
