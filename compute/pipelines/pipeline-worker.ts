@@ -6,6 +6,7 @@ import { DEFAULT_QUEUE, resolveStallSettings, type StallSettings } from '../runn
 import { openRedis, redisUrlFrom } from '../runners/redis-connection.ts';
 import { WorkerSessions } from '../runners/worker-sessions.ts';
 import { DEFAULT_PIPELINE_QUEUE, jobCancelKey, type PipelineJobData } from './bullmq-job-state.ts';
+import type { JobProgress } from './job.ts';
 import type { PipelineRegistry } from './pipeline-config.ts';
 import { jobError, runPipeline } from './run-pipeline.ts';
 
@@ -83,6 +84,11 @@ export function startPipelineWorker(options: PipelineWorkerOptions): PipelineWor
         const pipeline = options.pipelines.get(job.data.pipeline);
         const session = await sessions.forJob(job.data.dataDir);
         let last = 0;
+        // A restarted job counts its steps again from their checkpoints: until it has caught up (its first events
+        // count the finished steps only), what the earlier start reported stays the floor.
+        const before = job.progress as Partial<JobProgress> | number | undefined;
+        const floor =
+          typeof before === 'object' ? { done: before.done ?? 0, total: before.total ?? 0 } : undefined;
         return await runPipeline(pipeline, job.data.input, {
           session,
           jobId: job.id ?? '',
@@ -92,7 +98,14 @@ export function startPipelineWorker(options: PipelineWorkerOptions): PipelineWor
             const now = Date.now();
             if (now - last < 250 && progress.done < progress.total) return;
             last = now;
-            job.updateProgress(progress as unknown as object).catch(() => undefined);
+            const shown = floor
+              ? {
+                  ...progress,
+                  done: Math.max(progress.done, floor.done),
+                  total: Math.max(progress.total, floor.total),
+                }
+              : progress;
+            job.updateProgress(shown as unknown as object).catch(() => undefined);
           },
         });
       } catch (error) {
