@@ -180,7 +180,14 @@ export class LocalJobManager implements JobManager {
             const now = Date.now();
             const persist = now - lastWrite >= writeEvery;
             if (persist) lastWrite = now;
-            void set({ ...entry.job, progress }, persist).catch(() => undefined);
+            // A resumed job first counts its finished steps alone: what its earlier run showed stays the floor.
+            const floor = first.progress;
+            const shown = {
+              ...progress,
+              done: Math.max(progress.done, floor.done),
+              total: Math.max(progress.total, floor.total),
+            };
+            void set({ ...entry.job, progress: shown }, persist).catch(() => undefined);
           },
         });
         const progress = {
