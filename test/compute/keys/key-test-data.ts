@@ -34,11 +34,11 @@ export async function schemaObjects(session: Session): Promise<string[]> {
   if (session.warehouse.dialect === 'clickhouse') {
     const rows = await session.warehouse.query({
       sql: `SELECT 'table:' || name AS object FROM system.tables WHERE database = currentDatabase()
-        UNION ALL SELECT 'index:' || name FROM system.data_skipping_indices WHERE database = currentDatabase()
-        ORDER BY 1`,
+        UNION ALL SELECT 'index:' || name FROM system.data_skipping_indices WHERE database = currentDatabase()`,
       parameters: [],
     });
-    return rows.map((row) => String(row.object));
+    // Sorted here: ClickHouse applies an ORDER BY after UNION ALL to the last SELECT only.
+    return rows.map((row) => String(row.object)).sort();
   }
   const rows = await session.warehouse.query({
     sql: `SELECT type || ':' || name AS object FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY 1`,
