@@ -9,7 +9,7 @@ import { rangeSplit } from './range-split.ts';
 
 /** Where GraphQL reads run: any warehouse whose dialect has a compiler. */
 export interface ReadTarget {
-  /** The warehouse (only `read` is used). */
+  /** The warehouse: `read`, and the optional `readSplits` and `adviseGrouping`. */
   readonly warehouse: Pick<WarehouseDriver, 'read' | 'readSplits' | 'adviseGrouping'>;
   readonly compiler: DialectCompiler;
 }
@@ -54,7 +54,7 @@ async function readInRanges(
   const outcome = split.merge(parts);
   if (outcome === undefined) return undefined;
   if ('rows' in outcome) return outcome.rows;
-  // The candidates are at most a few hundred rows read by id: inline, like a point read.
+  // The candidates (at most MAX_SPLIT_ROWS per range) are read by row id: inline, like a point read.
   return target.warehouse.read(target.compiler.compileQuery(outcome.finish), {
     bigints: options.bigints ?? false,
     point: true,
