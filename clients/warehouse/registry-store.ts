@@ -53,6 +53,11 @@ export interface RegistryStore {
   migrate(): Promise<void>;
   /** The change counter: grows with every `insertVersion` that returned `'created'` and every `deleteVersion`. */
   revision(): Promise<number>;
+  /**
+   * A name for this warehouse's data that no other warehouse has (SQLite: a random id kept in the file; ClickHouse:
+   * the database's UUID). A server puts it on the jobs it queues; a worker refuses a job from another warehouse.
+   */
+  identity(): Promise<string>;
   /** Stores a version record unless its (dataset, version) exists; see the interface's concurrency contract. */
   insertVersion(row: VersionRecordRow): Promise<'created' | 'taken'>;
   /** Deletes a version record (no-op when absent) and bumps the revision. */

@@ -22,6 +22,8 @@ export interface BullmqJobManagerOptions {
   readonly pipelines: PipelineRegistry | readonly Pipeline[];
   /** Data directory the workers save into (the server's warehouse). */
   readonly dataDir: string;
+  /** The server's warehouse identity (`RegistryStore.identity`), put on every job: workers on another refuse it. */
+  readonly warehouse?: string;
   /** An ioredis connection (`maxRetriesPerRequest: null`); the caller closes it. */
   readonly connection?: Redis;
   /** Default `CHAINQL_REDIS_URL`, else redis://127.0.0.1:6379. */
@@ -167,6 +169,7 @@ export class BullmqJobManager implements JobManager {
         pipeline: definition.name,
         input: parsed,
         dataDir: this.options.dataDir,
+        ...(this.options.warehouse === undefined ? {} : { warehouse: this.options.warehouse }),
         ...(key === undefined ? {} : { idempotencyKey: key }),
       },
       { jobId: id, removeOnComplete: { age: keep }, removeOnFail: { age: keep } },

@@ -12,6 +12,8 @@ export interface PipelineJobData {
   readonly idempotencyKey?: string;
   /** Data directory of the warehouse the pipeline saves into. */
   readonly dataDir: string;
+  /** The server's warehouse identity (`RegistryStore.identity`): a worker on another warehouse refuses the job. */
+  readonly warehouse?: string;
   /** Set by the worker when the job failed (code + message). */
   readonly error?: JobError;
   /** Epoch ms of the job's first start (BullMQ's `processedOn` moves on every restart). */

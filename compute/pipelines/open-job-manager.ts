@@ -36,6 +36,7 @@ export async function openJobManager(
     return BullmqJobManager.open({
       pipelines,
       dataDir: options.session.dataDir,
+      warehouse: await options.session.registry.identity(),
       redisUrl,
       ...((options.queueName ?? process.env.CHAINQL_PIPELINE_QUEUE)
         ? { queueName: options.queueName ?? process.env.CHAINQL_PIPELINE_QUEUE }

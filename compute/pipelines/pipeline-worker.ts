@@ -82,7 +82,7 @@ export function startPipelineWorker(options: PipelineWorkerOptions): PipelineWor
           attempts: (job.data.attempts ?? 0) + 1,
         });
         const pipeline = options.pipelines.get(job.data.pipeline);
-        const session = await sessions.forJob(job.data.dataDir);
+        const session = await sessions.forJob(job.data.dataDir, job.data.warehouse);
         let last = 0;
         // A restarted job counts its steps again from their checkpoints: until it has caught up (its first events
         // count the finished steps only), what the earlier start reported stays the floor.

@@ -38,6 +38,7 @@ const DEFAULT_VERSION_ATTEMPTS = 20;
 export class DatasetRegistry {
   readonly #warehouse: WarehouseDriver;
   readonly #store: RegistryStore;
+  #identity: Promise<string> | undefined;
   /** Serialises this instance's metadata writes, so its own concurrent saves never race each other. */
   #writes: Promise<unknown> = Promise.resolve();
 
@@ -75,6 +76,18 @@ export class DatasetRegistry {
    */
   async revision(): Promise<number> {
     return this.#store.revision();
+  }
+
+  /** This warehouse's identity (see `RegistryStore.identity`), read once. */
+  identity(): Promise<string> {
+    if (this.#identity === undefined) {
+      const read = this.#store.identity();
+      this.#identity = read;
+      read.catch(() => {
+        if (this.#identity === read) this.#identity = undefined; // not cached: the next call retries
+      });
+    }
+    return this.#identity;
   }
 
   /**

@@ -13,6 +13,8 @@ export const STEP_JOB = 'step';
 export interface PartitionJobData {
   /** Data directory of the warehouse (the SQLite file `chainql.db` inside it). */
   readonly dataDir: string;
+  /** The coordinator's warehouse identity (`RegistryStore.identity`): a worker on another warehouse refuses the job. */
+  readonly warehouse?: string;
   /** Hash of the step (names its checkpoint tables). */
   readonly stepHash: string;
   /** Id of this run of the step (cancel marker, job ids). */

@@ -22,7 +22,7 @@ import {
 import type { PartitionJobData, PartitionProgress, RemoteError } from './bullmq-partition-job.ts';
 import { loadModuleStep, type PipelineStepResolver } from './bullmq-step-source.ts';
 import { cancelKey } from './redis-connection.ts';
-import { StepCodeMismatchError } from './runner-errors.ts';
+import { StepCodeMismatchError, WarehouseMismatchError } from './runner-errors.ts';
 import { WorkerSessions } from './worker-sessions.ts';
 
 /** How often a worker checks the cancel marker of the run it is processing. */
@@ -99,7 +99,7 @@ export class PartitionProcessor {
         cancelled = true;
         throw new UdfAbortedError();
       }
-      const { session, checkpoints } = await this.session(data.dataDir);
+      const { session, checkpoints } = await this.session(data.dataDir, data.warehouse);
       const step = await this.step(data, session);
       const context: StepRunContext = {
         session,
@@ -183,8 +183,9 @@ export class PartitionProcessor {
   /** The job's session (checked to answer: WarehouseUnreachableError while it does not) and its checkpoints. */
   private async session(
     dataDir: string | undefined,
+    warehouse: string | undefined,
   ): Promise<{ session: Session; checkpoints: CheckpointStore }> {
-    const session = await this.sessions.forJob(dataDir);
+    const session = await this.sessions.forJob(dataDir, warehouse);
     let checkpoints = this.checkpointStores.get(session);
     if (!checkpoints) {
       checkpoints = CheckpointStore.open(session.warehouse);
@@ -208,7 +209,8 @@ function isDeterministic(error: unknown): boolean {
     error instanceof UdfLoadError ||
     error instanceof UdfSettingsError ||
     error instanceof InvalidArgumentError ||
-    error instanceof StepCodeMismatchError
+    error instanceof StepCodeMismatchError ||
+    error instanceof WarehouseMismatchError
   );
 }
 

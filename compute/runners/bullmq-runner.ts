@@ -156,8 +156,10 @@ export class BullmqRunner implements StepRunner {
       }
       progress.start(step.kind, resolved);
       if (!attached) {
+        const warehouse = await session.registry.identity();
         const data = (child: RunChild): PartitionJobData => ({
           dataDir: session.dataDir,
+          warehouse,
           stepHash,
           runId,
           tables: task.tables,

@@ -57,3 +57,22 @@ export class StepCodeMismatchError extends ChainqlError {
     );
   }
 }
+
+/**
+ * A worker was handed a job from a server that uses another warehouse (another ClickHouse database or another
+ * SQLite file): running it would read and write the wrong data, so it fails at once, without retry.
+ */
+export class WarehouseMismatchError extends ChainqlError {
+  constructor(
+    readonly worker: string,
+    readonly expected: string,
+    readonly found: string,
+  ) {
+    super(
+      'WAREHOUSE_MISMATCH',
+      `This worker's warehouse (${worker}, identity ${found}) is not the one the job's server uses (identity ` +
+        `${expected}). Start the worker with the server's warehouse: the same CHAINQL_CLICKHOUSE_URL (host and ` +
+        'database), or on SQLite the same data directory. Nothing was run.',
+    );
+  }
+}

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { WarehouseUnreachableError } from '../../clients/warehouse/warehouse-errors.ts';
 import { defaultDataDir, openSession, type Session } from '../session.ts';
+import { shownRedisUrl } from './redis-connection.ts';
+import { WarehouseMismatchError } from './runner-errors.ts';
 
 /** Options of {@link WorkerSessions}. */
 export interface WorkerSessionsOptions {
@@ -51,10 +53,24 @@ export class WorkerSessions {
   }
 
   /**
-   * The session for a job that names `jobDataDir` (the server's data directory), checked to answer.
-   * @throws WarehouseUnreachableError / WarehouseAuthError while the warehouse cannot be used.
+   * The session for a job that names `jobDataDir` (the server's data directory), checked to answer and, when the job
+   * names its server's `warehouse` identity, checked to be that warehouse.
+   * @throws WarehouseUnreachableError / WarehouseAuthError while the warehouse cannot be used;
+   *   WarehouseMismatchError when it is another warehouse than the job's server uses.
    */
-  async forJob(jobDataDir: string | undefined): Promise<Session> {
+  async forJob(jobDataDir: string | undefined, warehouse?: string): Promise<Session> {
+    const session = await this.#open(jobDataDir);
+    if (warehouse !== undefined) {
+      const found = await session.registry.identity();
+      if (found !== warehouse) {
+        const where = this.#warehouseUrl === undefined ? session.dataDir : shownRedisUrl(this.#warehouseUrl);
+        throw new WarehouseMismatchError(where, warehouse, found);
+      }
+    }
+    return session;
+  }
+
+  async #open(jobDataDir: string | undefined): Promise<Session> {
     const dataDir = this.byUrl ? this.#dataDir : resolve(jobDataDir ?? this.#dataDir);
     const cached = this.#sessions.get(dataDir);
     try {

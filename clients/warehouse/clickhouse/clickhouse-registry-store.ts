@@ -49,6 +49,17 @@ export class ClickhouseRegistryStore implements RegistryStore {
     });
   }
 
+  /** @inheritdoc The database's UUID (Atomic databases have one); else its name on this server. */
+  async identity(): Promise<string> {
+    const rows = await this.warehouse.query({
+      sql: 'SELECT toString(uuid) AS id, name, hostName() AS host FROM system.databases WHERE name = currentDatabase()',
+      parameters: [],
+    });
+    const row = rows[0] ?? {};
+    const id = String(row.id ?? '');
+    return /^[0-]*$/.test(id) ? `clickhouse:${String(row.host)}/${String(row.name)}` : `clickhouse:${id}`;
+  }
+
   /** @inheritdoc */
   async revision(): Promise<number> {
     const rows = await this.warehouse.query({ sql: `SELECT count() AS n FROM ${LOG}`, parameters: [] });

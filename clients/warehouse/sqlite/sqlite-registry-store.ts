@@ -2,6 +2,7 @@
  * The dataset registry's metadata on SQLite: `chainql_meta` (schema_version, revision), `chainql_datasets` and
  * `chainql_versions`, written in transactions. A version's uniqueness is the table's primary key.
  */
+import { randomInt } from 'node:crypto';
 import {
   type RegistryStore,
   VERSION_RECORD_COLUMNS,
@@ -104,6 +105,23 @@ export class SqliteRegistryStore implements RegistryStore {
   /** @inheritdoc One indexed single-row read. */
   revision(): Promise<number> {
     return this.#meta('revision');
+  }
+
+  /**
+   * @inheritdoc A random 48-bit id in the metadata table, written by the first opener that asks (a read-only file
+   * without one is named by its path).
+   */
+  async identity(): Promise<string> {
+    if ((await this.#meta('warehouse_id')) === 0) {
+      await this.warehouse
+        .execute({
+          sql: `INSERT OR IGNORE INTO ${META_TABLE} (key, value) VALUES ('warehouse_id', ?)`,
+          parameters: [randomInt(1, 2 ** 48)],
+        })
+        .catch(() => undefined);
+    }
+    const id = await this.#meta('warehouse_id');
+    return id === 0 ? `sqlite:${this.warehouse.path}` : `sqlite:${id.toString(16)}`;
   }
 
   /** @inheritdoc One transaction: dataset row, version row, revision bump; the primary key refuses a taken version. */
