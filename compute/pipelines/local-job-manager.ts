@@ -176,18 +176,12 @@ export class LocalJobManager implements JobManager {
           jobId: queued.id,
           signal: controller.signal,
           ...(this.options.runner ? { runner: this.options.runner } : {}),
+          shown: first.progress, // a resumed job shows no less than its earlier run did
           onProgress: (progress) => {
             const now = Date.now();
             const persist = now - lastWrite >= writeEvery;
             if (persist) lastWrite = now;
-            // A resumed job first counts its finished steps alone: what its earlier run showed stays the floor.
-            const floor = first.progress;
-            const shown = {
-              ...progress,
-              done: Math.max(progress.done, floor.done),
-              total: Math.max(progress.total, floor.total),
-            };
-            void set({ ...entry.job, progress: shown }, persist).catch(() => undefined);
+            void set({ ...entry.job, progress }, persist).catch(() => undefined);
           },
         });
         const progress = {

@@ -84,28 +84,21 @@ export function startPipelineWorker(options: PipelineWorkerOptions): PipelineWor
         const pipeline = options.pipelines.get(job.data.pipeline);
         const session = await sessions.forJob(job.data.dataDir, job.data.warehouse);
         let last = 0;
-        // A restarted job counts its steps again from their checkpoints: until it has caught up (its first events
-        // count the finished steps only), what the earlier start reported stays the floor.
         const before = job.progress as Partial<JobProgress> | number | undefined;
-        const floor =
-          typeof before === 'object' ? { done: before.done ?? 0, total: before.total ?? 0 } : undefined;
         return await runPipeline(pipeline, job.data.input, {
           session,
           jobId: job.id ?? '',
           signal: controller.signal,
           runner,
+          // A restart (the coordinating worker died) shows no less than the earlier start did.
+          ...(typeof before === 'object'
+            ? { shown: { done: before.done ?? 0, total: before.total ?? 0 } }
+            : {}),
           onProgress: (progress) => {
             const now = Date.now();
             if (now - last < 250 && progress.done < progress.total) return;
             last = now;
-            const shown = floor
-              ? {
-                  ...progress,
-                  done: Math.max(progress.done, floor.done),
-                  total: Math.max(progress.total, floor.total),
-                }
-              : progress;
-            job.updateProgress(shown as unknown as object).catch(() => undefined);
+            job.updateProgress(progress as unknown as object).catch(() => undefined);
           },
         });
       } catch (error) {

@@ -14,6 +14,8 @@ export interface PipelineRunOptions {
   readonly signal: AbortSignal;
   /** Runner for the chain's UDF steps (default: whatever the chain's settings resolve to). */
   readonly runner?: StepRunner;
+  /** What an earlier start of this job showed (a restart or resume): progress never reports less. */
+  readonly shown?: Pick<JobProgress, 'done' | 'total'>;
   onProgress(progress: JobProgress): void;
 }
 
@@ -30,7 +32,7 @@ export async function runPipeline(
 ): Promise<JobOutput> {
   const { session, jobId, signal } = options;
   const chain = await pipelineChain(pipeline, input, { session, jobId, signal });
-  const onProgress = jobProgress(options.onProgress);
+  const onProgress = jobProgress(options.onProgress, options.shown);
   const version: DatasetVersion = await chain
     .session(session)
     .settings({
@@ -61,15 +63,20 @@ export async function pipelineChain(
  * Turns the UDF steps' events into job progress that never goes back: `done` sums the rows committed in
  * every step started so far, counting rows committed by earlier runs of the job (the `committed` of a
  * step's `started` event), so a restarted job continues from where it was; `total` grows as steps start.
+ * A restarted job first counts its finished steps alone, so what an earlier start showed (`shown`) is the floor
+ * of both numbers until the new counts pass it.
  */
-export function jobProgress(report: (progress: JobProgress) => void): (event: ProgressEvent) => void {
+export function jobProgress(
+  report: (progress: JobProgress) => void,
+  shown: Pick<JobProgress, 'done' | 'total'> = { done: 0, total: 0 },
+): (event: ProgressEvent) => void {
   let finished = { done: 0, total: 0 };
   let step = { committed: 0, done: 0, total: 0 };
   let rate = 0;
   const emit = () =>
     report({
-      done: finished.done + step.committed + step.done,
-      total: finished.total + step.total,
+      done: Math.max(shown.done, finished.done + step.committed + step.done),
+      total: Math.max(shown.total, finished.total + step.total),
       rate: Math.round(rate * 10) / 10,
     });
   return (event) => {
