@@ -1,5 +1,5 @@
 import { ExpressionTypeError } from '../../schema/errors.ts';
-import { aggregateNode } from '../../schema/expr/aggregate-node.ts';
+import { aggregateNode, exactAggregate } from '../../schema/expr/aggregate-node.ts';
 import {
   checkCondition,
   type ExprNode,
@@ -59,9 +59,8 @@ function toLeaf(type: ExprType): LeafType {
  */
 export function widenIntegerSum(node: ExprNode, columns: readonly Column[]): ExprNode {
   if (node.kind !== 'aggregate' || (node.fn !== 'sum' && node.fn !== 'avg')) return node;
-  const kind = inferType(node.arg, columns).kind;
-  if (kind !== 'int' && kind !== 'bigint') return node;
-  return aggregateNode(node.fn === 'sum' ? 'sumInt' : 'avgInt', node.arg);
+  const fn = exactAggregate(node.fn, inferType(node.arg, columns).kind);
+  return fn === node.fn ? node : aggregateNode(fn, node.arg);
 }
 
 /** Checks that `node` is a boolean condition; `where` names the calling step in the error. */

@@ -51,6 +51,15 @@ export function aggregateNode(fn: AggregateFunction, arg: ExprNode, separator?: 
   return Object.freeze({ kind: 'aggregate', fn, arg });
 }
 
+/**
+ * The aggregate that computes `fn` over values of a column kind without wrapping: `sumInt`/`avgInt` for `sum`/`avg`
+ * of 64-bit integers (`int`, `bigint`), `fn` itself otherwise.
+ */
+export function exactAggregate(fn: AggregateFunction, kind: string): AggregateFunction {
+  if (kind !== 'int' && kind !== 'bigint') return fn;
+  return fn === 'sum' ? 'sumInt' : fn === 'avg' ? 'avgInt' : fn;
+}
+
 const AGGREGATES: Readonly<Record<AggregateFunction, true>> = {
   count: true,
   countDistinct: true,

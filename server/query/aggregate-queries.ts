@@ -1,5 +1,5 @@
 import type { GroupingHint, RawRow } from '../../clients/warehouse/warehouse-driver.ts';
-import { type AggregateFunction, aggregateNode } from '../../schema/expr/aggregate-node.ts';
+import { type AggregateFunction, aggregateNode, exactAggregate } from '../../schema/expr/aggregate-node.ts';
 import { columnNode } from '../../schema/expr/column-node.ts';
 import { childNodes, type ExprNode } from '../../schema/expr/expr-node.ts';
 import { literalNode } from '../../schema/expr/literal-node.ts';
@@ -40,10 +40,7 @@ const AGGREGATE_FUNCTIONS: Readonly<Record<AggregateOp, AggregateFunction>> = {
  * (128-bit on ClickHouse; SQLite's checked sum fails past 64 bits with INTEGER_OVERFLOW instead).
  */
 export function aggregateOf(op: AggregateOp, leaf: LeafModel, arg: ExprNode): ExprNode {
-  const integer = leaf.type.kind === 'int' || leaf.type.kind === 'bigint';
-  if (integer && op === 'sum') return aggregateNode('sumInt', arg);
-  if (integer && op === 'avg') return aggregateNode('avgInt', arg);
-  return aggregateNode(AGGREGATE_FUNCTIONS[op], arg);
+  return aggregateNode(exactAggregate(AGGREGATE_FUNCTIONS[op], leaf.type.kind), arg);
 }
 
 /** Aggregates read exactly only as 64-bit integers: over `bigint` leaves, and sums of `int` leaves. */
