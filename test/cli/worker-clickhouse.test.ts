@@ -4,6 +4,7 @@
  * through Redis — and while ClickHouse is away every job fails with WAREHOUSE_UNREACHABLE naming the URL without
  * the password; once ClickHouse is back the same worker runs jobs again.
  */
+
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,6 +22,7 @@ import {
 } from '../compute/runners/redis-test-helpers.ts';
 import { startTcpProxy, type TcpProxy } from '../fakes/tcp-proxy.ts';
 import { tempClickhouseDatabase } from '../helpers/clickhouse-server.ts';
+import { jobUntil } from '../helpers/job-until.ts';
 import { tempDir } from '../helpers/temp-session.ts';
 
 const hasRedis = await redisAvailable();
@@ -29,15 +31,8 @@ const PASSWORD = 'worker-s3cret';
 /** Sizes of the files the pipeline reads (bytes). */
 const SIZES = [3, 10, 0, 250, 7];
 
-async function until(manager: BullmqJobManager, id: string, done: (job: Job) => boolean): Promise<Job> {
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    const job = await manager.get(id);
-    if (done(job)) return job;
-    if (Date.now() > deadline) throw new Error(`job ${id} did not settle: ${JSON.stringify(job)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const until = (manager: BullmqJobManager, id: string, done: (job: Job) => boolean) =>
+  jobUntil(manager, id, done, { timeoutMs: 180_000 });
 
 const settled = (job: Job) => ['succeeded', 'failed', 'cancelled'].includes(job.status);
 const occurrences = (text: string, needle: string) => text.split(needle).length - 1;

@@ -8,6 +8,7 @@ import {
   PipelineInputError,
   PipelineNotFoundError,
 } from '../../../compute/pipelines/index.ts';
+import { jobUntil } from '../../helpers/job-until.ts';
 
 /** What each backend's test file provides. */
 export interface SuiteContext {
@@ -15,22 +16,8 @@ export interface SuiteContext {
   session(): Session;
 }
 
-async function until(
-  manager: JobManager,
-  id: string,
-  predicate: (job: Job) => boolean,
-  timeoutMs = 60_000,
-): Promise<Job> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const job = await manager.get(id);
-    if (predicate(job)) return job;
-    if (job.status === 'failed') throw new Error(`job ${id} failed: ${JSON.stringify(job.error)}`);
-    if (Date.now() > deadline)
-      throw new Error(`job ${id} did not reach the state in time: ${JSON.stringify(job)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const until = (manager: JobManager, id: string, done: (job: Job) => boolean, timeoutMs = 60_000) =>
+  jobUntil(manager, id, done, { timeoutMs, intervalMs: 50 });
 
 /** Behaviour every JobManager backend must show. */
 export function jobManagerSuite(ctx: SuiteContext): void {

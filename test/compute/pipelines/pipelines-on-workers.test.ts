@@ -4,6 +4,7 @@
  * coordinating pipeline job is killed with kill -9 mid-run: the job finishes on the other worker with
  * exactly the in-process output, no duplicates, progress that never goes back and its first startedAt.
  */
+
 import { fileURLToPath } from 'node:url';
 import { Job as BullJob, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -16,6 +17,7 @@ import {
   LocalJobManager,
   loadPipelineConfig,
 } from '../../../compute/pipelines/index.ts';
+import { jobUntil } from '../../helpers/job-until.ts';
 import { tempSession } from '../../helpers/temp-session.ts';
 import {
   REDIS_URL,
@@ -45,16 +47,8 @@ async function outputRows(session: Session, name: string) {
   return rows.map(({ n, sq, scaled, label }) => ({ n, sq, scaled, label }));
 }
 
-async function until(manager: JobManager, id: string, test: (job: Job) => boolean, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const job = await manager.get(id);
-    if (test(job)) return job;
-    if (job.status === 'failed') throw new Error(`job failed: ${JSON.stringify(job.error)}`);
-    if (Date.now() > deadline) throw new Error(`timed out: ${JSON.stringify(job)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const until = (manager: JobManager, id: string, done: (job: Job) => boolean) =>
+  jobUntil(manager, id, done, { intervalMs: 50 });
 
 describe('a pipeline with inline and input-capturing UDFs', () => {
   it('runs in-process (LocalJobManager) with the exact output', async () => {

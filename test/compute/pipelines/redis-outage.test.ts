@@ -15,6 +15,7 @@ import {
 } from '../../../compute/pipelines/index.ts';
 import { startCliServer } from '../../cli/run-cli.ts';
 import { startTcpProxy, type TcpProxy } from '../../fakes/tcp-proxy.ts';
+import { jobUntil } from '../../helpers/job-until.ts';
 import { tempSession } from '../../helpers/temp-session.ts';
 import {
   redisAvailable,
@@ -27,16 +28,9 @@ import {
 const hasRedis = await redisAvailable();
 const configFile = fileURLToPath(new URL('./fixtures/workers.config.ts', import.meta.url));
 
-async function until(manager: JobManager, id: string, test: (job: Job) => boolean, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const job = await manager.get(id).catch(() => undefined); // REDIS_UNAVAILABLE while it is down
-    if (job && test(job)) return job;
-    if (job?.status === 'failed') throw new Error(`job failed: ${JSON.stringify(job.error)}`);
-    if (Date.now() > deadline) throw new Error(`timed out: ${JSON.stringify(job)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+// REDIS_UNAVAILABLE while the test keeps Redis down: keep polling.
+const until = (manager: JobManager, id: string, done: (job: Job) => boolean) =>
+  jobUntil(manager, id, done, { whileUnavailable: true });
 
 async function waitFor(read: () => string, pattern: RegExp, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

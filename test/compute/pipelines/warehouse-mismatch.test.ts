@@ -3,15 +3,17 @@
  * the server's jobs with WAREHOUSE_MISMATCH, naming its own warehouse and the fix, and writes nothing anywhere; a
  * worker on the server's warehouse then runs the same pipeline.
  */
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDataset } from '../../../compute/index.ts';
-import { BullmqJobManager, type Job, loadPipelineConfig } from '../../../compute/pipelines/index.ts';
+import { BullmqJobManager, loadPipelineConfig } from '../../../compute/pipelines/index.ts';
 import { openSession, type Session } from '../../../compute/session.ts';
 import { tempClickhouseDatabase } from '../../helpers/clickhouse-server.ts';
+import { jobUntil } from '../../helpers/job-until.ts';
 import {
   REDIS_URL,
   redisAvailable,
@@ -58,15 +60,8 @@ describe.skipIf(!hasRedis)('a worker on another warehouse than the server', () =
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function settled(id: string): Promise<Job> {
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const job = await manager.get(id);
-      if (job.status === 'succeeded' || job.status === 'failed') return job;
-      if (Date.now() > deadline) throw new Error(`timed out: ${JSON.stringify(job)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+  const settled = (id: string) =>
+    jobUntil(manager, id, (job) => job.status === 'succeeded' || job.status === 'failed');
 
   const worker = (url: string) =>
     spawnWorker([
