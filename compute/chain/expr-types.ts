@@ -5,6 +5,7 @@ import {
   type ExprNode,
   type ExprType,
   inferType,
+  mapChildren,
   resolveColumn,
 } from '../../schema/expr/index.ts';
 import type { Column } from '../../schema/record/column.ts';
@@ -53,14 +54,16 @@ function toLeaf(type: ExprType): LeafType {
 }
 
 /**
- * `sum`/`avg` of an integer expression as `sumInt`/`avgInt`, which never wrap past 64 bits (ClickHouse adds them in
- * 128 bits; SQLite fails with INTEGER_OVERFLOW). Rewrites an aggregate at the top of `node`, the form
- * `groupBy({ total: sum('n') })` and the chain's `sum()`/`avg()` terminals produce; other nodes are returned as is.
+ * Every `sum`/`avg` of an integer expression in `node` as `sumInt`/`avgInt`, which never wrap past 64 bits
+ * (ClickHouse adds them in 128 bits; SQLite fails with INTEGER_OVERFLOW): at the top, as
+ * `groupBy({ total: sum('n') })` and the `sum()`/`avg()` terminals produce, and inside expressions such as
+ * `sum('n').div(count())`. A tree without such an aggregate is returned as is.
  */
 export function widenIntegerSum(node: ExprNode, columns: readonly Column[]): ExprNode {
-  if (node.kind !== 'aggregate' || (node.fn !== 'sum' && node.fn !== 'avg')) return node;
-  const fn = exactAggregate(node.fn, inferType(node.arg, columns).kind);
-  return fn === node.fn ? node : aggregateNode(fn, node.arg);
+  const inner = mapChildren(node, (child) => widenIntegerSum(child, columns));
+  if (inner.kind !== 'aggregate' || (inner.fn !== 'sum' && inner.fn !== 'avg')) return inner;
+  const fn = exactAggregate(inner.fn, inferType(inner.arg, columns).kind);
+  return fn === inner.fn ? inner : aggregateNode(fn, inner.arg);
 }
 
 /** Checks that `node` is a boolean condition; `where` names the calling step in the error. */

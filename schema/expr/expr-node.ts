@@ -114,6 +114,61 @@ export function childNodes(node: ExprNode): readonly ExprNode[] {
   }
 }
 
+/**
+ * `node` with every direct child replaced by `map(child)`; the node itself when no child changed. The
+ * counterpart of {@link childNodes} for rewrites (e.g. widening integer sums inside arithmetic).
+ */
+export function mapChildren(node: ExprNode, map: (child: ExprNode) => ExprNode): ExprNode {
+  const all = (nodes: readonly ExprNode[]): readonly ExprNode[] => {
+    const mapped = nodes.map(map);
+    return mapped.every((n, i) => n === nodes[i]) ? nodes : mapped;
+  };
+  const same = (next: ExprNode): ExprNode => {
+    const before = childNodes(node);
+    const after = childNodes(next);
+    return after.every((n, i) => n === before[i]) ? node : next;
+  };
+  switch (node.kind) {
+    case 'column':
+    case 'star':
+    case 'literal':
+      return node;
+    case 'comparison':
+    case 'arithmetic':
+      return same({ ...node, left: map(node.left), right: map(node.right) });
+    case 'logical':
+      return same({ ...node, operands: all(node.operands) });
+    case 'not':
+    case 'negate':
+    case 'isNull':
+      return same({ ...node, operand: map(node.operand) });
+    case 'in':
+      return same({ ...node, operand: map(node.operand), values: all(node.values) });
+    case 'match':
+      return same({ ...node, operand: map(node.operand), pattern: map(node.pattern) });
+    case 'function':
+      return same({ ...node, args: all(node.args) });
+    case 'case':
+      return same({
+        ...node,
+        whens: node.whens.map((w) => ({ condition: map(w.condition), value: map(w.value) })),
+        ...(node.else ? { else: map(node.else) } : {}),
+      });
+    case 'aggregate':
+      return same({
+        ...node,
+        arg: map(node.arg),
+        ...(node.separator ? { separator: map(node.separator) } : {}),
+      });
+    case 'rowNumber':
+      return same({
+        ...node,
+        partitionBy: all(node.partitionBy),
+        orderBy: node.orderBy.map((o) => ({ ...o, expr: map(o.expr) })),
+      });
+  }
+}
+
 /** True when the tree contains an aggregate (used to reject aggregates in `where`). */
 export function containsAggregate(node: ExprNode): boolean {
   return node.kind === 'aggregate' || childNodes(node).some(containsAggregate);
