@@ -16,6 +16,7 @@ import { type ApiKeys, parseApiKeys, type Role, requestKey, useAuth } from './pl
 import { useBatchLimits } from './plugins/use-batch-limits.ts';
 import { DEFAULT_MAX_BODY_BYTES, useBodyLimit } from './plugins/use-body-limit.ts';
 import { createErrorMasker, isExpectedError, useErrorCodes } from './plugins/use-error-codes.ts';
+import { useGraphqlJsExecute } from './plugins/use-graphql-js-execute.ts';
 import { useInputDepth } from './plugins/use-input-depth.ts';
 import { DEFAULT_SHAPE_LIMITS, type QueryShapeLimits, useLimits } from './plugins/use-limits.ts';
 import { usePersistedQueries } from './plugins/use-persisted-queries.ts';
@@ -224,6 +225,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
       ...useLimits(limits),
       useRowCapWarnings(limits),
       useErrorCodes(),
+      useGraphqlJsExecute(),
     ],
   });
   let closed = false;

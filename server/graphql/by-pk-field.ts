@@ -1,11 +1,13 @@
 import { literalNode } from '../../schema/expr/literal-node.ts';
 import { comparisonNode } from '../../schema/expr/predicate-nodes.ts';
+import type { Selection } from '../../schema/query/query-node.ts';
 import type { DatasetModel, LeafModel } from '../model/dataset-model.ts';
+import { FieldPlans } from '../query/field-plans.ts';
 import type { PlannedRead } from '../query/planned-read.ts';
 import { type QueryScope, scopeFor } from '../query/query-scope.ts';
 import { needsBigints, type Row, rowDecoder, selectList } from '../query/row-queries.ts';
 import { runRead } from '../query/run-read.ts';
-import { rowSelection, subFieldsOf } from '../query/selection.ts';
+import { type RowSelection, rowSelection, subFieldsOf } from '../query/selection.ts';
 import { encodeParam } from '../query/value-codec.ts';
 import { allOf } from '../query/where-builder.ts';
 import type { ServedVersion } from '../registry-view.ts';
@@ -80,6 +82,23 @@ export function byPkVersionArgument(args: readonly ByPkArgument[]): string {
   return args.some((a) => a.name === 'version') ? '_version' : 'version';
 }
 
+/** What `<ds>_by_pk` reads and returns for one selection, whatever the key values. */
+export interface ByPkShape {
+  readonly selections: Selection[];
+  readonly bigints: boolean;
+  readonly decode: (raw: Record<string, unknown>) => Row;
+}
+
+/** The select list and row decoder for a selection (built once per query text, see FieldPlans). */
+export function byPkShape(scope: QueryScope, selection: RowSelection): ByPkShape {
+  const { items, alias } = selectList(scope, selection);
+  return {
+    selections: items,
+    bigints: needsBigints(selection.leaves),
+    decode: rowDecoder(scope, selection, alias),
+  };
+}
+
 /**
  * `SELECT <selection> FROM <table> WHERE <k1> = ? AND … LIMIT 1`, decoding to one row or null; a point read
  * (answered from the unique index, so the driver may run it inline).
@@ -89,19 +108,19 @@ export function byPkVersionArgument(args: readonly ByPkArgument[]): string {
  */
 export function byPkRead(
   scope: QueryScope,
-  selection: Parameters<typeof selectList>[1],
+  selection: RowSelection | ByPkShape,
   args: readonly ByPkArgument[],
   values: Readonly<Record<string, unknown>>,
 ): PlannedRead<Row | null> {
   checkVersionKey(scope.ds, scope.version);
-  const { items, alias } = selectList(scope, selection);
+  const shape = 'decode' in selection ? selection : byPkShape(scope, selection);
   const tests = args.map(({ name, leaf }) =>
     comparisonNode('eq', scope.col(leaf), literalNode(encodeParam(leaf.type, values[name], name))),
   );
-  const decode = rowDecoder(scope, selection, alias);
+  const { decode } = shape;
   return {
-    query: { kind: 'select', from: scope.table, selections: items, where: allOf(tests), limit: 1 },
-    bigints: needsBigints(selection.leaves),
+    query: { kind: 'select', from: scope.table, selections: shape.selections, where: allOf(tests), limit: 1 },
+    bigints: shape.bigints,
     point: true,
     decode: (rows) => (rows[0] === undefined ? null : decode(rows[0])),
   };
@@ -141,6 +160,7 @@ export function byPkRootFields(types: DatasetTypes, env: QueryEnv): Record<strin
     type: inType('String'),
     description: 'Dataset version (semver); default: the newest.',
   };
+  const plans = new FieldPlans<ByPkShape>();
   const field: FieldSpec = {
     type: outType(types.rowType()),
     description:
@@ -149,8 +169,10 @@ export function byPkRootFields(types: DatasetTypes, env: QueryEnv): Record<strin
     args,
     resolve: async (_src, values, ctx, info) => {
       const scope = scopeFor(ds, values[versionArg] as string | null | undefined);
-      const selection = rowSelection(ds.root, subFieldsOf(info.fieldNodes, info.fragments), info.fragments);
-      return runRead(env, byPkRead(scope, selection, keyArgs, values), ctx);
+      const shape = plans.get(info.fieldNodes, scope.version, () =>
+        byPkShape(scope, rowSelection(ds.root, subFieldsOf(info.fieldNodes, info.fragments), info.fragments)),
+      );
+      return runRead(env, byPkRead(scope, shape, keyArgs, values), ctx);
     },
   };
   return { [`${ds.gqlName}_by_pk`]: field };

@@ -142,6 +142,41 @@ describe('<ds>_by_pk with a single key', () => {
   });
 });
 
+describe('<ds>_by_pk sent again (the selection is planned once per query text)', () => {
+  it('answers the same text anew for other variables and versions, and after a save', async () => {
+    // Version 1.0.0 has no `note` column: it reads as null there, so its plan differs from the newer ones'.
+    const rows = [
+      { rid: 'm-1', tag: 'a', n: 1 },
+      { rid: 'm-2', tag: 'b', n: 2 },
+    ];
+    await save('memo', rows, Doc.omit({ note: true }), { version: '1.0.0', primaryKey: ['rid'] });
+    await save('memo', [{ rid: 'm-1', tag: 'a2', n: 11, note: 'eleven' }], Doc, { version: '2.0.0' });
+    const text = 'query ($k: String!, $v: String) { memo_by_pk(rid: $k, version: $v) { tag n note } }';
+    expect(await gqlData(app, text, { k: 'm-1' })).toEqual({
+      memo_by_pk: { tag: 'a2', n: 11, note: 'eleven' },
+    });
+    expect(await gqlData(app, text, { k: 'm-2' })).toEqual({ memo_by_pk: null });
+    expect(await gqlData(app, text, { k: 'm-2', v: '1.0.0' })).toEqual({
+      memo_by_pk: { tag: 'b', n: 2, note: null },
+    });
+    expect(await gqlData(app, text, { k: 'm-1', v: '1.0.0' })).toEqual({
+      memo_by_pk: { tag: 'a', n: 1, note: null },
+    });
+    // The same field twice in one text (an alias each, one through a fragment): each keeps its own selection.
+    const two =
+      '{ a: memo_by_pk(rid: "m-1", version: "1.0.0") { tag } b: memo_by_pk(rid: "m-2", version: "1.0.0") { ...N } } fragment N on memo { n note }';
+    const expected = { a: { tag: 'a' }, b: { n: 2, note: null } };
+    expect(await gqlData(app, two)).toEqual(expected);
+    expect(await gqlData(app, two)).toEqual(expected);
+    // A new version changes the served rows; the text sent before reads the new one.
+    await save('memo', [{ rid: 'm-1', tag: 'a3', n: 111, note: null }], Doc, { version: '3.0.0' });
+    expect(await gqlData(app, text, { k: 'm-1' })).toEqual({ memo_by_pk: { tag: 'a3', n: 111, note: null } });
+    expect(await gqlData(app, text, { k: 'm-1', v: '2.0.0' })).toEqual({
+      memo_by_pk: { tag: 'a2', n: 11, note: 'eleven' },
+    });
+  });
+});
+
 describe('<ds>_by_pk with composite and nested keys', () => {
   it('takes nested key fields as flattened arguments (file.path → file__path)', async () => {
     const data = await gqlData(
