@@ -59,6 +59,9 @@ const COLUMNS = VERSION_RECORD_COLUMNS;
 
 /** {@link RegistryStore} on an SQLite warehouse. */
 export class SqliteRegistryStore implements RegistryStore {
+  /** The revision last read, and the warehouse's commit token when it was read (see `revision`). */
+  #seen: { readonly token: string; readonly revision: number } | undefined;
+
   constructor(private readonly warehouse: SqliteWarehouse) {}
 
   /** @inheritdoc Opens without writing when the metadata is current (read-only warehouses open fine). */
@@ -102,9 +105,18 @@ export class SqliteRegistryStore implements RegistryStore {
     }
   }
 
-  /** @inheritdoc One indexed single-row read. */
-  revision(): Promise<number> {
-    return this.#meta('revision');
+  /**
+   * @inheritdoc One indexed single-row read, skipped while nothing was committed to the file since the last one
+   * (`SqliteWarehouse.commitToken`): the GraphQL server asks on every request.
+   */
+  async revision(): Promise<number> {
+    // The token is taken before the read: a commit in between changes it, so the next call reads again.
+    const token = this.warehouse.commitToken();
+    const seen = this.#seen;
+    if (token !== undefined && seen !== undefined && seen.token === token) return seen.revision;
+    const revision = await this.#meta('revision');
+    this.#seen = token === undefined ? undefined : { token, revision };
+    return revision;
   }
 
   /**

@@ -29,6 +29,7 @@ import {
   WarehouseOverloadedError,
 } from '../warehouse-errors.ts';
 import { BatchInserter } from './batch-inserter.ts';
+import { CommitToken } from './commit-token.ts';
 import { CoveringIndexAdvisor, type CoveringIndexReport } from './covering-index-advisor.ts';
 import { ReadConnectionPool } from './read-connection-pool.ts';
 import { ReadQueueFullError, ReadThreads } from './read-threads.ts';
@@ -87,6 +88,8 @@ export class SqliteWarehouse implements WarehouseDriver {
   /** Whether SQLite's plan for a read (keyed by schema version and SQL) scans a whole table: see `readSplits`. */
   readonly #scanPlans = new Map<string, boolean>();
   readonly #cpus = availableParallelism();
+  /** Read lazily by `commitToken`. */
+  #commits: CommitToken | undefined;
   #closed = false;
 
   /** Use `openSqliteWarehouse`; the constructor opens the write connection synchronously. */
@@ -543,9 +546,21 @@ export class SqliteWarehouse implements WarehouseDriver {
     await this.#indexAdvisor?.idle();
   }
 
+  /**
+   * A string that changes whenever a transaction is committed to the file, by this warehouse or any other
+   * connection or process, read without a transaction (see commit-token.ts). Undefined when it cannot be read:
+   * then assume a change. The registry uses it to skip re-reading its revision while nothing was committed.
+   */
+  commitToken(): string | undefined {
+    if (this.#closed) return undefined;
+    this.#commits ??= new CommitToken(this.path);
+    return this.#commits.read();
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#commits?.close();
     await this.#indexAdvisor?.close();
     await this.#threads?.close();
     this.#readers.close();
