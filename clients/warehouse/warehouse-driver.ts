@@ -95,6 +95,17 @@ export interface ReadOptions {
   readonly bigints?: boolean;
 }
 
+/** A value of a grouped read's first key where `WarehouseDriver.keySplits` cuts it. */
+export type KeyCut = string | number | bigint;
+
+/** Where `WarehouseDriver.keySplits` cuts a grouped read's first key. */
+export interface KeyCuts {
+  /** Ascending cut values c1 < … < ck (k ≥ 1). */
+  readonly values: readonly KeyCut[];
+  /** True when some rows have no value for the key: the NULL group is read by a range of its own. */
+  readonly nulls: boolean;
+}
+
 /**
  * What one grouped read touched, told to {@link WarehouseDriver.adviseGrouping} after it ran: the table (an
  * immutable dataset version), the GROUP BY key columns in order, and every other column it read (aggregated
@@ -141,6 +152,17 @@ export interface WarehouseDriver {
    * @returns ascending cut points c1 < … < ck (k ≥ 1), or undefined.
    */
   readSplits?(query: CompiledQuery, table: string): Promise<readonly number[] | undefined>;
+  /**
+   * Optional: where to cut one grouped read of `table` (the compiled `query`, as `read` would run it) into ranges
+   * of its first GROUP BY key `column` that `read` runs in parallel, or undefined to run it whole. Every group
+   * falls in exactly one range, so each range's groups (with their HAVING) are final and the caller only merges
+   * the ordered lists. The SQLite driver cuts a read that SQLite answers by walking an index led by `column`
+   * (e.g. the covering index `adviseGrouping` built) when read threads are idle; engines that hash (ClickHouse)
+   * leave this out. The caller builds one query per range (`column < c1`, `c1 <= column < c2`, …,
+   * `column >= ck`, and `column IS NULL` when `nulls`).
+   * @returns the cuts of `column`, or undefined.
+   */
+  keySplits?(query: CompiledQuery, table: string, column: string): Promise<KeyCuts | undefined>;
   /** Streams a query's rows in chunks without loading the result into memory. */
   stream(query: CompiledQuery, options?: StreamOptions): AsyncIterable<RawRow[]>;
   /**

@@ -4,13 +4,14 @@ import type { CompiledQuery } from '../../schema/dialect/compiled-query.ts';
 import type { DialectCompiler } from '../../schema/dialect/dialect-compiler.ts';
 import type { Query } from '../../schema/query/query-node.ts';
 import { DatasetVanishedError } from '../server-errors.ts';
+import { keySplit } from './key-split.ts';
 import type { PlannedRead } from './planned-read.ts';
 import { rangeSplit } from './range-split.ts';
 
 /** Where GraphQL reads run: any warehouse whose dialect has a compiler. */
 export interface ReadTarget {
-  /** The warehouse: `read`, and the optional `readSplits` and `adviseGrouping`. */
-  readonly warehouse: Pick<WarehouseDriver, 'read' | 'readSplits' | 'adviseGrouping'>;
+  /** The warehouse: `read`, and the optional `readSplits`, `keySplits` and `adviseGrouping`. */
+  readonly warehouse: Pick<WarehouseDriver, 'read' | 'readSplits' | 'keySplits' | 'adviseGrouping'>;
   readonly compiler: DialectCompiler;
 }
 
@@ -24,7 +25,8 @@ const running = new WeakMap<object, number>();
 /**
  * Runs a read as parallel reads over row-id ranges when the warehouse offers cut points for it
  * (`WarehouseDriver.readSplits`: a whole-table scan, idle read threads) and its shape can be merged
- * (`rangeSplit`); undefined means: run it whole.
+ * (`rangeSplit`), else as parallel reads over ranges of its first GROUP BY key (`readInKeyRanges`); undefined
+ * means: run it whole.
  */
 async function readInRanges(
   target: ReadTarget,
@@ -32,9 +34,8 @@ async function readInRanges(
   compiled: CompiledQuery,
   options: ReadOptions,
 ): Promise<RawRow[] | undefined> {
-  if (!target.warehouse.readSplits) return undefined;
-  const split = rangeSplit(query);
-  if (!split) return undefined;
+  const split = target.warehouse.readSplits ? rangeSplit(query) : undefined;
+  if (!split || !target.warehouse.readSplits) return readInKeyRanges(target, query, compiled, options);
   const cuts = await target.warehouse.readSplits(compiled, split.table);
   if (!cuts || cuts.length === 0) return undefined;
   const bounds = [undefined, ...cuts, undefined];
@@ -59,6 +60,31 @@ async function readInRanges(
     bigints: options.bigints ?? false,
     point: true,
   });
+}
+
+/**
+ * Runs a grouped read as parallel reads over ranges of its first key when the warehouse offers cut values for it
+ * (`WarehouseDriver.keySplits`: an index led by that key, idle read threads) and its shape allows (`keySplit`);
+ * undefined means: run it whole.
+ */
+async function readInKeyRanges(
+  target: ReadTarget,
+  query: Query,
+  compiled: CompiledQuery,
+  options: ReadOptions,
+): Promise<RawRow[] | undefined> {
+  if (!target.warehouse.keySplits) return undefined;
+  const split = keySplit(query);
+  if (!split) return undefined;
+  const cuts = await target.warehouse.keySplits(compiled, split.table, split.column);
+  if (!cuts || cuts.values.length === 0) return undefined;
+  const bounds = [undefined, ...cuts.values, undefined];
+  const parts = Array.from({ length: bounds.length - 1 }, (_, i) => split.part(bounds[i], bounds[i + 1]));
+  if (cuts.nulls) parts.push(split.nullPart());
+  const rows = await Promise.all(
+    parts.map((part) => target.warehouse.read(target.compiler.compileQuery(part), options)),
+  );
+  return split.merge(rows);
 }
 
 /**

@@ -14,6 +14,7 @@ import type {
   CreateTableOptions,
   GroupingHint,
   IndexDefinition,
+  KeyCuts,
   RawRow,
   ReadOptions,
   StreamOptions,
@@ -31,6 +32,7 @@ import {
 import { BatchInserter } from './batch-inserter.ts';
 import { CommitToken } from './commit-token.ts';
 import { CoveringIndexAdvisor, type CoveringIndexReport } from './covering-index-advisor.ts';
+import { balancedKeyCuts } from './key-cuts.ts';
 import { ReadConnectionPool } from './read-connection-pool.ts';
 import { ReadQueueFullError, ReadThreads } from './read-threads.ts';
 import { openConnection } from './sqlite-connection.ts';
@@ -86,7 +88,10 @@ export class SqliteWarehouse implements WarehouseDriver {
   /** Covering indexes for repeated GROUP BY shapes (see `adviseGrouping`); created on the first hint. */
   #indexAdvisor: CoveringIndexAdvisor | undefined;
   /** Whether SQLite's plan for a read (keyed by schema version and SQL) scans a whole table: see `readSplits`. */
-  readonly #scanPlans = new Map<string, boolean>();
+  /** `EXPLAIN QUERY PLAN` details per schema version and SQL text (readSplits, keySplits). */
+  readonly #plans = new Map<string, readonly string[]>();
+  /** Balanced cuts per table, key column and number of parts (a version never changes). */
+  readonly #keyCuts = new Map<string, Promise<KeyCuts | undefined>>();
   readonly #cpus = availableParallelism();
   /** Read lazily by `commitToken`. */
   #commits: CommitToken | undefined;
@@ -214,18 +219,7 @@ export class SqliteWarehouse implements WarehouseDriver {
     if (minRows <= 0 || parts < 2) return undefined;
     const reader = this.#readers.acquire();
     try {
-      const schema = reader.db.pragma('schema_version', { simple: true });
-      const key = `${String(schema)}\0${query.sql}`;
-      let scans = this.#scanPlans.get(key);
-      if (scans === undefined) {
-        const plan = reader.db
-          .prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
-          .all(bindableAll(query.parameters)) as { detail: string }[];
-        scans = plan.some((step) => step.detail === `SCAN ${table}`);
-        if (this.#scanPlans.size >= 512) this.#scanPlans.clear();
-        this.#scanPlans.set(key, scans);
-      }
-      if (!scans) return undefined;
+      if (!this.#planOf(reader.db, query).includes(`SCAN ${table}`)) return undefined;
       // One subquery each: SQLite reads a lone min() or max() of the rowid from one end of the b-tree, but
       // scans the table for both in one SELECT.
       const quoted = quoteIdentifier('sqlite', table);
@@ -242,6 +236,62 @@ export class SqliteWarehouse implements WarehouseDriver {
     } finally {
       this.#readers.release(reader);
     }
+  }
+
+  /**
+   * @inheritdoc Cuts when SQLite's plan for `query` walks an index of `table` led by `column` (`SCAN <table> USING
+   * [COVERING] INDEX <index>`, such as the covering index `adviseGrouping` builds), at least two read threads are
+   * idle (one range per idle thread, at most one per CPU) and at least `parallelScanMinRows` rows have a value in
+   * `column`. The cuts balance the index's entries (see key-cuts.ts); they are read on the read threads once per
+   * table, column and number of ranges, and kept: a dataset version never changes.
+   */
+  async keySplits(query: CompiledQuery, table: string, column: string): Promise<KeyCuts | undefined> {
+    this.#assertOpen('keySplits');
+    const minRows = this.#options.parallelScanMinRows;
+    const parts = Math.min(this.#threads?.idle ?? this.#options.readThreads, this.#cpus);
+    if (minRows <= 0 || parts < 2) return undefined;
+    const reader = this.#readers.acquire();
+    try {
+      const walks = [`SCAN ${table} USING COVERING INDEX `, `SCAN ${table} USING INDEX `];
+      const index = this.#planOf(reader.db, query)
+        .map((step) => walks.find((walk) => step.startsWith(walk)) && step.slice(step.indexOf(' INDEX ') + 7))
+        .find((name) => typeof name === 'string' && name !== '');
+      if (index === undefined) return undefined;
+      const lead = reader.db.pragma(`index_info(${quoteIdentifier('sqlite', index)})`) as { name: string }[];
+      if (lead[0]?.name !== column) return undefined;
+    } catch {
+      return undefined; // a plan that cannot be read is run whole; `read` reports any real error
+    } finally {
+      this.#readers.release(reader);
+    }
+    const key = JSON.stringify([table, column, parts]);
+    let cuts = this.#keyCuts.get(key);
+    if (cuts === undefined) {
+      const run = (sql: string, parameters: readonly unknown[]) =>
+        this.read({ sql, parameters }, { bigints: true });
+      cuts = balancedKeyCuts(run, table, column, parts, minRows).catch(() => undefined);
+      if (this.#keyCuts.size >= 256) this.#keyCuts.clear();
+      this.#keyCuts.set(key, cuts);
+    }
+    return cuts;
+  }
+
+  /** The `EXPLAIN QUERY PLAN` details of a statement, cached per schema version and SQL text. */
+  #planOf(db: Database.Database, query: CompiledQuery): readonly string[] {
+    const key = `${String(db.pragma('schema_version', { simple: true }))}\0${query.sql}`;
+    let plan = this.#plans.get(key);
+    if (plan === undefined) {
+      // EXPLAIN reads no table, so it would not notice a schema another connection changed (an index built
+      // since): a statement that reads the schema table makes the connection load the current schema first.
+      db.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
+      const steps = db.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(bindableAll(query.parameters)) as {
+        detail: string;
+      }[];
+      plan = steps.map((step) => step.detail);
+      if (this.#plans.size >= 512) this.#plans.clear();
+      this.#plans.set(key, plan);
+    }
+    return plan;
   }
 
   /**
