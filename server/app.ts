@@ -22,6 +22,7 @@ import { DEFAULT_SHAPE_LIMITS, type QueryShapeLimits, useLimits } from './plugin
 import { usePersistedQueries } from './plugins/use-persisted-queries.ts';
 import { useRowCapWarnings } from './plugins/use-row-cap-warnings.ts';
 import { useTimeout } from './plugins/use-timeout.ts';
+import { useValidationByShape } from './plugins/use-validation-by-shape.ts';
 import { DEFAULT_FILTER_LIMITS } from './query/filter-limits.ts';
 import type { RegistryView } from './registry-view.ts';
 import { SchemaCache } from './schema-cache.ts';
@@ -225,6 +226,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Chainql
       ...useLimits(limits),
       useRowCapWarnings(limits),
       useErrorCodes(),
+      useValidationByShape(),
       useGraphqlJsExecute(),
     ],
   });
