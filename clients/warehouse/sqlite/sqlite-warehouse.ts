@@ -269,7 +269,11 @@ export class SqliteWarehouse implements WarehouseDriver {
     if (cuts === undefined) {
       const run = (sql: string, parameters: readonly unknown[]) =>
         this.read({ sql, parameters }, { bigints: true });
-      cuts = balancedKeyCuts(run, table, column, parts, minRows).catch(() => undefined);
+      // A failure (a busy pool, a table dropped meanwhile) is not kept: the next read of the shape asks again.
+      cuts = balancedKeyCuts(run, table, column, parts, minRows).catch(() => {
+        this.#keyCuts.delete(key);
+        return undefined;
+      });
       if (this.#keyCuts.size >= 256) this.#keyCuts.clear();
       this.#keyCuts.set(key, cuts);
     }
