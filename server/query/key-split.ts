@@ -1,10 +1,11 @@
 import type { KeyCut, RawRow } from '../../clients/warehouse/warehouse-driver.ts';
 import type { ExprNode } from '../../schema/expr/expr-node.ts';
 import { literalNode } from '../../schema/expr/literal-node.ts';
-import { comparisonNode, isNullNode, logicalNode } from '../../schema/expr/predicate-nodes.ts';
+import { comparisonNode, isNullNode } from '../../schema/expr/predicate-nodes.ts';
 import type { OrderByItem, Query, Selection, SelectQuery } from '../../schema/query/query-node.ts';
 import { pathToColumnName } from '../../schema/record/column.ts';
 import { compareValues } from './range-split.ts';
+import { allOf } from './where-builder.ts';
 
 /**
  * One grouped read split over ranges of its first GROUP BY key (see `WarehouseDriver.keySplits`): the query each
@@ -45,7 +46,7 @@ export function keySplit(query: Query): KeySplit | undefined {
   const restricted = (range: ExprNode): SelectQuery => ({
     ...query,
     selections: [...selections, ...terms],
-    where: and([...(query.where ? [query.where] : []), range]),
+    where: allOf([...(query.where ? [query.where] : []), range]),
     ...(keep === undefined ? {} : { limit: keep }),
     offset: 0,
   });
@@ -91,9 +92,5 @@ function keyRange(key: ExprNode, from: KeyCut | undefined, below: KeyCut | undef
   const bounds: ExprNode[] = [];
   if (from !== undefined) bounds.push(comparisonNode('gte', key, literalNode(from)));
   if (below !== undefined) bounds.push(comparisonNode('lt', key, literalNode(below)));
-  return bounds.length === 0 ? isNullNode(key, true) : and(bounds);
-}
-
-function and(operands: readonly ExprNode[]): ExprNode {
-  return operands.length === 1 ? (operands[0] as ExprNode) : logicalNode('and', operands);
+  return bounds.length === 0 ? isNullNode(key, true) : allOf(bounds);
 }

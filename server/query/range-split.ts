@@ -6,9 +6,10 @@ import {
 } from '../../schema/expr/aggregate-node.ts';
 import { childNodes, type ExprNode } from '../../schema/expr/expr-node.ts';
 import { literalNode } from '../../schema/expr/literal-node.ts';
-import { comparisonNode, inNode, logicalNode } from '../../schema/expr/predicate-nodes.ts';
+import { comparisonNode, inNode } from '../../schema/expr/predicate-nodes.ts';
 import type { Query, Selection, SelectQuery } from '../../schema/query/query-node.ts';
 import { ID_COLUMN } from './query-scope.ts';
+import { allOf } from './where-builder.ts';
 
 /**
  * Rows a split row read may keep per range (`offset + limit`): past this, re-reading the candidates costs more
@@ -71,7 +72,7 @@ function pageSplit(query: SelectQuery, table: string): RangeSplit | undefined {
         ID_COLUMN,
         ids.map((id) => literalNode(id)),
       );
-      return { finish: { ...query, where: query.where ? and([query.where, candidates]) : candidates } };
+      return { finish: { ...query, where: query.where ? allOf([query.where, candidates]) : candidates } };
     },
   };
 }
@@ -151,10 +152,6 @@ function aggregateSplit(
   };
 }
 
-function and(operands: readonly ExprNode[]): ExprNode {
-  return operands.length === 1 ? (operands[0] as ExprNode) : logicalNode('and', operands);
-}
-
 /** `where AND after < sys.id AND sys.id ≤ upTo`, leaving out open bounds. */
 function withRange(
   where: ExprNode | undefined,
@@ -164,7 +161,7 @@ function withRange(
   const operands: ExprNode[] = where ? [where] : [];
   if (after !== undefined) operands.push(comparisonNode('gt', ID_COLUMN, literalNode(after)));
   if (upTo !== undefined) operands.push(comparisonNode('lte', ID_COLUMN, literalNode(upTo)));
-  return operands.length === 0 ? undefined : and(operands);
+  return operands.length === 0 ? undefined : allOf(operands);
 }
 
 /** True when the tree reads more than its own row: an aggregate or a window function. */
