@@ -25,8 +25,7 @@ const running = new WeakMap<object, number>();
 /**
  * Runs a read as parallel reads over row-id ranges when the warehouse offers cut points for it
  * (`WarehouseDriver.readSplits`: a whole-table scan, idle read threads) and its shape can be merged
- * (`rangeSplit`), else as parallel reads over ranges of its first GROUP BY key (`readInKeyRanges`); undefined
- * means: run it whole.
+ * (`rangeSplit`); undefined means: run it whole.
  */
 async function readInRanges(
   target: ReadTarget,
@@ -34,8 +33,9 @@ async function readInRanges(
   compiled: CompiledQuery,
   options: ReadOptions,
 ): Promise<RawRow[] | undefined> {
-  const split = target.warehouse.readSplits ? rangeSplit(query) : undefined;
-  if (!split || !target.warehouse.readSplits) return readInKeyRanges(target, query, compiled, options);
+  if (!target.warehouse.readSplits) return undefined;
+  const split = rangeSplit(query);
+  if (!split) return undefined;
   const cuts = await target.warehouse.readSplits(compiled, split.table);
   if (!cuts || cuts.length === 0) return undefined;
   const bounds = [undefined, ...cuts, undefined];
@@ -60,6 +60,19 @@ async function readInRanges(
     bigints: options.bigints ?? false,
     point: true,
   });
+}
+
+/** A read split over row-id ranges or, for a grouped read, over ranges of its first key; undefined: run it whole. */
+async function readInParts(
+  target: ReadTarget,
+  query: Query,
+  compiled: CompiledQuery,
+  options: ReadOptions,
+): Promise<RawRow[] | undefined> {
+  return (
+    (await readInRanges(target, query, compiled, options)) ??
+    (await readInKeyRanges(target, query, compiled, options))
+  );
 }
 
 /**
@@ -108,7 +121,7 @@ export async function runRead<T>(
   if (!planned.point) running.set(target.warehouse, others + 1);
   try {
     const rows =
-      (others === 0 ? await readInRanges(target, planned.query, compiled, options) : undefined) ??
+      (others === 0 ? await readInParts(target, planned.query, compiled, options) : undefined) ??
       (await target.warehouse.read(compiled, { ...options, ...(planned.point ? { point: true } : {}) }));
     if (planned.grouping) target.warehouse.adviseGrouping?.(planned.grouping);
     return planned.decode(rows);
