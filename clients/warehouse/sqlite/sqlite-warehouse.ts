@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { CompiledQuery, DialectName } from '../../../schema/dialect/compiled-query.ts';
@@ -32,8 +32,8 @@ import {
 import { BatchInserter } from './batch-inserter.ts';
 import { CommitToken } from './commit-token.ts';
 import { CoveringIndexAdvisor, type CoveringIndexReport } from './covering-index-advisor.ts';
-import { balancedKeyCuts } from './key-cuts.ts';
 import { ReadConnectionPool } from './read-connection-pool.ts';
+import { ReadSplitter } from './read-splitter.ts';
 import { ReadQueueFullError, ReadThreads } from './read-threads.ts';
 import { openConnection } from './sqlite-connection.ts';
 import { bindableAll, toWarehouseError } from './sqlite-error-mapping.ts';
@@ -87,12 +87,8 @@ export class SqliteWarehouse implements WarehouseDriver {
   #threads: ReadThreads | undefined;
   /** Covering indexes for repeated GROUP BY shapes (see `adviseGrouping`); created on the first hint. */
   #indexAdvisor: CoveringIndexAdvisor | undefined;
-  /** Whether SQLite's plan for a read (keyed by schema version and SQL) scans a whole table: see `readSplits`. */
-  /** `EXPLAIN QUERY PLAN` details per schema version and SQL text (readSplits, keySplits). */
-  readonly #plans = new Map<string, readonly string[]>();
-  /** Balanced cuts per table, key column and number of parts (a version never changes). */
-  readonly #keyCuts = new Map<string, Promise<KeyCuts | undefined>>();
-  readonly #cpus = availableParallelism();
+  /** Where reads split into parts for the read threads (`readSplits`, `keySplits`). */
+  readonly #splitter: ReadSplitter;
   /** Read lazily by `commitToken`. */
   #commits: CommitToken | undefined;
   #closed = false;
@@ -128,6 +124,12 @@ export class SqliteWarehouse implements WarehouseDriver {
       options.maxIdleReaders,
       options.statementCacheSize,
     );
+    this.#splitter = new ReadSplitter({
+      readers: this.#readers,
+      idleThreads: () => this.#threads?.idle ?? options.readThreads,
+      minRows: options.parallelScanMinRows,
+      read: (query, readOptions) => this.read(query, readOptions),
+    });
   }
 
   /** @inheritdoc Multi-statement SQL without parameters is allowed (run with `exec`). */
@@ -207,95 +209,24 @@ export class SqliteWarehouse implements WarehouseDriver {
   }
 
   /**
-   * @inheritdoc Splits when SQLite's plan for `query` is a full scan of `table` (`SCAN <table>`, no index; the
-   * plan is cached per schema version and SQL text), the table spans at least `parallelScanMinRows` row ids,
-   * and at least two read threads are idle — one range per idle thread, at most one per CPU. A busy pool
-   * runs reads whole: splitting then only adds work.
+   * @inheritdoc Splits when SQLite's plan for `query` is a full scan of `table` (`SCAN <table>`, no index), the
+   * table spans at least `parallelScanMinRows` row ids, and at least two read threads are idle (see
+   * read-splitter.ts).
    */
   async readSplits(query: CompiledQuery, table: string): Promise<readonly number[] | undefined> {
     this.#assertOpen('readSplits');
-    const minRows = this.#options.parallelScanMinRows;
-    const parts = Math.min(this.#threads?.idle ?? this.#options.readThreads, this.#cpus);
-    if (minRows <= 0 || parts < 2) return undefined;
-    const reader = this.#readers.acquire();
-    try {
-      if (!this.#planOf(reader.db, query).includes(`SCAN ${table}`)) return undefined;
-      // One subquery each: SQLite reads a lone min() or max() of the rowid from one end of the b-tree, but
-      // scans the table for both in one SELECT.
-      const quoted = quoteIdentifier('sqlite', table);
-      const statement = reader.statements.get(
-        `SELECT (SELECT min(rowid) FROM ${quoted}) AS lo, (SELECT max(rowid) FROM ${quoted}) AS hi`,
-      );
-      statement.safeIntegers(false);
-      const { lo, hi } = statement.get() as { lo: number | null; hi: number | null };
-      if (lo === null || hi === null || hi - lo + 1 < minRows) return undefined;
-      const span = hi - lo + 1;
-      return Array.from({ length: parts - 1 }, (_, i) => lo - 1 + Math.floor((span * (i + 1)) / parts));
-    } catch {
-      return undefined; // a plan that cannot be read is run whole; `read` reports any real error
-    } finally {
-      this.#readers.release(reader);
-    }
+    return this.#splitter.rowIdCuts(query, table);
   }
 
   /**
    * @inheritdoc Cuts when SQLite's plan for `query` walks an index of `table` led by `column` (`SCAN <table> USING
    * [COVERING] INDEX <index>`, such as the covering index `adviseGrouping` builds), at least two read threads are
-   * idle (one range per idle thread, at most one per CPU) and at least `parallelScanMinRows` rows have a value in
-   * `column`. The cuts balance the index's entries (see key-cuts.ts); they are read on the read threads once per
-   * table, column and number of ranges, and kept: a dataset version never changes.
+   * idle and at least `parallelScanMinRows` rows have a value in `column`; the cuts balance the index's entries
+   * and are kept per version (see read-splitter.ts).
    */
   async keySplits(query: CompiledQuery, table: string, column: string): Promise<KeyCuts | undefined> {
     this.#assertOpen('keySplits');
-    const minRows = this.#options.parallelScanMinRows;
-    const parts = Math.min(this.#threads?.idle ?? this.#options.readThreads, this.#cpus);
-    if (minRows <= 0 || parts < 2) return undefined;
-    const reader = this.#readers.acquire();
-    try {
-      const walks = [`SCAN ${table} USING COVERING INDEX `, `SCAN ${table} USING INDEX `];
-      const index = this.#planOf(reader.db, query)
-        .map((step) => walks.find((walk) => step.startsWith(walk)) && step.slice(step.indexOf(' INDEX ') + 7))
-        .find((name) => typeof name === 'string' && name !== '');
-      if (index === undefined) return undefined;
-      const lead = reader.db.pragma(`index_info(${quoteIdentifier('sqlite', index)})`) as { name: string }[];
-      if (lead[0]?.name !== column) return undefined;
-    } catch {
-      return undefined; // a plan that cannot be read is run whole; `read` reports any real error
-    } finally {
-      this.#readers.release(reader);
-    }
-    const key = JSON.stringify([table, column, parts]);
-    let cuts = this.#keyCuts.get(key);
-    if (cuts === undefined) {
-      const run = (sql: string, parameters: readonly unknown[]) =>
-        this.read({ sql, parameters }, { bigints: true });
-      // A failure (a busy pool, a table dropped meanwhile) is not kept: the next read of the shape asks again.
-      cuts = balancedKeyCuts(run, table, column, parts, minRows).catch(() => {
-        this.#keyCuts.delete(key);
-        return undefined;
-      });
-      if (this.#keyCuts.size >= 256) this.#keyCuts.clear();
-      this.#keyCuts.set(key, cuts);
-    }
-    return cuts;
-  }
-
-  /** The `EXPLAIN QUERY PLAN` details of a statement, cached per schema version and SQL text. */
-  #planOf(db: Database.Database, query: CompiledQuery): readonly string[] {
-    const key = `${String(db.pragma('schema_version', { simple: true }))}\0${query.sql}`;
-    let plan = this.#plans.get(key);
-    if (plan === undefined) {
-      // EXPLAIN reads no table, so it would not notice a schema another connection changed (an index built
-      // since): a statement that reads the schema table makes the connection load the current schema first.
-      db.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
-      const steps = db.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(bindableAll(query.parameters)) as {
-        detail: string;
-      }[];
-      plan = steps.map((step) => step.detail);
-      if (this.#plans.size >= 512) this.#plans.clear();
-      this.#plans.set(key, plan);
-    }
-    return plan;
+    return this.#splitter.keyCuts(query, table, column);
   }
 
   /**
