@@ -20,6 +20,7 @@ import {
   randomWhere,
   rng,
 } from './random-queries.ts';
+import { stableJson, whileReadThreadsBusy } from './split-helpers.ts';
 
 const SEED = Number(process.env.CHAINQL_DIFF_SEED ?? 20261207);
 const ROWS = 3000;
@@ -119,12 +120,6 @@ describe('grouped reads split over ranges of their first key answer like whole r
     }
   }
 
-  /** Floats rounded to 12 significant digits (an average's last bits do not depend on the split, but be safe). */
-  const stable = (value: unknown) =>
-    JSON.stringify(value, (_, v) =>
-      typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v,
-    );
-
   it('the driver cuts a read that walks an index led by the key, balanced, and not a scan or a busy pool', async () => {
     const statement = (sql: string) => ({ sql, parameters: [] as unknown[] });
     const byKind = statement(`SELECT kind, count(*) AS c FROM "${table}" GROUP BY kind`);
@@ -152,13 +147,9 @@ describe('grouped reads split over ranges of their first key answer like whole r
     // An index led by another column.
     expect(await driverSplits(byKind, table, 'word')).toBeUndefined();
     // Both read threads busy with a slow statement: nothing is idle to split onto.
-    const slow = statement(
-      'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT count(*) AS n FROM c',
-    );
-    const running = [warehouse.read(slow), warehouse.read(slow)];
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await driverSplits(byKind, table, 'kind')).toBeUndefined();
-    await Promise.all(running);
+    await whileReadThreadsBusy(warehouse, async () => {
+      expect(await driverSplits(byKind, table, 'kind')).toBeUndefined();
+    });
     expect(await driverSplits(byKind, table, 'kind')).toEqual(cuts);
   });
 
@@ -230,9 +221,9 @@ describe('grouped reads split over ranges of their first key answer like whole r
       expect(whole.errors, JSON.stringify(whole.errors)).toBeUndefined();
       for (const as of ['driver', 'uneven'] as const) {
         const split = await ask(query, variables, as);
-        if (stable(split) !== stable(whole))
+        if (stableJson(split) !== stableJson(whole))
           mismatches.push(
-            `case ${i} (${as}) ${JSON.stringify(variables)}\n  split: ${stable(split)}\n  whole: ${stable(whole)}`,
+            `case ${i} (${as}) ${JSON.stringify(variables)}\n  split: ${stableJson(split)}\n  whole: ${stableJson(whole)}`,
           );
       }
     }

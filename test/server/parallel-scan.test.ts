@@ -20,6 +20,7 @@ import {
   rng,
   selection,
 } from './random-queries.ts';
+import { stableJson, whileReadThreadsBusy } from './split-helpers.ts';
 
 const SEED = Number(process.env.CHAINQL_DIFF_SEED ?? 20261207);
 const ROWS = 3000;
@@ -93,12 +94,6 @@ describe('reads split over row-id ranges answer like whole reads', () => {
     }
   }
 
-  /** Floats rounded to 12 significant digits: a sum of partial sums may differ from one sum in the last bits. */
-  const stable = (value: unknown) =>
-    JSON.stringify(value, (_, v) =>
-      typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v,
-    );
-
   it('the driver splits a whole-table scan, not an index lookup or a busy pool', async () => {
     const compiler = (sql: string) => ({ sql, parameters: [] as unknown[] });
     const table = (
@@ -111,13 +106,9 @@ describe('reads split over row-id ranges answer like whole reads', () => {
     expect(scan).toEqual([1500]);
     expect(await driverSplits(compiler(`SELECT * FROM "${table}" WHERE sys__id = 7`), table)).toBeUndefined();
     // Both read threads busy with a slow statement: nothing is idle to split onto.
-    const slow = compiler(
-      'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT count(*) AS n FROM c',
-    );
-    const running = [warehouse.read(slow), warehouse.read(slow)];
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await driverSplits(compiler(`SELECT count(*) FROM "${table}"`), table)).toBeUndefined();
-    await Promise.all(running);
+    await whileReadThreadsBusy(warehouse, async () => {
+      expect(await driverSplits(compiler(`SELECT count(*) FROM "${table}"`), table)).toBeUndefined();
+    });
     expect(await driverSplits(compiler(`SELECT count(*) FROM "${table}"`), table)).toEqual([1500]);
   });
 
@@ -156,9 +147,9 @@ describe('reads split over row-id ranges answer like whole reads', () => {
         expect(whole.errors, JSON.stringify(whole.errors)).toBeUndefined();
         for (const as of ['driver', 'uneven'] as const) {
           const split = await ask(query, variables, as);
-          if (stable(split) !== stable(whole))
+          if (stableJson(split) !== stableJson(whole))
             mismatches.push(
-              `case ${i} (${as}) ${JSON.stringify(variables)}\n  split: ${stable(split)}\n  whole: ${stable(whole)}`,
+              `case ${i} (${as}) ${JSON.stringify(variables)}\n  split: ${stableJson(split)}\n  whole: ${stableJson(whole)}`,
             );
         }
       }
