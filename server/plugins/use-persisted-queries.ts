@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { RecentMap } from './recent-map.ts';
 
 /** Options of {@link usePersistedQueries}. */
 export interface PersistedQueryOptions {
@@ -12,27 +13,6 @@ export interface PersistedQueryOptions {
 interface PersistedQueryExtension {
   readonly version: number;
   readonly sha256Hash: string;
-}
-
-/** A bounded map of hash → query text; reading an entry makes it the most recently used. */
-class QueryStore {
-  readonly #texts = new Map<string, string>();
-  constructor(private readonly max: number) {}
-
-  get(hash: string): string | undefined {
-    const text = this.#texts.get(hash);
-    if (text !== undefined) {
-      this.#texts.delete(hash);
-      this.#texts.set(hash, text);
-    }
-    return text;
-  }
-
-  set(hash: string, text: string): void {
-    this.#texts.delete(hash);
-    this.#texts.set(hash, text);
-    if (this.#texts.size > this.max) this.#texts.delete(this.#texts.keys().next().value as string);
-  }
 }
 
 /** SHA-256 of the query text, lower-case hex: the hash Apollo clients send. */
@@ -76,7 +56,8 @@ function persistedQueryOf(extensions: Record<string, unknown> | undefined): Pers
  * so callers without a valid key cannot fill the store. The store is in memory, per server process.
  */
 export function usePersistedQueries(options: PersistedQueryOptions = {}): Plugin {
-  const store = new QueryStore(options.maxEntries ?? 1000);
+  // Hash → query text.
+  const store = new RecentMap<string, string>(options.maxEntries ?? 1000);
   /** Requests whose text was checked against their hash, waiting for a successful execute to be stored. */
   const verified = new WeakMap<object, string>();
   return {

@@ -11,6 +11,7 @@ import {
   validate,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { RecentMap } from './recent-map.ts';
 
 /** The rules whose answer depends on literal values (both compare or coerce them); every other one reads shape. */
 const VALUE_RULES: readonly ValidationRule[] = [ValuesOfCorrectTypeRule, OverlappingFieldsCanBeMergedRule];
@@ -32,7 +33,7 @@ const MAX_SHAPES = 1000;
  * validated with those two rules alone. Failing shapes are not remembered: they are validated in full each time.
  */
 export function useValidationByShape(): Plugin {
-  const passed = new WeakMap<GraphQLSchema, Map<string, true>>();
+  const passed = new WeakMap<GraphQLSchema, RecentMap<string, true>>();
   const fullThenRemember = (
     schema: GraphQLSchema,
     document: DocumentNode,
@@ -43,19 +44,12 @@ export function useValidationByShape(): Plugin {
     if (shape === undefined) return validate(schema, document, rules, ...(rest as []));
     let shapes = passed.get(schema);
     if (shapes === undefined) {
-      shapes = new Map();
+      shapes = new RecentMap(MAX_SHAPES);
       passed.set(schema, shapes);
     }
-    if (shapes.has(shape)) {
-      shapes.delete(shape);
-      shapes.set(shape, true);
-      return validate(schema, document, VALUE_RULES);
-    }
+    if (shapes.get(shape)) return validate(schema, document, VALUE_RULES);
     const errors = validate(schema, document, rules, ...(rest as []));
-    if (errors.length === 0) {
-      shapes.set(shape, true);
-      if (shapes.size > MAX_SHAPES) shapes.delete(shapes.keys().next().value as string);
-    }
+    if (errors.length === 0) shapes.set(shape, true);
     return errors;
   };
   return {
